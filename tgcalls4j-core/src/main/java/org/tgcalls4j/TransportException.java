@@ -1,0 +1,29 @@
+package org.tgcalls4j;
+
+/**
+ * The media transport failed: ICE found no working pair or lost consent, the DTLS handshake failed,
+ * or the peer's certificate did not match the fingerprint in its answer.
+ */
+public final class TransportException extends TgCallsException {
+  private static final long serialVersionUID = 1L;
+
+  /** Which layer failed. */
+  public enum Stage { ICE, DTLS, FINGERPRINT, SOCKET }
+
+  private final Stage stage;
+
+  /**
+   * @param stage the failing layer
+   * @param message what happened
+   * @param cause the underlying error, may be null
+   */
+  public TransportException(Stage stage, String message, Throwable cause) {
+    super(stage + ": " + message, cause);
+    this.stage = stage;
+  }
+
+  /** @return the failing layer */
+  public Stage stage() {
+    return stage;
+  }
+}
