@@ -25,14 +25,14 @@ class Rfc7714VectorsTest {
         0d294e6f 42a5f47a 51c7d19b 36de3adf
         8833899d 7f27beb1 6a9152cf 765ee439
         0cce""",
-        // §17.1.1 Encrypted and tagged packet
+        // §17.1 Encrypted and tagged packet
         """
         81c8000d 4d617273 63e94885 dcdab67c
         a727d766 2f6b7e99 7ff5c0f7 6c06f32d
         c676a5f1 730d6fda 4ce09b46 86303ded
         0bb9275b c84aa458 96cf4d2f c5abf872
         45d9eade 800005d4""",
-        // §17.1.3 Tagged (not encrypted) packet, E flag clear
+        // §17 AEAD_AES_128_GCM tagged-only packet (E flag clear, index 0x5d4)
         """
         81c8000d 4d617273 4e545031 4e545032
         52545020 0000042a 0000e930 4c756e61
@@ -51,14 +51,14 @@ class Rfc7714VectorsTest {
         9a58e2f3 b50b2a02 76ffae0f 1ba63799
         b87b7aa3 db36dfff d6b0f9bb 7878d7a7
         6c13""",
-        // §17.2.1
+        // §17.2 Encrypted and tagged packet
         """
         81c8000d 4d617273 d50ae4d1 f5ce5d30
         4ba297e4 7d470c28 2c3ece5d bffe0a50
         a2eaa5c1 110555be 8415f658 c61de047
         6f1b6fad 1d1eb30c 4446839f 57ff6f6c
         b26ac3be 800005d4""",
-        // §17.2.3
+        // §17 AEAD_AES_256_GCM tagged-only packet (E flag clear)
         """
         81c8000d 4d617273 4e545031 4e545032
         52545020 0000042a 0000e930 4c756e61
