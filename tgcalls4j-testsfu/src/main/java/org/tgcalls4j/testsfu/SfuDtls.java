@@ -5,6 +5,7 @@ import java.util.Hashtable;
 import java.util.Vector;
 import org.bouncycastle.tls.AlertDescription;
 import org.bouncycastle.tls.Certificate;
+import org.bouncycastle.tls.CipherSuite;
 import org.bouncycastle.tls.CertificateRequest;
 import org.bouncycastle.tls.ClientCertificateType;
 import org.bouncycastle.tls.DefaultTlsClient;
@@ -31,6 +32,13 @@ import org.bouncycastle.tls.crypto.impl.bc.BcTlsCrypto;
  */
 final class SfuDtls {
   private SfuDtls() {}
+
+  /** ECDHE_ECDSA suites only: both peers hold ECDSA P-256 certificates. */
+  static final int[] CIPHER_SUITES = {
+    CipherSuite.TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256,
+    CipherSuite.TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384,
+    CipherSuite.TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA
+  };
 
   /** The negotiated profile and the RFC 5764 §4.2 keying material. */
   record Keys(SrtpProfile profile, byte[] material) {}
@@ -75,6 +83,11 @@ final class SfuDtls {
     @Override
     protected ProtocolVersion[] getSupportedVersions() {
       return ProtocolVersion.DTLSv12.only();
+    }
+
+    @Override
+    protected int[] getSupportedCipherSuites() {
+      return TlsUtils.getSupportedCipherSuites(getCrypto(), CIPHER_SUITES);
     }
 
     @Override
@@ -153,6 +166,11 @@ final class SfuDtls {
     @Override
     protected ProtocolVersion[] getSupportedVersions() {
       return ProtocolVersion.DTLSv12.only();
+    }
+
+    @Override
+    protected int[] getSupportedCipherSuites() {
+      return TlsUtils.getSupportedCipherSuites(getCrypto(), CIPHER_SUITES);
     }
 
     @Override
