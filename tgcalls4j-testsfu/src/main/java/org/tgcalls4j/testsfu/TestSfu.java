@@ -1,0 +1,350 @@
+package org.tgcalls4j.testsfu;
+
+import java.beans.PropertyChangeEvent;
+import java.io.IOException;
+import java.net.DatagramPacket;
+import java.net.SocketTimeoutException;
+import java.security.SecureRandom;
+import java.util.HexFormat;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.bouncycastle.tls.DTLSClientProtocol;
+import org.bouncycastle.tls.DTLSServerProtocol;
+import org.bouncycastle.tls.DTLSTransport;
+import org.bouncycastle.tls.crypto.impl.bc.BcTlsCrypto;
+import org.ice4j.ice.Agent;
+import org.ice4j.ice.Component;
+import org.ice4j.ice.IceMediaStream;
+import org.ice4j.ice.IceProcessingState;
+import org.ice4j.ice.KeepAliveStrategy;
+import org.ice4j.ice.LocalCandidate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A loopback stand-in for Telegram's group-call SFU for one participant (group-call.md §11 items
+ * 1-5), built only from independent implementations: ice4j (full, controlling ICE that learns the
+ * participant peer-reflexively and nominates), Bouncy Castle DTLS 1.2 with use_srtp, jitsi-srtp and
+ * Concentus. It records what the participant sends (see {@link Recording}); it never sends media.
+ *
+ * <p>Binds one UDP port on 127.0.0.1. Methods are thread-safe. Two daemon threads named
+ * {@code testsfu-*} run from {@link #answer} until {@link #close}.
+ */
+public final class TestSfu implements AutoCloseable {
+  /**
+   * Test knobs.
+   *
+   * @param rejectChecksForMillis for this long after {@link #answer}, Binding Requests from new
+   *     addresses get a 401 error response (the real SFU's "not registered yet" window, §4.1)
+   * @param advertiseWrongFingerprint the answer carries a fingerprint that is not the SFU's
+   *     certificate's, so a verifying participant must refuse the DTLS handshake
+   * @param strictRoleConflict the SFU never gives up the controlling role: a participant claiming
+   *     ICE-CONTROLLING always gets 487 Role Conflict (tie-breaker 2^64-1, RFC 8445 §7.3.1.1);
+   *     otherwise ice4j resolves conflicts by comparing tie-breakers
+   */
+  public record Options(
+      long rejectChecksForMillis, boolean advertiseWrongFingerprint, boolean strictRoleConflict) {
+    /** No reject window, correct fingerprint, standard role-conflict handling. */
+    public static Options defaults() {
+      return new Options(0, false, false);
+    }
+  }
+
+  private static final Logger LOG = LoggerFactory.getLogger(TestSfu.class);
+  private static final String LOOPBACK = "127.0.0.1";
+  private static final int DTLS_HANDSHAKE_TIMEOUT_MILLIS = 10_000;
+  private static final long ICE_TIMEOUT_MILLIS = 30_000;
+
+  private final Options options;
+  private final Agent agent;
+  private final Component component;
+  private final RejectingHarvester harvester;
+  private final BcTlsCrypto crypto;
+  private final DtlsIdentity identity;
+  private final CountDownLatch iceDone = new CountDownLatch(1);
+  private final CountDownLatch settled = new CountDownLatch(1);
+  private final Object lock = new Object();
+
+  // Guarded by lock.
+  private JoinRequest join;
+  private boolean closed;
+  private Thread readerThread;
+  private Thread dtlsThread;
+  private QueuedDatagramTransport dtlsDatagrams;
+
+  private volatile boolean connected;
+  private volatile MediaReceiver media;
+
+  private TestSfu(Options options, Agent agent, Component component, RejectingHarvester harvester,
+      BcTlsCrypto crypto, DtlsIdentity identity) {
+    this.options = options;
+    this.agent = agent;
+    this.component = component;
+    this.harvester = harvester;
+    this.crypto = crypto;
+    this.identity = identity;
+  }
+
+  /**
+   * Creates the ICE agent (controlling, full ICE), binds its UDP port on 127.0.0.1 and generates
+   * the DTLS certificate.
+   *
+   * @throws IOException if the port cannot be bound or the certificate cannot be created
+   */
+  public static TestSfu start(Options options) throws IOException {
+    Ice4jSetup.apply();
+    BcTlsCrypto crypto = new BcTlsCrypto(new SecureRandom());
+    DtlsIdentity identity = DtlsIdentity.generate(crypto);
+    Agent agent = new Agent();
+    RejectingHarvester harvester = null;
+    try {
+      agent.setControlling(true);
+      if (options.strictRoleConflict()) {
+        agent.setTieBreaker(-1L);
+      }
+      agent.setUseDynamicPorts(false);
+      harvester = new RejectingHarvester(LOOPBACK, agent.getStunStack());
+      agent.addCandidateHarvester(harvester);
+      IceMediaStream stream = agent.createMediaStream("audio");
+      Component component = agent.createComponent(stream, KeepAliveStrategy.SELECTED_ONLY, true);
+      TestSfu sfu = new TestSfu(options, agent, component, harvester, crypto, identity);
+      agent.addStateChangeListener(sfu::onIceStateChange);
+      return sfu;
+    } catch (IOException | RuntimeException e) {
+      agent.free();
+      if (harvester != null) {
+        harvester.close();
+      }
+      throw e;
+    }
+  }
+
+  /**
+   * Validates a join payload (§2.1), starts ICE with its credentials and returns the §3 answer
+   * JSON. One participant per SFU: a second call is refused.
+   *
+   * @throws IllegalArgumentException naming the missing or malformed join field
+   * @throws IllegalStateException if a join was already answered or the SFU is closed
+   * @throws IOException if the ICE candidate is not available
+   */
+  public String answer(String joinJson) throws IOException {
+    JoinRequest request = JoinRequest.parse(joinJson);
+    synchronized (lock) {
+      if (closed) {
+        throw new IllegalStateException("TestSfu is closed");
+      }
+      if (join != null) {
+        throw new IllegalStateException("TestSfu serves one participant; a join was already answered");
+      }
+      LocalCandidate local = component.getDefaultCandidate();
+      if (local == null) {
+        throw new IOException("ice4j gathered no host candidate on " + LOOPBACK);
+      }
+      join = request;
+      IceMediaStream stream = component.getParentStream();
+      stream.setRemoteUfrag(request.ufrag());
+      stream.setRemotePassword(request.pwd());
+      harvester.rejectFor(options.rejectChecksForMillis());
+      String fingerprint = identity.fingerprint();
+      if (options.advertiseWrongFingerprint()) {
+        fingerprint = corrupt(fingerprint);
+      }
+      SecureRandom random = new SecureRandom();
+      byte[] endpoint = new byte[8];
+      random.nextBytes(endpoint);
+      byte[] candidateId = new byte[12];
+      random.nextBytes(candidateId);
+      String answer = AnswerJson.build(agent.getLocalUfrag(), agent.getLocalPassword(),
+          new AnswerJson.Candidate(LOOPBACK, local.getTransportAddress().getPort(),
+              local.getFoundation(), local.getPriority(), HexFormat.of().formatHex(candidateId)),
+          fingerprint, request.participantIsDtlsServer() ? "active" : "passive",
+          HexFormat.of().formatHex(endpoint), random.nextInt() & 0x7FFF_FFFF);
+      dtlsDatagrams = new QueuedDatagramTransport(component::send);
+      readerThread = new Thread(this::readLoop, "testsfu-reader");
+      readerThread.setDaemon(true);
+      dtlsThread = new Thread(this::connectLoop, "testsfu-dtls");
+      dtlsThread.setDaemon(true);
+      readerThread.start();
+      dtlsThread.start();
+      agent.startConnectivityEstablishment();
+      return answer;
+    }
+  }
+
+  /**
+   * Waits until ICE nominated a pair, the DTLS handshake verified the participant and SRTP keys
+   * are installed.
+   *
+   * @param timeoutMillis maximum wait
+   * @return true when connected; false on timeout or when the connection failed (ICE failure,
+   *     fingerprint mismatch, handshake error)
+   * @throws InterruptedException if the calling thread is interrupted
+   */
+  public boolean awaitConnected(long timeoutMillis) throws InterruptedException {
+    return settled.await(timeoutMillis, TimeUnit.MILLISECONDS) && connected;
+  }
+
+  /** A snapshot of what was received so far (an empty recording before the connection). */
+  public Recording recording() {
+    MediaReceiver receiver = media;
+    if (receiver != null) {
+      return receiver.snapshot();
+    }
+    JoinRequest request;
+    synchronized (lock) {
+      request = join;
+    }
+    return new Recording(request == null ? 0 : request.ssrc(), java.util.Map.of(), 0, 0,
+        new short[0], 0, 0, 0, 0, null, -1, false);
+  }
+
+  /** Stops the ICE agent, both threads and the socket; idempotent, never throws. */
+  @Override
+  public void close() {
+    Thread reader;
+    Thread dtls;
+    synchronized (lock) {
+      if (closed) {
+        return;
+      }
+      closed = true;
+      reader = readerThread;
+      dtls = dtlsThread;
+      if (dtlsDatagrams != null) {
+        dtlsDatagrams.close();
+      }
+    }
+    if (dtls != null) {
+      dtls.interrupt();
+    }
+    agent.free();
+    harvester.close();
+    join(dtls);
+    if (reader != null) {
+      reader.interrupt();
+    }
+    join(reader);
+    MediaReceiver receiver = media;
+    if (receiver != null) {
+      receiver.close();
+    }
+    settled.countDown();
+  }
+
+  private static void join(Thread thread) {
+    if (thread == null) {
+      return;
+    }
+    try {
+      thread.join(5_000);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private void onIceStateChange(PropertyChangeEvent event) {
+    if (!Agent.PROPERTY_ICE_PROCESSING_STATE.equals(event.getPropertyName())) {
+      return;
+    }
+    IceProcessingState state = (IceProcessingState) event.getNewValue();
+    if (state == IceProcessingState.COMPLETED || state == IceProcessingState.TERMINATED
+        || state == IceProcessingState.FAILED) {
+      iceDone.countDown();
+    }
+  }
+
+  /** Reads the ICE component socket and demultiplexes by first byte (RFC 7983 §7). */
+  private void readLoop() {
+    byte[] buffer = new byte[2048];
+    DatagramPacket packet = new DatagramPacket(buffer, buffer.length);
+    try {
+      component.getSocket().setSoTimeout(200);
+    } catch (IOException e) {
+      LOG.warn("cannot set the component socket timeout", e);
+    }
+    while (!isClosed()) {
+      try {
+        packet.setData(buffer, 0, buffer.length);
+        component.getSocket().receive(packet);
+      } catch (SocketTimeoutException e) {
+        continue;
+      } catch (IOException e) {
+        return;
+      }
+      int first = buffer[0] & 0xFF;
+      if (first >= 20 && first <= 63) {
+        byte[] record = new byte[packet.getLength()];
+        System.arraycopy(buffer, 0, record, 0, record.length);
+        dtlsDatagrams.offer(record);
+      } else if (first >= 128 && first <= 191) {
+        MediaReceiver receiver = media;
+        if (receiver != null) {
+          receiver.onPacket(buffer, 0, packet.getLength(), System.nanoTime());
+        }
+      }
+    }
+  }
+
+  /** Waits for ICE, runs the DTLS handshake, installs SRTP, then serves DTLS until closed. */
+  private void connectLoop() {
+    JoinRequest request;
+    synchronized (lock) {
+      request = join;
+    }
+    DTLSTransport transport = null;
+    try {
+      if (!iceDone.await(ICE_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS)
+          || component.getSelectedPair() == null) {
+        LOG.warn("ICE did not nominate a pair (state {})", agent.getState());
+        return;
+      }
+      SfuDtls.Keys keys;
+      boolean participantIsDtlsClient = !request.participantIsDtlsServer();
+      if (participantIsDtlsClient) {
+        SfuDtls.Server server = new SfuDtls.Server(
+            crypto, identity, request.fingerprint(), DTLS_HANDSHAKE_TIMEOUT_MILLIS);
+        transport = new DTLSServerProtocol().accept(server, dtlsDatagrams);
+        keys = server.keys();
+      } else {
+        SfuDtls.Client client = new SfuDtls.Client(
+            crypto, identity, request.fingerprint(), DTLS_HANDSHAKE_TIMEOUT_MILLIS);
+        transport = new DTLSClientProtocol().connect(client, dtlsDatagrams);
+        keys = client.keys();
+      }
+      media = new MediaReceiver(request, keys, participantIsDtlsClient);
+      connected = true;
+      settled.countDown();
+      byte[] ignored = new byte[transport.getReceiveLimit()];
+      while (!isClosed()) {
+        transport.receive(ignored, 0, ignored.length, 200);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (IOException | RuntimeException e) {
+      if (!isClosed()) {
+        LOG.warn("participant connection failed: {}", e.toString());
+      }
+    } finally {
+      settled.countDown();
+      if (transport != null) {
+        try {
+          transport.close();
+        } catch (IOException ignored) {
+          // Closing after the peer went away.
+        }
+      }
+    }
+  }
+
+  private boolean isClosed() {
+    synchronized (lock) {
+      return closed;
+    }
+  }
+
+  /** Flips the last hex digit so the fingerprint is well-formed but wrong. */
+  private static String corrupt(String fingerprint) {
+    char last = fingerprint.charAt(fingerprint.length() - 1);
+    return fingerprint.substring(0, fingerprint.length() - 1) + (last == '0' ? '1' : '0');
+  }
+}
