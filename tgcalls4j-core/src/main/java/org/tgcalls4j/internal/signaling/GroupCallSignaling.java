@@ -9,7 +9,6 @@ import org.tgcalls4j.InvalidParamsException;
 import org.tgcalls4j.internal.json.JsonCodec;
 import org.tgcalls4j.internal.json.JsonCodec.JsonArrayView;
 import org.tgcalls4j.internal.json.JsonCodec.JsonObjectView;
-import org.tgcalls4j.internal.json.JsonCodec.Kind;
 
 /**
  * Encodes the group-call join payload and decodes the SFU's answer (group-call.md §2, §3),
