@@ -1,0 +1,164 @@
+package org.tgcalls4j.internal.ffmpeg;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import org.tgcalls4j.MediaSource;
+
+/**
+ * Builds ffmpeg argument lists (for {@link ProcessBuilder}, never a shell string) for the two
+ * transcodes tgcalls4j runs: Ogg/Opus for group calls and FLV H.264/AAC for RTMP. Both write to
+ * standard output ({@code pipe:1}) and keep standard error to errors only. Stateless.
+ *
+ * <p>Inputs: a file is passed as {@code file:<absolute path>} so that a name containing a colon
+ * or starting with a dash is never read as a protocol or an option. HTTP(S) URLs get ffmpeg's
+ * reconnect options ({@code -reconnect}, {@code -reconnect_streamed}, up to 5 s between tries)
+ * and a 15 s read/write timeout; other URLs are passed as they are. {@code -reconnect_at_eof} is
+ * deliberately left out: it treats the normal end of a finite HTTP file as a drop, and against a
+ * server without Range support ffmpeg 5.1 then re-reads the file forever.
+ */
+public final class FfmpegCommand {
+  /** HTTP(S) read/write timeout, in microseconds as ffmpeg's {@code -rw_timeout} wants. */
+  static final String HTTP_RW_TIMEOUT_MICROS = "15000000";
+  /**
+   * Stream probing limit for the audio path, in bytes (ffmpeg's default is 5 MB). Enough for
+   * every audio format's header; file demuxers that need more (ID3 tags, MP4 {@code moov} at the
+   * end) seek past it regardless.
+   */
+  static final String AUDIO_PROBE_SIZE_BYTES = "65536";
+  /**
+   * Stream analysis limit for the audio path, in microseconds. Not 0: ffmpeg reads 0 as "use the
+   * 5 s default", which delays live inputs (MPEG-TS, HLS) by seconds before the first output.
+   */
+  static final String AUDIO_ANALYZE_DURATION_MICROS = "500000";
+
+  private FfmpegCommand() {}
+
+  /**
+   * Transcodes the input's audio (ffmpeg picks the stream) to Ogg/Opus: 48 kHz stereo, 20 ms frames, one Ogg page per
+   * frame (so a reader gets each frame as soon as it is encoded), {@code -application audio}
+   * (music-friendly). Fast-start probing (64 KiB, 0.5 s) keeps the start delay short.
+   *
+   * @param ffmpeg the ffmpeg binary; a bare name is looked up on {@code PATH}
+   * @param source what to play
+   * @param bitrateKbps Opus bitrate in kbit/s, 6 to 510 (RFC 7587 §3.1.1 range)
+   * @param startOffsetMillis where to start in the input, in milliseconds; 0 for the beginning
+   * @return the argument list, the binary first
+   * @throws IllegalArgumentException if bitrateKbps or startOffsetMillis is out of range
+   * @throws NullPointerException if ffmpeg or source is null
+   */
+  public static List<String> opusOgg(
+      Path ffmpeg, MediaSource source, int bitrateKbps, long startOffsetMillis) {
+    if (bitrateKbps < 6 || bitrateKbps > 510) {
+      throw new IllegalArgumentException("bitrateKbps must be in [6, 510]: " + bitrateKbps);
+    }
+    List<String> args = start(ffmpeg);
+    args.addAll(List.of(
+        "-analyzeduration", AUDIO_ANALYZE_DURATION_MICROS, "-probesize", AUDIO_PROBE_SIZE_BYTES));
+    addInput(args, source, startOffsetMillis, false);
+    args.addAll(List.of(
+        "-vn",
+        "-c:a", "libopus",
+        "-b:a", bitrateKbps + "k",
+        "-application", "audio",
+        "-frame_duration", "20",
+        "-page_duration", "20000",
+        "-ar", "48000",
+        "-ac", "2",
+        "-f", "ogg",
+        "pipe:1"));
+    return args;
+  }
+
+  /**
+   * Transcodes to FLV with H.264 (libx264 veryfast/zerolatency, yuv420p, constant bitrate with a
+   * 2 s buffer, a keyframe every 2 s) and AAC stereo, for an RTMP publisher reading standard
+   * output. The picture is scaled to fit {@code enc}'s size keeping its aspect ratio, with black
+   * bars. Streams: the first video stream that is not cover art and the first audio stream, each
+   * only if the input has one; no silent audio or blank video is made up (that would need a probe
+   * of the input first), so an audio-only input gives an audio-only FLV. Default probing is kept
+   * here, since small probe limits can miss H.264 parameters in MPEG-TS inputs.
+   *
+   * @param ffmpeg the ffmpeg binary; a bare name is looked up on {@code PATH}
+   * @param source what to play
+   * @param enc output settings
+   * @param startOffsetMillis where to start in the input, in milliseconds; 0 for the beginning
+   * @param realtime true to read the input at its native rate ({@code -re}), as a live RTMP
+   *     ingest needs for files; false to transcode as fast as possible
+   * @return the argument list, the binary first
+   * @throws IllegalArgumentException if startOffsetMillis is negative
+   * @throws NullPointerException if ffmpeg, source or enc is null
+   */
+  public static List<String> flvH264Aac(
+      Path ffmpeg, MediaSource source, FlvEncoding enc, long startOffsetMillis, boolean realtime) {
+    Objects.requireNonNull(enc, "enc");
+    List<String> args = start(ffmpeg);
+    addInput(args, source, startOffsetMillis, realtime);
+    int w = enc.width();
+    int h = enc.height();
+    String gop = Integer.toString(2 * enc.fps());
+    args.addAll(List.of(
+        "-map", "0:V:0?",
+        "-map", "0:a:0?",
+        "-vf", "scale=" + w + ":" + h + ":force_original_aspect_ratio=decrease:force_divisible_by=2,"
+            + "pad=" + w + ":" + h + ":(ow-iw)/2:(oh-ih)/2,setsar=1",
+        "-c:v", "libx264",
+        "-preset", "veryfast",
+        "-tune", "zerolatency",
+        "-pix_fmt", "yuv420p",
+        "-r", Integer.toString(enc.fps()),
+        "-g", gop,
+        "-keyint_min", gop,
+        "-sc_threshold", "0",
+        "-b:v", enc.videoBitrateKbps() + "k",
+        "-maxrate", enc.videoBitrateKbps() + "k",
+        "-bufsize", 2 * enc.videoBitrateKbps() + "k",
+        "-c:a", "aac",
+        "-b:a", enc.audioBitrateKbps() + "k",
+        "-ar", Integer.toString(enc.audioSampleRateHz()),
+        "-ac", "2",
+        "-f", "flv",
+        "-flvflags", "no_duration_filesize",
+        "pipe:1"));
+    return args;
+  }
+
+  private static List<String> start(Path ffmpeg) {
+    List<String> args = new ArrayList<>();
+    args.add(ffmpeg.toString());
+    args.addAll(List.of("-hide_banner", "-loglevel", "error", "-nostdin"));
+    return args;
+  }
+
+  private static void addInput(List<String> args, MediaSource source, long startOffsetMillis, boolean realtime) {
+    if (startOffsetMillis < 0) {
+      throw new IllegalArgumentException("startOffsetMillis must not be negative: " + startOffsetMillis);
+    }
+    String input;
+    if (source instanceof MediaSource.FileSource f) {
+      input = "file:" + f.path().toAbsolutePath();
+    } else {
+      URI uri = ((MediaSource.UrlSource) source).uri();
+      input = uri.toString();
+      String scheme = uri.getScheme().toLowerCase(Locale.ROOT);
+      if (scheme.equals("http") || scheme.equals("https")) {
+        args.addAll(List.of(
+            "-reconnect", "1",
+            "-reconnect_streamed", "1",
+            "-reconnect_delay_max", "5",
+            "-rw_timeout", HTTP_RW_TIMEOUT_MICROS));
+      }
+    }
+    if (realtime) {
+      args.add("-re");
+    }
+    if (startOffsetMillis > 0) {
+      args.addAll(List.of("-ss", String.format(Locale.ROOT, "%d.%03d",
+          startOffsetMillis / 1000, startOffsetMillis % 1000)));
+    }
+    args.addAll(List.of("-i", input));
+  }
+}

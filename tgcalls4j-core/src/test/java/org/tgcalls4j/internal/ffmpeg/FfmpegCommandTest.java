@@ -1,0 +1,112 @@
+package org.tgcalls4j.internal.ffmpeg;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.tgcalls4j.MediaSource;
+
+class FfmpegCommandTest {
+  private static final Path FFMPEG = Path.of("/usr/bin/ffmpeg");
+
+  private static List<String> before(List<String> args, String marker) {
+    return args.subList(0, args.indexOf(marker));
+  }
+
+  @Test
+  void opusCommandIsAnArgumentListEndingInAnOggPipe() {
+    List<String> args = FfmpegCommand.opusOgg(FFMPEG, MediaSource.file(Path.of("/music/a b;rm -rf.mp3")), 64, 0);
+
+    assertThat(args.get(0)).isEqualTo("/usr/bin/ffmpeg");
+    assertThat(args).containsSubsequence("-hide_banner", "-loglevel", "error", "-nostdin");
+    assertThat(args).containsSequence("-i", "file:/music/a b;rm -rf.mp3");
+    assertThat(args).containsSequence("-c:a", "libopus", "-b:a", "64k", "-application", "audio",
+        "-frame_duration", "20", "-page_duration", "20000", "-ar", "48000", "-ac", "2", "-f", "ogg", "pipe:1");
+    assertThat(args).endsWith("pipe:1").contains("-vn").doesNotContain("-ss", "-re", "-reconnect");
+  }
+
+  @Test
+  void opusCommandProbesBrieflyBeforeTheInput() {
+    List<String> args = FfmpegCommand.opusOgg(FFMPEG, MediaSource.file(Path.of("/a.wav")), 64, 0);
+
+    assertThat(before(args, "-i")).containsSequence("-analyzeduration", "500000")
+        .containsSequence("-probesize", "65536");
+  }
+
+  @Test
+  void relativeFileBecomesAbsoluteFileUrlSoAColonIsNotAProtocol() {
+    List<String> args = FfmpegCommand.opusOgg(FFMPEG, MediaSource.file(Path.of("http:evil.mp3")), 64, 0);
+
+    assertThat(args.get(args.indexOf("-i") + 1))
+        .isEqualTo("file:" + Path.of("http:evil.mp3").toAbsolutePath());
+  }
+
+  @Test
+  void httpInputGetsReconnectOptionsButNotReconnectAtEof() {
+    List<String> args = FfmpegCommand.opusOgg(FFMPEG, MediaSource.url("https://example.org/radio"), 96, 0);
+
+    assertThat(before(args, "-i")).containsSequence("-reconnect", "1")
+        .containsSequence("-reconnect_streamed", "1")
+        .containsSequence("-reconnect_delay_max", "5")
+        .containsSequence("-rw_timeout", "15000000");
+    assertThat(args).doesNotContain("-reconnect_at_eof").containsSequence("-i", "https://example.org/radio");
+  }
+
+  @Test
+  void rtmpInputGetsNoHttpOptions() {
+    List<String> args = FfmpegCommand.opusOgg(FFMPEG, MediaSource.url("rtmp://127.0.0.1/live/x"), 64, 0);
+
+    assertThat(args).doesNotContain("-reconnect", "-rw_timeout").containsSequence("-i", "rtmp://127.0.0.1/live/x");
+  }
+
+  @Test
+  void startOffsetBecomesInputSeekInSeconds() {
+    List<String> args = FfmpegCommand.opusOgg(FFMPEG, MediaSource.file(Path.of("/a.mp3")), 64, 61_005);
+
+    assertThat(before(args, "-i")).containsSequence("-ss", "61.005");
+  }
+
+  @Test
+  void rejectsBitrateOutsideOpusRange() {
+    MediaSource source = MediaSource.file(Path.of("/a.mp3"));
+    assertThatThrownBy(() -> FfmpegCommand.opusOgg(FFMPEG, source, 5, 0))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("bitrateKbps");
+    assertThatThrownBy(() -> FfmpegCommand.opusOgg(FFMPEG, source, 64, -1))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("startOffsetMillis");
+  }
+
+  @Test
+  void flvCommandEncodesH264AndAacForRtmp() {
+    List<String> args = FfmpegCommand.flvH264Aac(
+        FFMPEG, MediaSource.file(Path.of("/v.mp4")), FlvEncoding.defaults(), 2_500, true);
+
+    assertThat(before(args, "-i")).contains("-re").containsSequence("-ss", "2.500");
+    assertThat(args).containsSequence("-c:v", "libx264", "-preset", "veryfast", "-tune", "zerolatency",
+        "-pix_fmt", "yuv420p", "-r", "30", "-g", "60");
+    assertThat(args).containsSequence("-b:v", "2000k");
+    assertThat(args).containsSequence("-c:a", "aac", "-b:a", "128k", "-ar", "44100", "-ac", "2");
+    assertThat(args.get(args.indexOf("-vf") + 1)).startsWith("scale=1280:720:");
+    assertThat(args).containsSequence("-f", "flv").endsWith("pipe:1");
+  }
+
+  @Test
+  void flvCommandWithoutRealtimeDoesNotThrottle() {
+    assertThat(FfmpegCommand.flvH264Aac(
+        FFMPEG, MediaSource.file(Path.of("/v.mp4")), FlvEncoding.defaults(), 0, false)).doesNotContain("-re", "-ss");
+  }
+
+  @Test
+  void flvEncodingRejectsOddSizeAndUnsupportedSampleRate() {
+    assertThatThrownBy(() -> new FlvEncoding(1279, 720, 30, 2000, 128, 44_100))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("even");
+    assertThatThrownBy(() -> new FlvEncoding(1280, 720, 30, 2000, 128, 22_050))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("audioSampleRateHz");
+  }
+
+  @Test
+  void flvDefaultsAre720p30() {
+    assertThat(FlvEncoding.defaults()).isEqualTo(new FlvEncoding(1280, 720, 30, 2000, 128, 44_100));
+  }
+}
