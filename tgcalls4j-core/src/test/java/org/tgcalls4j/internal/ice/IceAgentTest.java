@@ -178,6 +178,16 @@ class IceAgentTest {
   }
 
   @Test
+  void checksIpv6CandidatesOnlyWhenEnabled() throws Exception {
+    IceAgent agent = newAgent(new IceConfig(10_000, 2_500, 30_000, true));
+
+    agent.start(now);
+    tick(agent, now + 60 * MS);
+
+    assertThat(out.sent).extracting(Datagram::to).containsExactly(SFU, new InetSocketAddress("2001:db8::1", 32000));
+  }
+
+  @Test
   void connectsAfterPeersUseCandidateCheck() throws Exception {
     IceAgent agent = newAgent();
     agent.start(now);
