@@ -178,6 +178,28 @@ class IceAgentTest {
   }
 
   @Test
+  void retransmitsAnUnansweredCheckWithDoublingTimeouts() {
+    IceAgent agent = newAgent();
+    long start = now;
+    agent.start(now);
+    List<Long> sendMillis = new ArrayList<>();
+    sendMillis.add(0L);
+    byte[] first = out.sent.poll().data();
+
+    while (agent.nextTimeoutNanos() <= start + 3_200 * MS) {
+      now = agent.nextTimeoutNanos();
+      agent.handleTimeout(now);
+      if (!out.sent.isEmpty()) {
+        assertThat(out.sent.poll().data()).isEqualTo(first); // same transaction
+        sendMillis.add((now - start) / MS);
+      }
+    }
+
+    // RFC 8489 §6.2.1: RTO 100 ms doubling, capped at 1.6 s.
+    assertThat(sendMillis).containsExactly(0L, 100L, 300L, 700L, 1_500L, 3_100L);
+  }
+
+  @Test
   void checksIpv6CandidatesOnlyWhenEnabled() throws Exception {
     IceAgent agent = newAgent(new IceConfig(10_000, 2_500, 30_000, true));
 
