@@ -12,9 +12,8 @@ public record AudioLevel(boolean voiceActivity, int levelDbov) {
    * @param packet the buffer {@code header} was parsed from; not kept
    * @param header the parsed header
    * @param extensionId the negotiated id of {@code urn:ietf:params:rtp-hdrext:ssrc-audio-level}
-   * @return the level, or null if the packet has no such element or its data is not exactly one
-   *     byte (RFC 6464 §3 one-byte form; the two-byte form may carry it with 1 or 2 data bytes, of
-   *     which only the first is meaningful)
+   * @return the level, or null if the packet has no such element or its data is empty or longer
+   *     than 2 bytes; only the first data byte is read (RFC 6464 §3)
    */
   public static AudioLevel read(byte[] packet, RtpHeader header, int extensionId) {
     byte[] data = header.extensionElement(packet, extensionId);
