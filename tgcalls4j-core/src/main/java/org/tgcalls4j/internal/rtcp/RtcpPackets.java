@@ -57,7 +57,7 @@ public final class RtcpPackets {
     putHeader(out, 0, 0, SR, 28);
     putInt(out, 4, ssrc);
     long ntpSeconds = Math.floorDiv(wallClockMillis, 1000) + NTP_UNIX_OFFSET_SECONDS;
-    long ntpFraction = (Math.floorMod(wallClockMillis, 1000) << 32) / 1000;
+    long ntpFraction = ((long) Math.floorMod(wallClockMillis, 1000) << 32) / 1000;
     putInt(out, 8, (int) ntpSeconds);
     putInt(out, 12, (int) ntpFraction);
     putInt(out, 16, rtpTimestamp);
