@@ -1,0 +1,96 @@
+package org.tgcalls4j.internal.pacing;
+
+import java.util.Objects;
+
+/**
+ * Releases media on absolute deadlines {@code deadline = start + mediaTime}, so the time spent
+ * encoding and sending one frame never accumulates as drift (the pacer never "sleeps 20 ms").
+ *
+ * <p>When a frame is already late it is released at once, so a short stall is caught up by sending
+ * the following frames back to back. When a frame is more than {@link #REBASE_THRESHOLD_NANOS} late
+ * (a long GC pause, a suspended laptop, a stalled source), the start is moved forward by the
+ * lateness instead: the late frame goes out now and later frames keep their normal spacing from
+ * it, rather than a burst of everything missed, which a receiver's jitter buffer would drop anyway.
+ *
+ * <p>Not thread-safe: one sending thread owns an instance.
+ */
+public final class Pacer {
+  /** Lateness beyond which the start is rebased instead of catching up: 200 ms. */
+  public static final long REBASE_THRESHOLD_NANOS = 200_000_000L;
+
+  private final NanoClock clock;
+  private final Sleeper sleeper;
+  private boolean started;
+  private long startNanos;
+  private long lateCount;
+  private long maxLatenessNanos;
+  private long rebaseCount;
+
+  /**
+   * @param clock the time source deadlines are computed on
+   * @param sleeper blocks until a deadline on that same clock
+   */
+  public Pacer(NanoClock clock, Sleeper sleeper) {
+    this.clock = Objects.requireNonNull(clock, "clock");
+    this.sleeper = Objects.requireNonNull(sleeper, "sleeper");
+  }
+
+  /**
+   * Sets media time 0 to {@code nowNanos}; may be called again to restart pacing from scratch.
+   *
+   * @param nowNanos a time on this pacer's clock, normally {@code clock.nanoTime()}
+   */
+  public void start(long nowNanos) {
+    started = true;
+    startNanos = nowNanos;
+  }
+
+  /**
+   * Waits until the deadline of the given media time; returns at once if it has passed, and rebases
+   * the start if it passed more than {@link #REBASE_THRESHOLD_NANOS} ago.
+   *
+   * @param mediaTimeNanos media time of the frame about to be sent, in nanoseconds since the start
+   *     (see {@link MediaClock#samplesToNanos}); normally non-decreasing between calls
+   * @throws InterruptedException if interrupted while waiting
+   * @throws IllegalStateException if {@link #start} was not called
+   */
+  public void awaitMediaTime(long mediaTimeNanos) throws InterruptedException {
+    if (!started) {
+      throw new IllegalStateException("Pacer not started");
+    }
+    long deadline = startNanos + mediaTimeNanos;
+    long lateness = clock.nanoTime() - deadline;
+    if (lateness < 0) {
+      sleeper.sleepUntil(deadline);
+      return;
+    }
+    if (lateness > 0) {
+      lateCount++;
+      maxLatenessNanos = Math.max(maxLatenessNanos, lateness);
+    }
+    if (lateness > REBASE_THRESHOLD_NANOS) {
+      startNanos += lateness;
+      rebaseCount++;
+    }
+  }
+
+  /** @return the clock time of media time 0, moved forward by every rebase */
+  public long startNanos() {
+    return startNanos;
+  }
+
+  /** @return how many calls found their deadline already passed */
+  public long lateCount() {
+    return lateCount;
+  }
+
+  /** @return the largest lateness seen, in nanoseconds; 0 if never late */
+  public long maxLatenessNanos() {
+    return maxLatenessNanos;
+  }
+
+  /** @return how many times the start was moved forward after a lateness above the threshold */
+  public long rebaseCount() {
+    return rebaseCount;
+  }
+}

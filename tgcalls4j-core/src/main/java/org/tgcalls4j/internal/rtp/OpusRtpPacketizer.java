@@ -1,0 +1,141 @@
+package org.tgcalls4j.internal.rtp;
+
+import java.util.Objects;
+import java.util.random.RandomGenerator;
+
+/**
+ * Wraps Opus frames of one outgoing SSRC into plain (unprotected) RTP packets, RFC 3550 §5.1 with
+ * the Opus payload format of RFC 7587 and, optionally, the RFC 6464 audio level in an RFC 8285
+ * one-byte header extension.
+ *
+ * <p>The first packet carries the marker bit; sequence number and timestamp start at random values
+ * (RFC 3550 §5.1) and the timestamp advances by each frame's duration at 48 kHz (RFC 7587 §4.1).
+ * Not thread-safe: one sending thread owns an instance.
+ */
+public final class OpusRtpPacketizer {
+  /** RTP fixed header size in bytes (no CSRCs), RFC 3550 §5.1. */
+  static final int FIXED_HEADER_BYTES = 12;
+  /** One-byte extension block: 4-byte header + one word holding the audio-level element. */
+  static final int AUDIO_LEVEL_EXTENSION_BYTES = 8;
+  /** "Defined by profile" value of the RFC 8285 §4.2 one-byte header form. */
+  static final int ONE_BYTE_PROFILE = 0xBEDE;
+
+  private final int ssrc;
+  private final int payloadType;
+  private final int audioLevelExtensionId;
+  private int sequenceNumber;
+  private int nextTimestamp;
+  private int lastRtpTimestamp;
+  private long packetCount;
+  private long octetCount;
+
+  /**
+   * @param ssrc the SSRC put in every packet (the join {@code ssrc}; any 32-bit value)
+   * @param payloadType the Opus payload type from the answer, 0..127 (Telegram uses 111)
+   * @param audioLevelExtensionId the RFC 8285 id negotiated for
+   *     {@code urn:ietf:params:rtp-hdrext:ssrc-audio-level}, 1..14, or 0 to send no extension
+   * @param random source of the initial sequence number and timestamp (RFC 3550 §5.1)
+   * @throws IllegalArgumentException if the payload type or extension id is out of range
+   */
+  public OpusRtpPacketizer(int ssrc, int payloadType, int audioLevelExtensionId, RandomGenerator random) {
+    if (payloadType < 0 || payloadType > 127) {
+      throw new IllegalArgumentException("payloadType must be 0..127: " + payloadType);
+    }
+    if (audioLevelExtensionId < 0 || audioLevelExtensionId > 14) {
+      throw new IllegalArgumentException("audioLevelExtensionId must be 0..14: " + audioLevelExtensionId);
+    }
+    Objects.requireNonNull(random, "random");
+    this.ssrc = ssrc;
+    this.payloadType = payloadType;
+    this.audioLevelExtensionId = audioLevelExtensionId;
+    this.sequenceNumber = random.nextInt(0x10000);
+    this.nextTimestamp = random.nextInt();
+    this.lastRtpTimestamp = nextTimestamp;
+  }
+
+  /**
+   * Builds the next RTP packet.
+   *
+   * @param opusFrame one Opus packet (RFC 6716 §3), at least one byte; copied, the caller keeps it
+   * @param samplesAt48kHz the frame's duration in 48 kHz samples (960 for 20 ms), positive; the
+   *     next packet's timestamp is this packet's plus this value
+   * @param audioLevelDbov audio level in −dBov, 0 (loudest) .. 127; larger values are sent as 127,
+   *     which RFC 6464 §3 defines as "−127 dBov or less". Ignored when no extension id was given
+   * @param voiceActivity the RFC 6464 V flag
+   * @return a new array holding exactly the RTP packet; owned by the caller
+   * @throws IllegalArgumentException if the frame is empty, the sample count not positive or the
+   *     level negative
+   */
+  public byte[] packetize(byte[] opusFrame, int samplesAt48kHz, int audioLevelDbov, boolean voiceActivity) {
+    if (opusFrame.length == 0) {
+      throw new IllegalArgumentException("opusFrame is empty");
+    }
+    if (samplesAt48kHz <= 0) {
+      throw new IllegalArgumentException("samplesAt48kHz must be positive: " + samplesAt48kHz);
+    }
+    if (audioLevelDbov < 0) {
+      throw new IllegalArgumentException("audioLevelDbov must be 0..127: " + audioLevelDbov);
+    }
+    boolean extension = audioLevelExtensionId != 0;
+    int headerBytes = FIXED_HEADER_BYTES + (extension ? AUDIO_LEVEL_EXTENSION_BYTES : 0);
+    byte[] packet = new byte[headerBytes + opusFrame.length];
+    int timestamp = nextTimestamp;
+    // RFC 3550 §5.1: V=2, P=0, X, CC=0 | M, PT | sequence number | timestamp | SSRC
+    packet[0] = (byte) (0x80 | (extension ? 0x10 : 0));
+    packet[1] = (byte) ((packetCount == 0 ? 0x80 : 0) | payloadType);
+    putShort(packet, 2, sequenceNumber);
+    putInt(packet, 4, timestamp);
+    putInt(packet, 8, ssrc);
+    if (extension) {
+      // RFC 8285 §4.2: 0xBEDE, length 1 word; element: ID | L=0 (one data byte), then 2 zero pad bytes.
+      putShort(packet, 12, ONE_BYTE_PROFILE);
+      putShort(packet, 14, 1);
+      packet[16] = (byte) (audioLevelExtensionId << 4);
+      // RFC 6464 §3: V bit then 7-bit level in −dBov.
+      packet[17] = (byte) ((voiceActivity ? 0x80 : 0) | Math.min(audioLevelDbov, 127));
+    }
+    System.arraycopy(opusFrame, 0, packet, headerBytes, opusFrame.length);
+
+    lastRtpTimestamp = timestamp;
+    nextTimestamp = timestamp + samplesAt48kHz;
+    sequenceNumber = (sequenceNumber + 1) & 0xFFFF;
+    packetCount++;
+    octetCount += opusFrame.length;
+    return packet;
+  }
+
+  /** @return the SSRC of every packet */
+  public int ssrc() {
+    return ssrc;
+  }
+
+  /** @return packets built so far (RFC 3550 §6.4.1 sender's packet count, before 32-bit wrap) */
+  public long packetCount() {
+    return packetCount;
+  }
+
+  /** @return payload bytes built so far, headers excluded (RFC 3550 §6.4.1 sender's octet count) */
+  public long octetCount() {
+    return octetCount;
+  }
+
+  /**
+   * @return the RTP timestamp of the last packet built, or of the first packet to come if none was
+   *     built yet; an unsigned 32-bit value in an int
+   */
+  public int lastRtpTimestamp() {
+    return lastRtpTimestamp;
+  }
+
+  private static void putShort(byte[] b, int off, int v) {
+    b[off] = (byte) (v >>> 8);
+    b[off + 1] = (byte) v;
+  }
+
+  private static void putInt(byte[] b, int off, int v) {
+    b[off] = (byte) (v >>> 24);
+    b[off + 1] = (byte) (v >>> 16);
+    b[off + 2] = (byte) (v >>> 8);
+    b[off + 3] = (byte) v;
+  }
+}
