@@ -22,6 +22,7 @@ import org.tgcalls4j.internal.srtp.SrtpProfile;
  * (RFC 5764 §4.1.1), checks the server certificate against the signaled fingerprint, answers the
  * certificate request with our ECDSA certificate, requires extended master secret (RFC 7627).
  */
+@SuppressWarnings("rawtypes") // Bouncy Castle's peer API takes raw Hashtable and Vector
 final class EndpointTlsClient extends DefaultTlsClient {
   private final DtlsSession session;
   private SrtpProfile srtpProfile;

@@ -20,6 +20,7 @@ import org.tgcalls4j.internal.srtp.SrtpProfile;
  * certificate checked against the signaled fingerprint, use_srtp answered from our preference
  * (RFC 5764 §4.1.1), extended master secret required (RFC 7627).
  */
+@SuppressWarnings("rawtypes") // Bouncy Castle's peer API takes raw Hashtable and Vector
 final class EndpointTlsServer extends DefaultTlsServer {
   private final DtlsSession session;
   private SrtpProfile srtpProfile;
@@ -89,7 +90,6 @@ final class EndpointTlsServer extends DefaultTlsServer {
   }
 
   @Override
-  @SuppressWarnings("unchecked")
   public Hashtable getServerExtensions() throws IOException {
     Hashtable extensions = super.getServerExtensions();
     TlsSRTPUtils.addUseSRTPExtension(

@@ -47,9 +47,13 @@ final class InMemoryPipe implements AutoCloseable {
   }
 
   @Override
-  public void close() throws InterruptedException {
+  public void close() {
     queue.add(STOP);
-    thread.join(5_000);
+    try {
+      thread.join(5_000);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
     assertThat(thread.isAlive()).as("pipe thread %s ended", thread.getName()).isFalse();
   }
 }
