@@ -67,7 +67,7 @@ class DtlsEndpointInteropTest {
   }
 
   private RawBcPeer peer(boolean rsa, ProfileSpec spec) throws Exception {
-    RawBcPeer peer = new RawBcPeer(rsa, spec.id(), spec.exportLength());
+    RawBcPeer peer = new RawBcPeer(rsa, new int[] {spec.id()}, spec.exportLength());
     resources.add(peer);
     return peer;
   }
@@ -115,6 +115,7 @@ class DtlsEndpointInteropTest {
     byte[] serverSalt = Arrays.copyOfRange(material, 2 * k + s, 2 * k + 2 * s);
     boolean client = role == DtlsRole.CLIENT;
     assertThat(keys.profile()).isEqualTo(spec.profile());
+    assertThat(peer.negotiatedSrtpProfileId()).isEqualTo(spec.id());
     assertThat(keys.localMasterKey()).isEqualTo(client ? clientKey : serverKey);
     assertThat(keys.localMasterSalt()).isEqualTo(client ? clientSalt : serverSalt);
     assertThat(keys.remoteMasterKey()).isEqualTo(client ? serverKey : clientKey);
@@ -124,6 +125,22 @@ class DtlsEndpointInteropTest {
 
     peer.close(); // close_notify, processed by the endpoint after its handshake
     await().atMost(Duration.ofSeconds(5)).until(link.endpoint()::isClosed);
+  }
+
+  @Test
+  void serverPicksTheFirstOfItsOwnPreferencesThatTheClientOffers() throws Exception {
+    // The client lists CM first; our server prefers GCM-128, which is absent, then GCM-256.
+    RawBcPeer peer = new RawBcPeer(false, new int[] {CM_80.id(), GCM_256.id()}, GCM_256.exportLength());
+    resources.add(peer);
+    Link link = link(DtlsRole.SERVER, peer, peer.sha256Fingerprint());
+    Future<byte[]> peerHandshake = runPeer(DtlsRole.SERVER, peer);
+
+    DtlsSrtpKeys keys = link.endpoint().handshake(10_000);
+    byte[] material = peerHandshake.get(10, TimeUnit.SECONDS);
+
+    assertThat(keys.profile()).isEqualTo(SrtpProfile.AEAD_AES_256_GCM);
+    assertThat(peer.negotiatedSrtpProfileId()).isEqualTo(GCM_256.id());
+    assertThat(keys.remoteMasterKey()).isEqualTo(Arrays.copyOfRange(material, 0, 32));
   }
 
   @Test

@@ -49,7 +49,7 @@ import org.bouncycastle.tls.crypto.impl.bc.BcTlsCrypto;
 /**
  * An independent DTLS-SRTP peer written directly on Bouncy Castle's raw API (lightweight {@link
  * BcTlsCrypto}, its own certificate, a real {@link DatagramSocket} on 127.0.0.1), offering or
- * accepting exactly one SRTP profile id. It records what it saw and exports the keying material
+ * accepting only the SRTP profile ids it is given. It records what it saw and exports the keying material
  * itself.
  */
 @SuppressWarnings("rawtypes") // Bouncy Castle's peer API takes raw Hashtable and Vector
@@ -58,7 +58,7 @@ final class RawBcPeer implements AutoCloseable {
   private static final String DTLS_SRTP_EXPORTER_LABEL = "EXTRACTOR-dtls_srtp"; // RFC 5764 §4.2
 
   private final boolean rsa;
-  private final int srtpProfileId;
+  private final int[] srtpProfileIds;
   private final int exportLengthBytes;
   private final BcTlsCrypto crypto = new BcTlsCrypto(RANDOM);
   private final AsymmetricKeyParameter privateKey;
@@ -68,16 +68,18 @@ final class RawBcPeer implements AutoCloseable {
   private volatile byte[] exportedKeyingMaterial;
   private volatile byte[] remoteCertificateDer;
   private volatile int cipherSuite = -1;
+  private volatile int negotiatedSrtpProfileId = -1;
   private volatile DTLSTransport dtls;
 
   /**
    * @param rsa whether the certificate is RSA-2048 (else ECDSA P-256)
-   * @param srtpProfileId the only use_srtp profile id this peer offers or accepts
+   * @param srtpProfileIds the use_srtp profile ids this peer offers (as client, in this order) or
+   *     accepts (as server, preferring the first)
    * @param exportLengthBytes how much keying material to export, 2 * (key + salt length)
    */
-  RawBcPeer(boolean rsa, int srtpProfileId, int exportLengthBytes) throws Exception {
+  RawBcPeer(boolean rsa, int[] srtpProfileIds, int exportLengthBytes) throws Exception {
     this.rsa = rsa;
-    this.srtpProfileId = srtpProfileId;
+    this.srtpProfileIds = srtpProfileIds;
     this.exportLengthBytes = exportLengthBytes;
     KeyPairGenerator generator = KeyPairGenerator.getInstance(rsa ? "RSA" : "EC");
     if (rsa) {
@@ -139,6 +141,11 @@ final class RawBcPeer implements AutoCloseable {
     return cipherSuite;
   }
 
+  /** @return the use_srtp profile id the handshake settled on */
+  int negotiatedSrtpProfileId() {
+    return negotiatedSrtpProfileId;
+  }
+
   /** Sends close_notify if connected and closes the socket. */
   @Override
   public void close() throws IOException {
@@ -163,7 +170,6 @@ final class RawBcPeer implements AutoCloseable {
 
   private final class Server extends DefaultTlsServer {
     private final int timeoutMillis;
-    private boolean clientOfferedOurProfile;
 
     Server(int timeoutMillis) {
       super(crypto);
@@ -212,17 +218,22 @@ final class RawBcPeer implements AutoCloseable {
     @Override
     public void processClientExtensions(Hashtable clientExtensions) throws IOException {
       super.processClientExtensions(clientExtensions);
-      UseSRTPData offered = TlsSRTPUtils.getUseSRTPExtension(clientExtensions);
-      for (int id : offered.getProtectionProfiles()) {
-        clientOfferedOurProfile |= id == srtpProfileId;
+      int[] offered = TlsSRTPUtils.getUseSRTPExtension(clientExtensions).getProtectionProfiles();
+      for (int ours : srtpProfileIds) {
+        for (int id : offered) {
+          if (id == ours && negotiatedSrtpProfileId < 0) {
+            negotiatedSrtpProfileId = id;
+          }
+        }
       }
     }
 
     @Override
     public Hashtable getServerExtensions() throws IOException {
       Hashtable extensions = super.getServerExtensions();
-      if (clientOfferedOurProfile) {
-        TlsSRTPUtils.addUseSRTPExtension(extensions, new UseSRTPData(new int[] {srtpProfileId}, new byte[0]));
+      if (negotiatedSrtpProfileId >= 0) {
+        TlsSRTPUtils.addUseSRTPExtension(
+            extensions, new UseSRTPData(new int[] {negotiatedSrtpProfileId}, new byte[0]));
       }
       return extensions;
     }
@@ -260,8 +271,14 @@ final class RawBcPeer implements AutoCloseable {
     @Override
     public Hashtable getClientExtensions() throws IOException {
       Hashtable extensions = TlsExtensionsUtils.ensureExtensionsInitialised(super.getClientExtensions());
-      TlsSRTPUtils.addUseSRTPExtension(extensions, new UseSRTPData(new int[] {srtpProfileId}, new byte[0]));
+      TlsSRTPUtils.addUseSRTPExtension(extensions, new UseSRTPData(srtpProfileIds, new byte[0]));
       return extensions;
+    }
+
+    @Override
+    public void processServerExtensions(Hashtable serverExtensions) throws IOException {
+      super.processServerExtensions(serverExtensions);
+      negotiatedSrtpProfileId = TlsSRTPUtils.getUseSRTPExtension(serverExtensions).getProtectionProfiles()[0];
     }
 
     @Override
