@@ -1,0 +1,148 @@
+package org.tgcalls4j.internal.dtls;
+
+import java.io.IOException;
+import java.util.ArrayDeque;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
+import org.bouncycastle.tls.DatagramTransport;
+
+/**
+ * The datagram transport Bouncy Castle's DTLS runs over: incoming datagrams are pushed in by the
+ * owner of the socket and queued, outgoing records are handed to a callback. Thread-safe; only
+ * {@link #receive} blocks.
+ */
+final class QueuedDatagramTransport implements DatagramTransport {
+  /** Largest record we send: fits a 1280-byte IPv6 minimum MTU with room for TURN framing. */
+  static final int SEND_LIMIT_BYTES = 1200;
+
+  /** Largest datagram we accept: an Ethernet MTU minus IPv4 and UDP headers (peers may use 1500). */
+  static final int RECEIVE_LIMIT_BYTES = 1500 - 20 - 8;
+
+  /** Datagrams held while nobody reads; more are dropped (a handshake flight is a few records). */
+  static final int QUEUE_CAPACITY = 64;
+
+  private final Consumer<byte[]> sender;
+  private final ReentrantLock lock = new ReentrantLock();
+  private final Condition readable = lock.newCondition();
+  private final ArrayDeque<byte[]> queue = new ArrayDeque<>();
+  private final AtomicLong droppedDatagrams = new AtomicLong();
+  private volatile boolean closed;
+
+  /** @param sender receives each outgoing datagram as a new array it then owns */
+  QueuedDatagramTransport(Consumer<byte[]> sender) {
+    this.sender = sender;
+  }
+
+  /**
+   * Queues one datagram without blocking; drops it (and counts it) if it is too large, the queue is
+   * full or the transport is closed.
+   *
+   * @param datagram a copy the transport now owns
+   */
+  void push(byte[] datagram) {
+    lock.lock();
+    try {
+      if (closed || datagram.length > RECEIVE_LIMIT_BYTES || queue.size() >= QUEUE_CAPACITY) {
+        droppedDatagrams.incrementAndGet();
+        return;
+      }
+      queue.addLast(datagram);
+      readable.signal();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** @return whether a datagram is waiting */
+  boolean hasQueued() {
+    lock.lock();
+    try {
+      return !queue.isEmpty();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** @return how many incoming datagrams were dropped so far */
+  long droppedDatagrams() {
+    return droppedDatagrams.get();
+  }
+
+  boolean isClosed() {
+    return closed;
+  }
+
+  @Override
+  public int getReceiveLimit() {
+    return RECEIVE_LIMIT_BYTES;
+  }
+
+  @Override
+  public int getSendLimit() {
+    return SEND_LIMIT_BYTES;
+  }
+
+  /**
+   * Waits up to {@code waitMillis} (0: forever) for a datagram.
+   *
+   * @return the datagram's length, or -1 if none arrived in time
+   * @throws IOException if the transport is or becomes closed, or the thread is interrupted
+   */
+  @Override
+  public int receive(byte[] buf, int off, int len, int waitMillis) throws IOException {
+    lock.lock();
+    try {
+      long remainingNanos = TimeUnit.MILLISECONDS.toNanos(waitMillis);
+      while (queue.isEmpty() && !closed) {
+        if (waitMillis == 0) {
+          readable.await();
+        } else if (remainingNanos <= 0) {
+          return -1;
+        } else {
+          remainingNanos = readable.awaitNanos(remainingNanos);
+        }
+      }
+      if (closed) {
+        throw new IOException("DTLS transport closed");
+      }
+      byte[] datagram = queue.removeFirst();
+      if (datagram.length > len) {
+        droppedDatagrams.incrementAndGet();
+        return -1;
+      }
+      System.arraycopy(datagram, 0, buf, off, datagram.length);
+      return datagram.length;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new java.io.InterruptedIOException("interrupted while waiting for a DTLS datagram");
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Hands a copy of the record to the sender; drops it once closed. */
+  @Override
+  public void send(byte[] buf, int off, int len) {
+    if (!closed) {
+      byte[] datagram = new byte[len];
+      System.arraycopy(buf, off, datagram, 0, len);
+      sender.accept(datagram);
+    }
+  }
+
+  /** Closes the transport and wakes a blocked {@link #receive}; idempotent. */
+  @Override
+  public void close() {
+    lock.lock();
+    try {
+      closed = true;
+      queue.clear();
+      readable.signalAll();
+    } finally {
+      lock.unlock();
+    }
+  }
+}
