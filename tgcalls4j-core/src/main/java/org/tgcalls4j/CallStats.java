@@ -1,15 +1,23 @@
 package org.tgcalls4j;
 
 /**
- * A snapshot of one call's sending side.
+ * A snapshot of one group call's counters.
  *
- * @param packetsSent RTP packets sent (after SRTP)
- * @param bytesSent RTP payload bytes sent (Opus data, excluding headers)
- * @param rtcpPacketsSent RTCP compound packets sent
- * @param connectToFirstPacketMillis time from {@code connect} to the first RTP packet on the wire,
- *     or -1 if none was sent yet
- * @param mediaTimeMillis media time sent so far, in ms (packets x 20 ms for Opus)
- * @param droppedIncoming incoming datagrams dropped (unknown type, failed authentication, replay)
+ * @param packetsSent RTP packets sent
+ * @param payloadBytesSent RTP payload bytes sent (Opus data, excluding RTP headers and SRTP tags)
+ * @param rtcpPacketsSent RTCP compound packets sent (sender reports)
+ * @param packetsReceived SRTP packets received from the SFU that passed authentication
+ * @param rtcpPacketsReceived SRTCP packets received from the SFU that passed authentication
+ * @param droppedIncoming incoming datagrams dropped: unknown first byte, failed SRTP
+ *     authentication or replay, malformed STUN
+ * @param connectToFirstPacketMillis time from the start of {@code connect} to the first RTP
+ *     packet on the wire in ms, or -1 if none was sent yet
+ * @param mediaTimeMillis media time sent so far over all sources, ms (Opus samples / 48)
+ * @param remoteFractionLost the fraction of our packets the SFU reported lost in its latest RTCP
+ *     receiver report (0.0 to 1.0), or -1 if it sent none
+ * @param remoteJitterMillis the interarrival jitter the SFU reported for our stream in ms, or -1
  */
-public record CallStats(long packetsSent, long bytesSent, long rtcpPacketsSent,
-    long connectToFirstPacketMillis, long mediaTimeMillis, long droppedIncoming) {}
+public record CallStats(long packetsSent, long payloadBytesSent, long rtcpPacketsSent,
+    long packetsReceived, long rtcpPacketsReceived, long droppedIncoming,
+    long connectToFirstPacketMillis, long mediaTimeMillis, double remoteFractionLost,
+    double remoteJitterMillis) {}

@@ -1,11 +1,54 @@
 package org.tgcalls4j.cli;
 
+import java.nio.file.Path;
+import org.tgcalls4j.MediaSource;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
 /** Entry point of the {@code tgcalls4j} command. */
-public final class Main {
-  private Main() {}
+@Command(name = "tgcalls4j", mixinStandardHelpOptions = true, version = "tgcalls4j 0.1.0",
+    description = "Put Java programs into Telegram calls.",
+    subcommands = {DemoCommand.class, PlayCommand.class})
+public final class Main implements Runnable {
+
+  @CommandLine.Spec
+  CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public void run() {
+    spec.commandLine().usage(System.out);
+  }
 
   /** @param args command-line arguments */
   public static void main(String[] args) {
-    System.out.println("tgcalls4j");
+    System.exit(run(args));
+  }
+
+  /**
+   * Runs the command without exiting the JVM (tests call this).
+   *
+   * @param args command-line arguments
+   * @return the exit code
+   */
+  public static int run(String... args) {
+    return new CommandLine(new Main())
+        .setExecutionExceptionHandler((e, cmd, parsed) -> {
+          cmd.getErr().println("error: " + oneLine(e));
+          return 1;
+        })
+        .execute(args);
+  }
+
+  /**
+   * @param spec a file path or an absolute URL
+   * @return the source it names
+   */
+  static MediaSource parseSource(String spec) {
+    return spec.contains("://") ? MediaSource.url(spec) : MediaSource.file(Path.of(spec));
+  }
+
+  static String oneLine(Throwable e) {
+    String message = e.getMessage() == null ? e.toString() : e.getMessage();
+    return message.replace('\n', ' ').strip();
   }
 }

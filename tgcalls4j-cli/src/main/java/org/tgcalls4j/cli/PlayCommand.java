@@ -1,0 +1,119 @@
+package org.tgcalls4j.cli;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Locale;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+import org.tgcalls4j.CallStats;
+import org.tgcalls4j.ConnectionState;
+import org.tgcalls4j.NetworkOptions;
+import org.tgcalls4j.TgCalls;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code tgcalls4j play}: joins a group call through two files, so that a bot in any language (or
+ * a test) drives the MTProto side: we write the join JSON, it writes the SFU's answer.
+ */
+@Command(name = "play", mixinStandardHelpOptions = true,
+    description = "Write the phone.joinGroupCall params to --join-out, wait for the answer "
+        + "(updateGroupCallConnection params) in --answer-in, connect and stream SOURCE.")
+final class PlayCommand implements Callable<Integer> {
+  private static final long CHAT_ID = 1;
+
+  @Parameters(paramLabel = "SOURCE", description = "File or URL to play.")
+  String source;
+
+  @Option(names = "--join-out", required = true, description = "File to write the join JSON to (atomically).")
+  Path joinOut;
+
+  @Option(names = "--answer-in", required = true, description = "File the answer JSON will appear in.")
+  Path answerIn;
+
+  @Option(names = "--seconds", description = "Stop after this many seconds (default: when the source ends).")
+  Integer seconds;
+
+  @Option(names = "--answer-timeout", description = "Seconds to wait for the answer file (default: ${DEFAULT-VALUE}).")
+  int answerTimeoutSeconds = 120;
+
+  @Option(names = "--loopback", description = "Bind to 127.0.0.1 and accept loopback candidates (local tests).")
+  boolean loopback;
+
+  @Option(names = "--ffmpeg", description = "ffmpeg binary (default: ${DEFAULT-VALUE}).")
+  Path ffmpeg = Path.of("ffmpeg");
+
+  @Override
+  public Integer call() throws Exception {
+    BlockingQueue<String> ends = new ArrayBlockingQueue<>(8);
+    try (TgCalls calls = TgCalls.builder()
+        .ffmpegPath(ffmpeg)
+        .networkOptions(loopback ? NetworkOptions.loopbackOnly() : NetworkOptions.defaults())
+        .streamListener((chat, error) -> ends.add(error == null ? "" : Main.oneLine(error)))
+        .connectionListener((chat, state, cause) -> {
+          if (state == ConnectionState.FAILED) {
+            ends.add("connection failed: " + Main.oneLine(cause));
+          }
+        })
+        .build()) {
+      String join = calls.createCall(CHAT_ID);
+      writeAtomically(joinOut, join);
+      String answer = awaitAnswer();
+      calls.setStreamSources(CHAT_ID, Main.parseSource(source));
+      calls.connect(CHAT_ID, answer);
+      String end = seconds == null ? ends.take() : ends.poll(seconds, TimeUnit.SECONDS);
+      CallStats stats = calls.stats(CHAT_ID);
+      calls.stop(CHAT_ID);
+      printStats(stats);
+      if (end != null && !end.isEmpty()) {
+        System.err.println("error: " + end);
+        return 1;
+      }
+      return stats.packetsSent() > 0 ? 0 : 1;
+    }
+  }
+
+  private static void printStats(CallStats stats) {
+    System.out.printf(Locale.ROOT, "connect -> first packet: %d ms%n", stats.connectToFirstPacketMillis());
+    System.out.printf(Locale.ROOT, "packets sent: %d (%d payload bytes), RTCP sent: %d%n",
+        stats.packetsSent(), stats.payloadBytesSent(), stats.rtcpPacketsSent());
+    System.out.printf(Locale.ROOT, "audio sent: %.2f s%n", stats.mediaTimeMillis() / 1000.0);
+    System.out.printf(Locale.ROOT, "packets received: %d, RTCP received: %d, dropped: %d%n",
+        stats.packetsReceived(), stats.rtcpPacketsReceived(), stats.droppedIncoming());
+    if (stats.remoteFractionLost() >= 0) {
+      System.out.printf(Locale.ROOT, "remote report: loss %.1f %%, jitter %.2f ms%n",
+          100 * stats.remoteFractionLost(), stats.remoteJitterMillis());
+    }
+  }
+
+  private String awaitAnswer() throws IOException, InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(answerTimeoutSeconds);
+    while (System.nanoTime() < deadline) {
+      if (Files.isRegularFile(answerIn)) {
+        String text = Files.readString(answerIn, StandardCharsets.UTF_8);
+        if (!text.isBlank()) {
+          return text;
+        }
+      }
+      Thread.sleep(50);
+    }
+    throw new IOException("no answer appeared in " + answerIn + " within " + answerTimeoutSeconds + " s");
+  }
+
+  private static void writeAtomically(Path file, String text) throws IOException {
+    Path dir = file.toAbsolutePath().getParent();
+    Path tmp = Files.createTempFile(dir, ".join-", ".tmp");
+    try {
+      Files.writeString(tmp, text, StandardCharsets.UTF_8);
+      Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    } finally {
+      Files.deleteIfExists(tmp);
+    }
+  }
+}

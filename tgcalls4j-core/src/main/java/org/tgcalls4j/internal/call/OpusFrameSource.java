@@ -1,0 +1,29 @@
+package org.tgcalls4j.internal.call;
+
+import java.io.IOException;
+import org.tgcalls4j.TgCallsException;
+
+/**
+ * A pull source of Opus packets at 48 kHz, read by the call's sender thread. Implementations are
+ * used by one reader thread; {@link #close()} may be called from any thread and makes a blocked
+ * {@link #nextFrame()} return promptly.
+ */
+interface OpusFrameSource extends AutoCloseable {
+
+  /**
+   * @return the next Opus packet (the caller owns the array), or null when the source ended
+   * @throws IOException if the stream is malformed or broken; the source has ended then
+   */
+  byte[] nextFrame() throws IOException;
+
+  /**
+   * @return why the source ended abnormally (for example ffmpeg's exit code and stderr tail), or
+   *     null if it reached its end normally; meaningful after {@link #nextFrame()} returned null or
+   *     threw
+   */
+  TgCallsException endError();
+
+  /** Releases the file or kills the ffmpeg process; idempotent, any thread. */
+  @Override
+  void close();
+}

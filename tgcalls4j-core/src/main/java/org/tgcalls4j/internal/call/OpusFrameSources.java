@@ -1,0 +1,153 @@
+package org.tgcalls4j.internal.call;
+
+import java.io.BufferedInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.ThreadFactory;
+import org.tgcalls4j.FfmpegSpawnException;
+import org.tgcalls4j.InvalidParamsException;
+import org.tgcalls4j.MediaSource;
+import org.tgcalls4j.TgCallsException;
+import org.tgcalls4j.internal.ffmpeg.FfmpegCommand;
+import org.tgcalls4j.internal.ffmpeg.FfmpegProcess;
+import org.tgcalls4j.internal.ogg.OggOpusReader;
+
+/** Opens a {@link MediaSource} as Opus packets: directly for Ogg/Opus files, through ffmpeg otherwise. */
+final class OpusFrameSources {
+  private static final byte[] OGG_CAPTURE = "OggS".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] OPUS_HEAD = "OpusHead".getBytes(StandardCharsets.US_ASCII);
+
+  private OpusFrameSources() {}
+
+  /**
+   * Opens the source on the calling thread, so that a missing file or an ffmpeg that cannot be
+   * started is reported to the caller of {@code setStreamSources}.
+   *
+   * @param source what to play
+   * @param ffmpeg the ffmpeg binary
+   * @param bitrateKbps Opus bitrate when transcoding, kbit/s
+   * @param startOffsetMillis position to start at, ms (transcoded sources only)
+   * @param threads creates ffmpeg's stderr pump thread
+   * @return the open source; the caller closes it
+   * @throws InvalidParamsException if a local file does not exist or an Ogg file has no Opus header
+   * @throws FfmpegSpawnException if ffmpeg could not be started
+   */
+  static OpusFrameSource open(MediaSource source, Path ffmpeg, int bitrateKbps,
+      long startOffsetMillis, ThreadFactory threads) throws TgCallsException {
+    if (source instanceof MediaSource.FileSource file) {
+      Path path = file.path();
+      if (!Files.isReadable(path)) {
+        throw new InvalidParamsException("source.path", "not a readable file: " + path);
+      }
+      if (startOffsetMillis == 0 && isOggOpus(path)) {
+        return openOggFile(path);
+      }
+    }
+    List<String> command = FfmpegCommand.opusOgg(ffmpeg, source, bitrateKbps, startOffsetMillis);
+    FfmpegProcess process = FfmpegProcess.start(command, threads);
+    return new FfmpegSource(process);
+  }
+
+  /** @return whether the file starts with an Ogg page whose first packet is an OpusHead */
+  static boolean isOggOpus(Path path) {
+    byte[] head = new byte[36];
+    try (InputStream in = Files.newInputStream(path)) {
+      if (in.readNBytes(head, 0, head.length) != head.length) {
+        return false;
+      }
+    } catch (IOException e) {
+      return false;
+    }
+    // RFC 3533 §6: 27-byte page header, then the segment table (one entry for OpusHead's page).
+    return Arrays.equals(head, 0, 4, OGG_CAPTURE, 0, 4)
+        && Arrays.equals(head, 28, 36, OPUS_HEAD, 0, 8);
+  }
+
+  private static OpusFrameSource openOggFile(Path path) throws InvalidParamsException {
+    InputStream in;
+    try {
+      in = new BufferedInputStream(Files.newInputStream(path), 64 * 1024);
+    } catch (NoSuchFileException e) {
+      throw new InvalidParamsException("source.path", "no such file: " + path, e);
+    } catch (IOException e) {
+      throw new InvalidParamsException("source.path", "cannot open " + path + ": " + e.getMessage(), e);
+    }
+    OggOpusReader reader = new OggOpusReader(in);
+    try {
+      reader.head();
+    } catch (IOException e) {
+      closeQuietly(reader);
+      throw new InvalidParamsException("source.path", "not an Ogg/Opus file: " + e.getMessage(), e);
+    }
+    return new OggFileSource(reader);
+  }
+
+  private static void closeQuietly(AutoCloseable c) {
+    try {
+      c.close();
+    } catch (Exception ignored) {
+      // nothing useful to do when closing a file we are abandoning
+    }
+  }
+
+  /** An Ogg/Opus file read without transcoding. */
+  private static final class OggFileSource implements OpusFrameSource {
+    private final OggOpusReader reader;
+
+    OggFileSource(OggOpusReader reader) {
+      this.reader = reader;
+    }
+
+    @Override
+    public byte[] nextFrame() throws IOException {
+      return reader.nextPacket();
+    }
+
+    @Override
+    public TgCallsException endError() {
+      return null;
+    }
+
+    @Override
+    public void close() {
+      closeQuietly(reader);
+    }
+  }
+
+  /** ffmpeg writing Ogg/Opus to its stdout. */
+  private static final class FfmpegSource implements OpusFrameSource {
+    private final FfmpegProcess process;
+    private final OggOpusReader reader;
+    private boolean headRead;
+
+    FfmpegSource(FfmpegProcess process) {
+      this.process = process;
+      this.reader = new OggOpusReader(new BufferedInputStream(process.stdout(), 16 * 1024));
+    }
+
+    @Override
+    public byte[] nextFrame() throws IOException {
+      if (!headRead) {
+        reader.head();
+        headRead = true;
+      }
+      return reader.nextPacket();
+    }
+
+    @Override
+    public TgCallsException endError() {
+      return process.crashError();
+    }
+
+    @Override
+    public void close() {
+      process.close();
+    }
+  }
+}

@@ -1,0 +1,24 @@
+package org.tgcalls4j.internal.call;
+
+import java.nio.file.Path;
+import java.util.concurrent.ThreadFactory;
+import java.util.function.LongSupplier;
+import java.util.random.RandomGenerator;
+import org.tgcalls4j.DtlsSetup;
+import org.tgcalls4j.NetworkOptions;
+
+/**
+ * Settings shared by every group call of one client.
+ *
+ * @param ffmpeg the ffmpeg binary used to transcode sources
+ * @param network where to bind and which candidates to use
+ * @param connectTimeoutMillis budget for ICE + DTLS in {@code connect}, ms
+ * @param threads creates every thread of the call (I/O, sender, ffmpeg stderr pump)
+ * @param dtlsSetup our DTLS role as announced in the join JSON
+ * @param audioBitrateKbps Opus bitrate when ffmpeg transcodes, kbit/s
+ * @param random source of SSRCs, credentials and initial RTP sequence numbers
+ * @param wallClockMillis wall clock for RTCP sender-report NTP timestamps, ms since the epoch
+ */
+public record SessionConfig(Path ffmpeg, NetworkOptions network, long connectTimeoutMillis,
+    ThreadFactory threads, DtlsSetup dtlsSetup, int audioBitrateKbps, RandomGenerator random,
+    LongSupplier wallClockMillis) {}

@@ -1,0 +1,19 @@
+package org.tgcalls4j.internal.call;
+
+import org.tgcalls4j.ConnectionState;
+import org.tgcalls4j.TgCallsException;
+
+/**
+ * What a call reports to its client. Invoked on the call's own threads; the client re-posts each
+ * event to its dispatcher thread. Each state is reported at most once per call.
+ */
+public interface SessionEvents {
+  /**
+   * @param state the new state
+   * @param cause set for {@link ConnectionState#FAILED}, else null
+   */
+  void onState(ConnectionState state, TgCallsException cause);
+
+  /** @param error null when the source ended normally, else why it ended */
+  void onStreamEnd(TgCallsException error);
+}

@@ -1,0 +1,200 @@
+package org.tgcalls4j.internal.transport;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.StandardSocketOptions;
+import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.DatagramChannel;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One UDP socket and the thread that reads it. Every datagram and every posted task runs on that
+ * single I/O thread, so state touched only from {@link Handler} callbacks needs no locking.
+ * {@link #send} may be called from any thread.
+ */
+public final class UdpTransport implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(UdpTransport.class);
+  private static final int MAX_DATAGRAM_BYTES = 2048;
+
+  /** Callbacks, all invoked on the transport's I/O thread. */
+  public interface Handler {
+    /**
+     * @param data the datagram; valid only during the call (the buffer is reused)
+     * @param length datagram length in bytes, starting at index 0
+     * @param from the sender
+     * @param nowNanos {@link System#nanoTime()} at receipt
+     */
+    void onDatagram(byte[] data, int length, InetSocketAddress from, long nowNanos);
+
+    /**
+     * Called on every turn of the I/O loop; runs whatever timers are due.
+     *
+     * @param nowNanos current {@link System#nanoTime()}
+     * @return the absolute {@code nanoTime} of the next due timer, or {@link Long#MAX_VALUE}
+     */
+    long onTimer(long nowNanos);
+  }
+
+  private final DatagramChannel channel;
+  private final Selector selector;
+  private final Thread thread;
+  private final ConcurrentLinkedQueue<Runnable> tasks = new ConcurrentLinkedQueue<>();
+  private final AtomicLong sendFailures = new AtomicLong();
+  private volatile Handler handler;
+  private volatile boolean closed;
+
+  private UdpTransport(DatagramChannel channel, Selector selector, ThreadFactory threads, String name) {
+    this.channel = channel;
+    this.selector = selector;
+    this.thread = threads.newThread(this::run);
+    this.thread.setName(name);
+    this.thread.setDaemon(true);
+  }
+
+  /**
+   * Binds a socket; the I/O thread starts with {@link #start(Handler)}.
+   *
+   * @param bind local address and port (port 0 picks a free one)
+   * @param threads creates the I/O thread
+   * @param threadName name of the I/O thread
+   * @return the bound transport
+   * @throws IOException if the socket cannot be bound
+   */
+  public static UdpTransport bind(InetSocketAddress bind, ThreadFactory threads, String threadName)
+      throws IOException {
+    DatagramChannel channel = DatagramChannel.open();
+    Selector selector = null;
+    try {
+      channel.setOption(StandardSocketOptions.SO_RCVBUF, 1 << 20);
+      channel.setOption(StandardSocketOptions.SO_SNDBUF, 1 << 20);
+      channel.bind(bind);
+      channel.configureBlocking(false);
+      selector = Selector.open();
+      channel.register(selector, SelectionKey.OP_READ);
+      return new UdpTransport(channel, selector, threads, threadName);
+    } catch (IOException | RuntimeException e) {
+      channel.close();
+      if (selector != null) {
+        selector.close();
+      }
+      throw e;
+    }
+  }
+
+  /** @param handler receives datagrams and timer ticks on the I/O thread from now on */
+  public void start(Handler handler) {
+    this.handler = handler;
+    thread.start();
+  }
+
+  /** @return the bound local address */
+  public InetSocketAddress localAddress() {
+    try {
+      return (InetSocketAddress) channel.getLocalAddress();
+    } catch (IOException e) {
+      throw new IllegalStateException("socket closed", e);
+    }
+  }
+
+  /**
+   * Sends one datagram; never blocks. A datagram the kernel cannot take right now is dropped and
+   * counted in {@link #sendFailures()}, as a congested network would drop it.
+   *
+   * @param to destination
+   * @param data bytes to send; not retained
+   * @param offset start in data
+   * @param length bytes to send
+   */
+  public void send(InetSocketAddress to, byte[] data, int offset, int length) {
+    if (closed) {
+      return;
+    }
+    try {
+      if (channel.send(ByteBuffer.wrap(data, offset, length), to) == 0) {
+        sendFailures.incrementAndGet();
+      }
+    } catch (ClosedChannelException e) {
+      // closing concurrently; nothing to send to any more
+    } catch (IOException e) {
+      sendFailures.incrementAndGet();
+      log.debug("UDP send to {} failed: {}", to, e.toString());
+    }
+  }
+
+  /** @param task runs on the I/O thread soon; dropped after {@link #close()} */
+  public void execute(Runnable task) {
+    tasks.add(task);
+    selector.wakeup();
+  }
+
+  /** @return datagrams that could not be sent */
+  public long sendFailures() {
+    return sendFailures.get();
+  }
+
+  /** @return whether the caller is the I/O thread */
+  public boolean inIoThread() {
+    return Thread.currentThread() == thread;
+  }
+
+  private void run() {
+    ByteBuffer buffer = ByteBuffer.allocate(MAX_DATAGRAM_BYTES);
+    try {
+      while (!closed) {
+        long nextTimer = handler.onTimer(System.nanoTime());
+        long waitMillis = nextTimer == Long.MAX_VALUE ? 1000
+            : Math.max(1, (nextTimer - System.nanoTime() + 999_999) / 1_000_000);
+        selector.select(Math.min(waitMillis, 1000));
+        selector.selectedKeys().clear();
+        Runnable task;
+        while (!closed && (task = tasks.poll()) != null) {
+          task.run();
+        }
+        InetSocketAddress from;
+        while (!closed && (from = (InetSocketAddress) channel.receive(buffer.clear())) != null) {
+          handler.onDatagram(buffer.array(), buffer.position(), from, System.nanoTime());
+        }
+      }
+    } catch (ClosedChannelException e) {
+      // closed by close()
+    } catch (IOException | RuntimeException e) {
+      if (!closed) {
+        log.warn("UDP I/O thread stopped: {}", e.toString(), e);
+      }
+    }
+  }
+
+  /** Closes the socket and stops the I/O thread (joined unless called on it); idempotent. */
+  @Override
+  public void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    selector.wakeup();
+    if (thread.isAlive() && !inIoThread()) {
+      try {
+        thread.join(2000);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+    try {
+      selector.close();
+    } catch (IOException ignored) {
+      // closing
+    }
+    try {
+      channel.close();
+    } catch (IOException ignored) {
+      // closing
+    }
+  }
+}

@@ -1,0 +1,205 @@
+package org.tgcalls4j.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Random;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+import org.tgcalls4j.CallStats;
+import org.tgcalls4j.ConnectionState;
+import org.tgcalls4j.DtlsSetup;
+import org.tgcalls4j.FfmpegCrashedException;
+import org.tgcalls4j.FfmpegSpawnException;
+import org.tgcalls4j.InvalidParamsException;
+import org.tgcalls4j.MediaSource;
+import org.tgcalls4j.NetworkOptions;
+import org.tgcalls4j.TgCalls;
+import org.tgcalls4j.TgCallsException;
+import org.tgcalls4j.TransportException;
+import org.tgcalls4j.testsfu.Audio;
+import org.tgcalls4j.testsfu.Recording;
+import org.tgcalls4j.testsfu.TestSfu;
+
+/**
+ * Group calls end to end against the test SFU, which is built only from independent
+ * implementations (ice4j controlling agent, Bouncy Castle DTLS, jitsi-srtp, Concentus).
+ */
+@ExtendWith(LeakCheck.class)
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class GroupCallIT {
+  private static final long CHAT = 42;
+
+  @TempDir Path dir;
+  private final BlockingQueue<Object> streamEnds = new LinkedBlockingQueue<>();
+  private final BlockingQueue<ConnectionState> states = new LinkedBlockingQueue<>();
+  private TestSfu sfu;
+  private TgCalls calls;
+
+  @AfterEach
+  void tearDown() {
+    if (calls != null) {
+      calls.close();
+    }
+    if (sfu != null) {
+      sfu.close();
+    }
+  }
+
+  private TgCalls client(TgCalls.Builder builder) throws FfmpegSpawnException {
+    calls = builder
+        .networkOptions(NetworkOptions.loopbackOnly())
+        .connectTimeout(Duration.ofSeconds(10))
+        .streamListener((chat, error) -> streamEnds.add(error == null ? "ok" : error))
+        .connectionListener((chat, state, cause) -> states.add(state))
+        .build();
+    return calls;
+  }
+
+  private Recording play(Path file, TestSfu.Options options, TgCalls.Builder builder) throws Exception {
+    sfu = TestSfu.start(options);
+    client(builder);
+    String join = calls.createCall(CHAT);
+    calls.setStreamSources(CHAT, MediaSource.file(file));
+    calls.connect(CHAT, sfu.answer(join));
+    assertThat(streamEnds.poll(30, TimeUnit.SECONDS)).as("stream end").isEqualTo("ok");
+    Thread.sleep(300);
+    return sfu.recording();
+  }
+
+  @Test
+  void oggOpusToneArrivesAt440HzOnTheAnnouncedSsrcWithoutFfmpeg() throws Exception {
+    Path ogg = Media.tone(dir, "tone.ogg", 440, 3);
+    Recording rec = play(ogg, TestSfu.Options.defaults(), TgCalls.builder().requireFfmpeg(false)
+        .ffmpegPath(Path.of("/nonexistent/ffmpeg")));
+    CallStats stats = calls.stats(CHAT);
+
+    assertThat(rec.audioSsrcDeclared()).isEqualTo(calls.audioSsrc(CHAT));
+    long received = rec.packetsBySsrc().getOrDefault(calls.audioSsrc(CHAT), 0L);
+    assertThat(stats.packetsSent()).isBetween(148L, 152L); // 3 s of 20 ms frames
+    assertThat(received).isGreaterThanOrEqualTo(stats.packetsSent() * 95 / 100);
+    assertThat(rec.payloadTypeSeen()).isEqualTo(111);
+    assertThat(rec.audioLevelExtensionSeen()).isTrue();
+    assertThat(rec.srtpFailures()).isZero();
+    assertThat(rec.rtcpPacketsReceived()).isPositive();
+    assertThat(rec.lastCname()).isNotEmpty();
+    assertThat(Audio.dominantFrequencyHz(rec.pcm48kStereo(), 2, 48_000)).isCloseTo(440.0,
+        org.assertj.core.data.Offset.offset(2.0));
+    assertThat(states).containsExactly(ConnectionState.CONNECTING, ConnectionState.CONNECTED);
+  }
+
+  @Test
+  void wavIsTranscodedByFfmpegAndArrivesAtItsFrequency() throws Exception {
+    Path wav = Media.tone(dir, "tone.wav", 1000, 2);
+    Recording rec = play(wav, TestSfu.Options.defaults(), TgCalls.builder());
+    assertThat(Audio.dominantFrequencyHz(rec.pcm48kStereo(), 2, 48_000)).isCloseTo(1000.0,
+        org.assertj.core.data.Offset.offset(2.0));
+  }
+
+  @Test
+  void connectsWhenTheSfuRejectsChecksForItsFirst200Ms() throws Exception {
+    Path ogg = Media.tone(dir, "tone.ogg", 440, 1);
+    Recording rec = play(ogg, new TestSfu.Options(200, false, false),
+        TgCalls.builder().requireFfmpeg(false));
+    assertThat(rec.packetsBySsrc().get(rec.audioSsrcDeclared())).isGreaterThan(40L);
+  }
+
+  @Test
+  void connectsAsDtlsClientWhenTheJoinSaysActive() throws Exception {
+    Path ogg = Media.tone(dir, "tone.ogg", 440, 1);
+    Recording rec = play(ogg, TestSfu.Options.defaults(),
+        TgCalls.builder().requireFfmpeg(false).dtlsSetup(DtlsSetup.ACTIVE));
+    assertThat(rec.packetsBySsrc().get(rec.audioSsrcDeclared())).isGreaterThan(40L);
+  }
+
+  @Test
+  void malformedAnswerNamesTheFieldAndLeavesTheCallReadyForAnotherAnswer() throws Exception {
+    sfu = TestSfu.start(TestSfu.Options.defaults());
+    client(TgCalls.builder().requireFfmpeg(false));
+    String join = calls.createCall(CHAT);
+    String answer = sfu.answer(join);
+    String broken = answer.replaceFirst("\"port\"\\s*:\\s*\"\\d+\"", "\"port\":\"abc\"");
+    assertThat(broken).isNotEqualTo(answer);
+
+    assertThatThrownBy(() -> calls.connect(CHAT, broken))
+        .isInstanceOfSatisfying(InvalidParamsException.class,
+            e -> assertThat(e.field()).isEqualTo("transport.candidates[0].port"));
+    assertThatThrownBy(() -> calls.connect(CHAT, "{\"transport\":"))
+        .isInstanceOf(InvalidParamsException.class);
+
+    calls.connect(CHAT, answer);
+    assertThat(sfu.awaitConnected(5000)).isTrue();
+  }
+
+  @Test
+  void wrongDtlsFingerprintFailsTheConnectionAndSendsNoMedia() throws Exception {
+    sfu = TestSfu.start(new TestSfu.Options(0, true, false));
+    client(TgCalls.builder().requireFfmpeg(false));
+    String join = calls.createCall(CHAT);
+    calls.setStreamSources(CHAT, MediaSource.file(Media.tone(dir, "tone.ogg", 440, 1)));
+
+    assertThatThrownBy(() -> calls.connect(CHAT, sfu.answer(join)))
+        .isInstanceOfSatisfying(TransportException.class,
+            e -> assertThat(e.stage()).isEqualTo(TransportException.Stage.FINGERPRINT))
+        .hasMessageContaining("fingerprint");
+    Thread.sleep(300);
+    assertThat(sfu.recording().packetsBySsrc().values().stream().mapToLong(Long::longValue).sum())
+        .isZero();
+    assertThat(states.poll(2, TimeUnit.SECONDS)).isEqualTo(ConnectionState.CONNECTING);
+    assertThat(states.poll(2, TimeUnit.SECONDS)).isEqualTo(ConnectionState.FAILED);
+  }
+
+  @Test
+  void missingFfmpegFailsAtBuild() {
+    assertThatThrownBy(() -> TgCalls.builder().ffmpegPath(Path.of("/nonexistent/ffmpeg")).build())
+        .isInstanceOf(FfmpegSpawnException.class)
+        .hasMessageContaining("/nonexistent/ffmpeg");
+  }
+
+  @Test
+  void unplayableFileEndsTheStreamWithFfmpegsExitCodeAndStderr() throws Exception {
+    Path junk = dir.resolve("junk.mp3");
+    byte[] noise = new byte[64 * 1024];
+    new Random(7).nextBytes(noise);
+    Files.write(junk, noise);
+    sfu = TestSfu.start(TestSfu.Options.defaults());
+    client(TgCalls.builder());
+    String join = calls.createCall(CHAT);
+    calls.connect(CHAT, sfu.answer(join));
+    calls.setStreamSources(CHAT, MediaSource.file(junk));
+
+    Object end = streamEnds.poll(20, TimeUnit.SECONDS);
+    assertThat(end).isInstanceOfSatisfying(FfmpegCrashedException.class, e -> {
+      assertThat(e.exitCode()).isNotZero();
+      assertThat(e.stderrTail()).isNotBlank();
+      assertThat(e.stderrTail().getBytes(java.nio.charset.StandardCharsets.UTF_8).length)
+          .isLessThanOrEqualTo(512);
+    });
+  }
+
+  @Test
+  void stopKillsFfmpegAndClosesTheCall() throws Exception {
+    Path wav = Media.tone(dir, "long.wav", 440, 30);
+    sfu = TestSfu.start(TestSfu.Options.defaults());
+    client(TgCalls.builder());
+    String join = calls.createCall(CHAT);
+    calls.setStreamSources(CHAT, MediaSource.file(wav));
+    calls.connect(CHAT, sfu.answer(join));
+    Thread.sleep(500);
+    assertThat(ProcessHandle.current().descendants().anyMatch(ProcessHandle::isAlive)).isTrue();
+
+    calls.stop(CHAT);
+    assertThat(ProcessHandle.current().descendants().filter(ProcessHandle::isAlive).count()).isZero();
+    assertThatThrownBy(() -> calls.stats(CHAT)).isInstanceOf(TgCallsException.class);
+    assertThat(streamEnds).isEmpty(); // a user-initiated stop is not a stream end
+  }
+}
