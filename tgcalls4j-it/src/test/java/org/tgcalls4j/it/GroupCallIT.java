@@ -202,4 +202,60 @@ class GroupCallIT {
     assertThatThrownBy(() -> calls.stats(CHAT)).isInstanceOf(TgCallsException.class);
     assertThat(streamEnds).isEmpty(); // a user-initiated stop is not a stream end
   }
+
+  @Test
+  void connectGivesUpWithNotConnectedWhenNobodyAnswersChecks() throws Exception {
+    sfu = TestSfu.start(TestSfu.Options.defaults());
+    calls = TgCalls.builder().requireFfmpeg(false).networkOptions(NetworkOptions.loopbackOnly())
+        .connectTimeout(Duration.ofMillis(1500))
+        .connectionListener((chat, state, cause) -> states.add(state)).build();
+    String join = calls.createCall(CHAT);
+    String answer = sfu.answer(join);
+    sfu.close(); // the SFU's socket is gone: our checks go unanswered
+
+    long start = System.nanoTime();
+    assertThatThrownBy(() -> calls.connect(CHAT, answer))
+        .isInstanceOf(org.tgcalls4j.NotConnectedException.class)
+        .hasMessageContaining("ICE");
+    assertThat((System.nanoTime() - start) / 1_000_000).isBetween(1400L, 4000L);
+    assertThat(states.poll(2, TimeUnit.SECONDS)).isEqualTo(ConnectionState.CONNECTING);
+    assertThat(states.poll(2, TimeUnit.SECONDS)).isEqualTo(ConnectionState.FAILED);
+    // the failed call is gone, so the chat can join again
+    assertThat(calls.createCall(CHAT)).contains("\"ufrag\"");
+  }
+
+  @Test
+  void streamModeAnswerIsRejectedAsInvalidParams() throws Exception {
+    client(TgCalls.builder().requireFfmpeg(false));
+    calls.createCall(CHAT);
+    assertThatThrownBy(() -> calls.connect(CHAT, "{\"stream\":true}"))
+        .isInstanceOfSatisfying(InvalidParamsException.class,
+            e -> assertThat(e.field()).isEqualTo("stream"));
+  }
+
+  @Test
+  void pauseHoldsTheSourceAndResumeContinuesWhereItStopped() throws Exception {
+    sfu = TestSfu.start(TestSfu.Options.defaults());
+    client(TgCalls.builder().requireFfmpeg(false));
+    String join = calls.createCall(CHAT);
+    calls.setStreamSources(CHAT, MediaSource.file(Media.tone(dir, "tone.ogg", 440, 2)));
+    calls.connect(CHAT, sfu.answer(join));
+    Thread.sleep(600);
+    calls.pause(CHAT);
+    Thread.sleep(100);
+    long atPause = calls.stats(CHAT).packetsSent();
+    long position = calls.time(CHAT);
+    Thread.sleep(1000);
+    assertThat(calls.stats(CHAT).packetsSent()).isEqualTo(atPause);
+    assertThat(calls.time(CHAT)).isEqualTo(position);
+
+    calls.resume(CHAT);
+    assertThat(streamEnds.poll(10, TimeUnit.SECONDS)).isEqualTo("ok");
+    Thread.sleep(300);
+    Recording rec = sfu.recording();
+    assertThat(rec.lostPackets()).isZero();
+    assertThat(rec.packetsBySsrc().get(rec.audioSsrcDeclared()))
+        .isGreaterThanOrEqualTo(calls.stats(CHAT).packetsSent() - 1);
+    assertThat(calls.stats(CHAT).mediaTimeMillis()).isBetween(1980L, 2100L);
+  }
 }
