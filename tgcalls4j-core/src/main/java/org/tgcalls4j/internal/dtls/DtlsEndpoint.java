@@ -80,7 +80,7 @@ public final class DtlsEndpoint implements AutoCloseable {
 
   /**
    * Hands one incoming DTLS datagram to the endpoint. Before and during the handshake the datagram is
-   * queued for {@link #handshake} (at most 64 are held; more, oversized ones, or any after close are
+   * queued for {@link #handshake} (at most 64 are held; more, ones over 1472 bytes, or any after close are
    * dropped). After the handshake it is processed on the calling thread, which then returns within
    * about a millisecond. Never blocks on other threads; safe to call from any thread.
    *

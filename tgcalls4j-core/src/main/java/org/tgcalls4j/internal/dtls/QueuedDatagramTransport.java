@@ -1,9 +1,9 @@
 package org.tgcalls4j.internal.dtls;
 
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.util.ArrayDeque;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
@@ -28,7 +28,6 @@ final class QueuedDatagramTransport implements DatagramTransport {
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition readable = lock.newCondition();
   private final ArrayDeque<byte[]> queue = new ArrayDeque<>();
-  private final AtomicLong droppedDatagrams = new AtomicLong();
   private volatile boolean closed;
 
   /** @param sender receives each outgoing datagram as a new array it then owns */
@@ -37,8 +36,8 @@ final class QueuedDatagramTransport implements DatagramTransport {
   }
 
   /**
-   * Queues one datagram without blocking; drops it (and counts it) if it is too large, the queue is
-   * full or the transport is closed.
+   * Queues one datagram without blocking; drops it if it is too large, the queue is full or the
+   * transport is closed (DTLS retransmits lost handshake flights, RFC 6347 §4.2.4).
    *
    * @param datagram a copy the transport now owns
    */
@@ -46,7 +45,6 @@ final class QueuedDatagramTransport implements DatagramTransport {
     lock.lock();
     try {
       if (closed || datagram.length > RECEIVE_LIMIT_BYTES || queue.size() >= QUEUE_CAPACITY) {
-        droppedDatagrams.incrementAndGet();
         return;
       }
       queue.addLast(datagram);
@@ -64,11 +62,6 @@ final class QueuedDatagramTransport implements DatagramTransport {
     } finally {
       lock.unlock();
     }
-  }
-
-  /** @return how many incoming datagrams were dropped so far */
-  long droppedDatagrams() {
-    return droppedDatagrams.get();
   }
 
   boolean isClosed() {
@@ -110,14 +103,13 @@ final class QueuedDatagramTransport implements DatagramTransport {
       }
       byte[] datagram = queue.removeFirst();
       if (datagram.length > len) {
-        droppedDatagrams.incrementAndGet();
-        return -1;
+        return -1; // cannot happen: push() admits at most getReceiveLimit() bytes
       }
       System.arraycopy(datagram, 0, buf, off, datagram.length);
       return datagram.length;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new java.io.InterruptedIOException("interrupted while waiting for a DTLS datagram");
+      throw new InterruptedIOException("interrupted while waiting for a DTLS datagram");
     } finally {
       lock.unlock();
     }

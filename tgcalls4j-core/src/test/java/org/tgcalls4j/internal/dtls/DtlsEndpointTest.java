@@ -14,6 +14,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -30,6 +31,7 @@ class DtlsEndpointTest {
   private final List<AutoCloseable> resources = new CopyOnWriteArrayList<>();
   private DtlsEndpoint client;
   private DtlsEndpoint server;
+  private InMemoryPipe toClient;
 
   @BeforeAll
   static void generateCertificates() {
@@ -49,7 +51,7 @@ class DtlsEndpointTest {
   /** Wires a client and a server endpoint together; each expects the given fingerprint of the other. */
   private void connect(String clientExpectsHash, String clientExpects, String serverExpectsHash, String serverExpects) {
     InMemoryPipe toServer = new InMemoryPipe("client-to-server");
-    InMemoryPipe toClient = new InMemoryPipe("server-to-client");
+    toClient = new InMemoryPipe("server-to-client");
     client = new DtlsEndpoint(DtlsRole.CLIENT, clientCertificate, clientExpectsHash, clientExpects, toServer::send);
     server = new DtlsEndpoint(DtlsRole.SERVER, serverCertificate, serverExpectsHash, serverExpects, toClient::send);
     toServer.connect(server);
@@ -103,6 +105,23 @@ class DtlsEndpointTest {
     clientHandshake.get(10, TimeUnit.SECONDS);
     // Well under BC's first retransmission (1 s): the queued ClientHello was answered.
     assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofMillis(900));
+  }
+
+  @Test
+  void serverAnswersRetransmittedFinalFlightAfterItsHandshakeReturned() throws Exception {
+    connect();
+    // Lose the server's first epoch-1 record (its Finished, RFC 6347 §4.1 header bytes 3-4): the server
+    // is done, the client must retransmit its flight and get the answer from the post-handshake reader.
+    AtomicBoolean lost = new AtomicBoolean();
+    toClient.dropWhen(d -> d.length > 4 && d[3] == 0 && d[4] == 1 && lost.compareAndSet(false, true));
+    Future<DtlsSrtpKeys> clientHandshake = executor.submit(() -> client.handshake(10_000));
+    DtlsSrtpKeys serverKeys = server.handshake(10_000);
+
+    DtlsSrtpKeys clientKeys = clientHandshake.get(10, TimeUnit.SECONDS);
+
+    assertThat(lost).isTrue();
+    assertThat(clientKeys.remoteMasterKey()).isEqualTo(serverKeys.localMasterKey());
+    assertThat(server.isClosed()).isFalse();
   }
 
   @Test

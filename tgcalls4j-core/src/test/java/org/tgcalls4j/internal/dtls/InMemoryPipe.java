@@ -3,6 +3,7 @@ package org.tgcalls4j.internal.dtls;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.function.Predicate;
 
 /**
  * One direction of an in-memory datagram link: {@link #send} queues, a dedicated thread delivers to
@@ -14,6 +15,7 @@ final class InMemoryPipe implements AutoCloseable {
   private final LinkedBlockingQueue<byte[]> queue = new LinkedBlockingQueue<>();
   private final Thread thread;
   private volatile DtlsEndpoint target;
+  private volatile Predicate<byte[]> loss = datagram -> false;
 
   InMemoryPipe(String name) {
     thread = new Thread(this::deliver, name);
@@ -25,8 +27,15 @@ final class InMemoryPipe implements AutoCloseable {
     this.target = target;
   }
 
+  /** @param loss decides which datagrams this pipe drops */
+  void dropWhen(Predicate<byte[]> loss) {
+    this.loss = loss;
+  }
+
   void send(byte[] datagram) {
-    queue.add(datagram);
+    if (!loss.test(datagram)) {
+      queue.add(datagram);
+    }
   }
 
   private void deliver() {
