@@ -258,4 +258,27 @@ class GroupCallIT {
         .isGreaterThanOrEqualTo(calls.stats(CHAT).packetsSent() - 1);
     assertThat(calls.stats(CHAT).mediaTimeMillis()).isBetween(1980L, 2100L);
   }
+
+  @Test
+  void sfuClosingItsDtlsSessionFailsTheCall() throws Exception {
+    sfu = TestSfu.start(TestSfu.Options.defaults());
+    BlockingQueue<Object> causes = new LinkedBlockingQueue<>();
+    calls = TgCalls.builder().requireFfmpeg(false).networkOptions(NetworkOptions.loopbackOnly())
+        .connectionListener((chat, state, cause) -> {
+          states.add(state);
+          if (cause != null) {
+            causes.add(cause);
+          }
+        }).build();
+    String join = calls.createCall(CHAT);
+    calls.connect(CHAT, sfu.answer(join));
+    sfu.close();
+
+    assertThat(causes.poll(10, TimeUnit.SECONDS)).isInstanceOfSatisfying(TransportException.class,
+        e -> assertThat(e.stage()).isEqualTo(TransportException.Stage.DTLS));
+    assertThat(states).containsExactly(ConnectionState.CONNECTING, ConnectionState.CONNECTED,
+        ConnectionState.FAILED);
+    assertThatThrownBy(() -> calls.stats(CHAT))
+        .isInstanceOf(org.tgcalls4j.ConnectionNotFoundException.class);
+  }
 }

@@ -198,7 +198,10 @@ public final class TestSfu implements AutoCloseable {
         new short[0], 0, 0, 0, 0, null, -1, false);
   }
 
-  /** Stops the ICE agent, both threads and the socket; idempotent, never throws. */
+  /**
+   * Ends the participant's DTLS session with close_notify (as a server leaving the call would),
+   * then stops the ICE agent, both threads and the socket; idempotent, never throws.
+   */
   @Override
   public void close() {
     Thread reader;
@@ -210,6 +213,11 @@ public final class TestSfu implements AutoCloseable {
       closed = true;
       reader = readerThread;
       dtls = dtlsThread;
+    }
+    // A connected DTLS loop notices `closed` within its 200 ms receive timeout and sends
+    // close_notify on its way out; a handshake still in progress is cut short below.
+    join(dtls, 500);
+    synchronized (lock) {
       if (dtlsDatagrams != null) {
         dtlsDatagrams.close();
       }
@@ -217,13 +225,13 @@ public final class TestSfu implements AutoCloseable {
     if (dtls != null) {
       dtls.interrupt();
     }
+    join(dtls, 5_000);
     agent.free();
     harvester.close();
-    join(dtls);
     if (reader != null) {
       reader.interrupt();
     }
-    join(reader);
+    join(reader, 5_000);
     MediaReceiver receiver = media;
     if (receiver != null) {
       receiver.close();
@@ -231,12 +239,12 @@ public final class TestSfu implements AutoCloseable {
     settled.countDown();
   }
 
-  private static void join(Thread thread) {
+  private static void join(Thread thread, long millis) {
     if (thread == null) {
       return;
     }
     try {
-      thread.join(5_000);
+      thread.join(millis);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }

@@ -10,6 +10,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
@@ -65,6 +66,7 @@ public final class GroupCallSession implements AutoCloseable {
   private final int audioSsrc;
   private final Object stateLock = new Object();
   private final AtomicLong droppedIncoming = new AtomicLong();
+  private final AtomicBoolean failScheduled = new AtomicBoolean();
   private final AtomicLong packetsReceived = new AtomicLong();
   private final AtomicLong rtcpReceived = new AtomicLong();
   private final CompletableFuture<InetSocketAddress> iceConnected = new CompletableFuture<>();
@@ -357,6 +359,17 @@ public final class GroupCallSession implements AutoCloseable {
     events.onState(ConnectionState.FAILED, cause);
   }
 
+  /** Fails the call from the I/O thread, which {@link #teardown()} must not run on (it joins it). */
+  private void failLater(TgCallsException cause) {
+    if (!failScheduled.compareAndSet(false, true)) {
+      return;
+    }
+    Thread t = config.threads().newThread(() -> fail(cause));
+    t.setName("tgcalls4j-fail-" + chatId);
+    t.setDaemon(true);
+    t.start();
+  }
+
   /** Stops sending, kills ffmpeg, closes DTLS and the socket; reports CLOSED once. */
   @Override
   public void close() {
@@ -387,9 +400,6 @@ public final class GroupCallSession implements AutoCloseable {
       d.close();
     }
     if (t != null) {
-      if (t.inIoThread()) {
-        t.execute(() -> { });
-      }
       t.close();
     }
     iceConnected.completeExceptionally(new IllegalStateException("closed"));
@@ -416,6 +426,10 @@ public final class GroupCallSession implements AutoCloseable {
         }
       } else if (first >= 20 && first <= 63) {
         endpoint.receive(data, 0, length);
+        if (receiveContext != null && endpoint.isClosed()) {
+          failLater(new TransportException(TransportException.Stage.DTLS,
+              "the SFU closed the DTLS session", null));
+        }
       } else if (first >= 128 && first <= 191 && length >= 2) {
         receiveSrtp(data, length);
       } else {
@@ -481,9 +495,8 @@ public final class GroupCallSession implements AutoCloseable {
           iceConnected.completeExceptionally(new IllegalStateException("ICE failed"));
         } else {
           // RFC 7675 §5.1: consent expired; the transport may no longer be used
-          config.threads().newThread(() -> fail(new TransportException(
-              TransportException.Stage.ICE, "ICE consent lost: the SFU stopped answering", null)))
-              .start();
+          failLater(new TransportException(TransportException.Stage.ICE,
+              "ICE consent lost: the SFU stopped answering", null));
         }
       }
     }

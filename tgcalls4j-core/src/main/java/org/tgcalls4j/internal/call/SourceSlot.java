@@ -34,10 +34,6 @@ final class SourceSlot {
     notifyAll();
   }
 
-  synchronized boolean isCurrent(OpusFrameSource frames) {
-    return current == frames && !paused && !closed;
-  }
-
   /**
    * Blocks the sender until a source is set and not paused.
    *
