@@ -125,9 +125,12 @@ public final class NginxRtmpServer implements AutoCloseable {
     return dir.resolve("record");
   }
 
-  /** @return the recording of one stream name */
+  /**
+   * @return the recording of one stream name; nginx-rtmp percent-escapes the name in the file
+   *     name, so a Telegram-style key {@code 123:abc} is recorded as {@code 123%3Aabc.flv}
+   */
   public Path recording(String streamName) {
-    return recordDir().resolve(streamName + ".flv");
+    return recordDir().resolve(streamName.replace(":", "%3A") + ".flv");
   }
 
   /**

@@ -82,7 +82,7 @@ public final class TestFlv {
     Process ffprobe =
         new ProcessBuilder(
                 "ffprobe", "-v", "error", "-show_entries", "stream=codec_name:packet=codec_type,pts_time",
-                "-of", "csv=p=0", file.toString())
+                "-of", "csv=p=0", "file:" + file)
             .redirectErrorStream(true)
             .start();
     try {
