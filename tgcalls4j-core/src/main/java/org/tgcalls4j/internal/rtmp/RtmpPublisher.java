@@ -243,7 +243,7 @@ public final class RtmpPublisher implements AutoCloseable {
       Map<?, ?> status = awaitStatus(deadline);
       String code = String.valueOf(status.get("code"));
       if (!code.equals("NetStream.Publish.Start")) {
-        throw new RtmpException(code, String.valueOf(status.get("description")), null);
+        throw new RtmpException(code, describe(status), null);
       }
     } catch (IOException e) {
       throw new RtmpException("io", "sending commands: " + e, e);
@@ -313,6 +313,10 @@ public final class RtmpPublisher implements AutoCloseable {
     return cause instanceof RtmpException rtmp ? rtmp : new RtmpException("protocol", String.valueOf(cause), cause);
   }
 
+  private static String describe(Map<?, ?> info) {
+    return info.get("description") instanceof String d ? d : "onStatus " + info;
+  }
+
   private static RtmpException serverError(List<Object> reply, String defaultCode) {
     String code = defaultCode;
     String description = String.valueOf(reply);
@@ -341,7 +345,8 @@ public final class RtmpPublisher implements AutoCloseable {
   }
 
   /**
-   * The onMetaData properties FFmpeg's FLV muxer writes for H.264 + AAC, in its order.
+   * The onMetaData properties FFmpeg's FLV muxer writes for H.264 + AAC (live: duration and
+   * filesize 0).
    *
    * @param frameRate frames per second
    * @param videoKbps video bit rate, kbit/s
@@ -355,14 +360,14 @@ public final class RtmpPublisher implements AutoCloseable {
     m.put("duration", 0.0);
     m.put("width", (double) width);
     m.put("height", (double) height);
-    m.put("videodatarate", videoKbps);
     m.put("framerate", frameRate);
-    m.put("videocodecid", 7.0);
+    m.put("videocodecid", 7.0); // AVC
+    m.put("videodatarate", videoKbps);
+    m.put("audiocodecid", 10.0); // AAC
     m.put("audiodatarate", audioKbps);
     m.put("audiosamplerate", (double) audioSampleRateHz);
     m.put("audiosamplesize", 16.0);
     m.put("stereo", stereo);
-    m.put("audiocodecid", 10.0);
     m.put("encoder", "tgcalls4j");
     m.put("filesize", 0.0);
     return m;
@@ -515,8 +520,7 @@ public final class RtmpPublisher implements AutoCloseable {
         if (!publishStatus.isDone() && (error || "NetStream.Publish.Start".equals(info.get("code")))) {
           publishStatus.complete(info);
         } else if (error) {
-          throw new RtmpException(
-              String.valueOf(info.get("code")), String.valueOf(info.get("description")), null);
+          throw new RtmpException(String.valueOf(info.get("code")), describe(info), null);
         }
       }
       default -> LOG.debug("ignored command {}", values);

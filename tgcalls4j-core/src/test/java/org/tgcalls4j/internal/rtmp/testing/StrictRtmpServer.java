@@ -30,7 +30,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * it sends within 5 s). It resets the TCP connection ({@code SO_LINGER 0} + close) on the first
  * violation and records why. After {@code NetStream.Publish.Start} it sends a ping request and
  * AMF0 padding every 100 ms so the client has a window of bytes to acknowledge, and requires
- * each ping to be answered within 5 s. It also insists that the client only uses chunk types 0
+ * each ping to be answered within 5 s. Application names other than {@code live} get a {@code
+ * _error NetConnection.Connect.Rejected} reply. It also insists that the client only uses chunk types 0
  * and 3, sends Set Chunk Size first and answers Set Peer Bandwidth with Window Ack Size.
  * Independent of the production code (own chunking, AMF0 and digest code).
  */
@@ -367,6 +368,11 @@ public final class StrictRtmpServer implements AutoCloseable {
             reset("flashVer \"" + flashVer + "\" is not FMLE");
             return;
           }
+          if (!"live".equals(object.get("app"))) {
+            sendMessage(3, 20, 0, MiniAmf0.encode("_error", transaction, null,
+                status("error", "NetConnection.Connect.Rejected", "unknown application " + object.get("app"))));
+            return;
+          }
           sendMessage(2, 5, 0, uint32(WINDOW));
           byte[] bandwidth = Arrays.copyOf(uint32(WINDOW), 5);
           bandwidth[4] = 2; // dynamic
@@ -406,6 +412,14 @@ public final class StrictRtmpServer implements AutoCloseable {
         case "FCUnpublish", "deleteStream" -> unpublished = true;
         default -> reset("unexpected command " + name);
       }
+    }
+
+    /**
+     * Sends {@code onStatus} on the published stream, e.g. level {@code error} to drop the
+     * publisher the way an ingest does when it rejects the stream mid-way.
+     */
+    public void sendStatus(String level, String code, String description) throws IOException {
+      sendMessage(5, 20, STREAM_ID, MiniAmf0.encode("onStatus", 0.0, null, status(level, code, description)));
     }
 
     private Map<String, Object> status(String level, String code, String description) {
