@@ -2,6 +2,7 @@ package org.tgcalls4j.internal.rtmp;
 
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
+import java.io.EOFException;
 import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -187,7 +188,7 @@ public final class RtmpPublisher implements AutoCloseable {
       raw.setSoTimeout(remainingMillis(deadline));
       int read = in.read(s0s1s2, n, s0s1s2.length - n);
       if (read < 0) {
-        throw new java.io.EOFException("server closed the connection after " + n + " handshake bytes");
+        throw new EOFException("server closed the connection after " + n + " handshake bytes");
       }
       n += read;
     }

@@ -102,6 +102,8 @@ class RtmpPublisherLifecycleTest {
       Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> !disconnects.isEmpty());
       assertThat(disconnects).singleElement().satisfies(e -> assertThat(e.code()).isEqualTo("disconnected"));
       assertReaderThreadsEnded();
+      assertThatThrownBy(() -> publisher.sendVideo(0, new byte[] {0x17, 1, 0, 0, 0}, 0, 5))
+          .isInstanceOf(RtmpException.class);
     }
   }
 

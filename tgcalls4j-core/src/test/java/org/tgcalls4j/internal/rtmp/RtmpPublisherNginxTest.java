@@ -61,6 +61,7 @@ class RtmpPublisherNginxTest {
   void secondPublisherOfTheSameNameIsRefusedWithBadName() throws Exception {
     RtmpUrl url = RtmpUrl.parse(nginx.liveUrl(), "taken");
     try (RtmpPublisher first = RtmpPublisher.connect(url, RtmpOptions.defaults(), disconnects::add)) {
+      assertThat(first.bytesSent()).isGreaterThan(1537);
       assertThatThrownBy(() -> RtmpPublisher.connect(url, RtmpOptions.defaults(), disconnects::add))
           .isInstanceOfSatisfying(
               RtmpException.class,

@@ -590,22 +590,25 @@ public final class StrictRtmpServer implements AutoCloseable {
         case 2: return in.readUTF();
         case 5: case 6: return null;
         case 8:
-          in.readInt();
-          // fall through: an ECMA array is an object with a count in front
-        case 3: {
-          Map<String, Object> map = new LinkedHashMap<>();
-          while (true) {
-            String key = in.readUTF();
-            if (key.isEmpty()) {
-              if (in.readUnsignedByte() != 9) {
-                throw new IOException("bad object end");
-              }
-              return map;
-            }
-            map.put(key, read(in));
-          }
-        }
+          in.readInt(); // an ECMA array is an object with a count in front
+          return readObject(in);
+        case 3:
+          return readObject(in);
         default: throw new IOException("AMF0 marker " + marker);
+      }
+    }
+
+    private static Map<String, Object> readObject(DataInputStream in) throws IOException {
+      Map<String, Object> map = new LinkedHashMap<>();
+      while (true) {
+        String key = in.readUTF();
+        if (key.isEmpty()) {
+          if (in.readUnsignedByte() != 9) {
+            throw new IOException("bad object end");
+          }
+          return map;
+        }
+        map.put(key, read(in));
       }
     }
   }
