@@ -1,0 +1,147 @@
+package org.tgcalls4j.internal.rtmp;
+
+import java.util.Locale;
+import org.tgcalls4j.InvalidParamsException;
+
+/**
+ * Where and under which name to publish, split the way FMLE-style clients split an ingest URL:
+ * the application is every path segment before the last, the stream name is the last segment
+ * (normally the stream key). A query string is kept verbatim: it always ends {@code tcUrl}, and
+ * when it follows the key it also stays in the stream name (auth schemes such as
+ * {@code ?wsSecret=..&wsTime=..} read it from either place).
+ *
+ * @param scheme {@code rtmp} or {@code rtmps}, lower case
+ * @param host host name or IP literal (IPv6 without brackets)
+ * @param port TCP port; 1935 for rtmp and 443 for rtmps unless given
+ * @param app the connect command's {@code app}, e.g. {@code s} or {@code live/inst}
+ * @param tcUrl the connect command's {@code tcUrl}: scheme, authority as written, app and query
+ * @param streamName the name given to {@code releaseStream}, {@code FCPublish} and {@code publish}
+ */
+public record RtmpUrl(
+    String scheme, String host, int port, String app, String tcUrl, String streamName) {
+
+  /**
+   * Combines an ingest URL and a stream key as Telegram hands them out
+   * ({@code rtmps://dc4-1.rtmp.t.me/s/} and {@code 123456:AbCd...}).
+   *
+   * @param url {@code rtmp://host[:port]/app[/inst][/name][?query]} or the same with {@code rtmps}
+   * @param key the stream key appended as the last path segment; null or empty when the URL
+   *     already ends with the stream name
+   * @throws InvalidParamsException (field {@code url}) for an unsupported scheme, missing host,
+   *     bad port, missing application or stream name, or whitespace/control characters
+   */
+  public static RtmpUrl parse(String url, String key) throws InvalidParamsException {
+    if (url == null || url.isEmpty()) {
+      throw invalid("missing");
+    }
+    String k = key == null ? "" : key;
+    for (String part : new String[] {url, k}) {
+      for (int i = 0; i < part.length(); i++) {
+        char c = part.charAt(i);
+        if (c <= ' ' || c == 0x7F) {
+          throw invalid("whitespace or control character at index " + i + " of \"" + part + "\"");
+        }
+      }
+    }
+    int schemeEnd = url.indexOf("://");
+    if (schemeEnd < 0) {
+      throw invalid("no scheme in \"" + url + "\"");
+    }
+    String scheme = url.substring(0, schemeEnd).toLowerCase(Locale.ROOT);
+    int defaultPort;
+    if (scheme.equals("rtmp")) {
+      defaultPort = 1935;
+    } else if (scheme.equals("rtmps")) {
+      defaultPort = 443;
+    } else {
+      throw invalid("unsupported scheme \"" + scheme + "\", expected rtmp or rtmps");
+    }
+    String rest = url.substring(schemeEnd + 3);
+    String urlQuery = "";
+    int q = rest.indexOf('?');
+    if (q >= 0) {
+      urlQuery = rest.substring(q);
+      rest = rest.substring(0, q);
+    }
+    int slash = rest.indexOf('/');
+    String authority = slash < 0 ? rest : rest.substring(0, slash);
+    String path = slash < 0 ? "" : rest.substring(slash + 1);
+
+    String host;
+    String portText = null;
+    if (authority.startsWith("[")) {
+      int close = authority.indexOf(']');
+      if (close < 0) {
+        throw invalid("unterminated IPv6 literal in \"" + authority + "\"");
+      }
+      host = authority.substring(1, close);
+      String after = authority.substring(close + 1);
+      if (!after.isEmpty()) {
+        if (!after.startsWith(":")) {
+          throw invalid("unexpected \"" + after + "\" after IPv6 literal");
+        }
+        portText = after.substring(1);
+      }
+    } else {
+      int colon = authority.lastIndexOf(':');
+      host = colon < 0 ? authority : authority.substring(0, colon);
+      portText = colon < 0 ? null : authority.substring(colon + 1);
+    }
+    if (host.isEmpty() || authority.contains("@")) {
+      throw invalid("missing or unsupported host in \"" + authority + "\"");
+    }
+    int port = defaultPort;
+    if (portText != null) {
+      if (portText.isEmpty() || portText.length() > 5 || !portText.chars().allMatch(Character::isDigit)) {
+        throw invalid("bad port \"" + portText + "\"");
+      }
+      port = Integer.parseInt(portText);
+      if (port < 1 || port > 65535) {
+        throw invalid("port " + port + " out of range");
+      }
+    }
+
+    String keyQuery = "";
+    int kq = k.indexOf('?');
+    if (kq >= 0) {
+      keyQuery = k.substring(kq);
+      k = k.substring(0, kq);
+    }
+    if (k.contains("/")) {
+      throw invalid("stream key contains '/'");
+    }
+    String fullPath;
+    String query;
+    String nameQuery;
+    if (k.isEmpty()) {
+      // the URL names the stream itself; its query follows the name
+      fullPath = path;
+      query = urlQuery + keyQuery;
+      nameQuery = query;
+    } else {
+      fullPath = (path.isEmpty() || path.endsWith("/")) ? path + k : path + "/" + k;
+      query = urlQuery.isEmpty() ? keyQuery : urlQuery + (keyQuery.isEmpty() ? "" : "&" + keyQuery.substring(1));
+      nameQuery = keyQuery;
+    }
+    int last = fullPath.lastIndexOf('/');
+    if (last <= 0) {
+      throw invalid("needs an application and a stream name, got path \"/" + fullPath + "\"");
+    }
+    String app = fullPath.substring(0, last);
+    String name = fullPath.substring(last + 1);
+    if (name.isEmpty() || app.startsWith("/") || app.contains("//")) {
+      throw invalid("empty application or stream name in path \"/" + fullPath + "\"");
+    }
+    String tcUrl = scheme + "://" + authority + "/" + app + query;
+    return new RtmpUrl(scheme, host, port, app, tcUrl, name + nameQuery);
+  }
+
+  /** @return true for {@code rtmps}: the connection runs over TLS */
+  public boolean tls() {
+    return scheme.equals("rtmps");
+  }
+
+  private static InvalidParamsException invalid(String problem) {
+    return new InvalidParamsException("url", problem);
+  }
+}

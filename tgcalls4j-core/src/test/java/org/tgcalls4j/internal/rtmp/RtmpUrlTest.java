@@ -1,0 +1,85 @@
+package org.tgcalls4j.internal.rtmp;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.tgcalls4j.InvalidParamsException;
+
+class RtmpUrlTest {
+  @Test
+  void splitsTelegramIngestUrlAndKey() throws Exception {
+    RtmpUrl url = RtmpUrl.parse("rtmps://dc4-1.rtmp.t.me/s/", "1234567890:AbCdEfGhIjKlMnOpQrStUv");
+
+    assertThat(url).isEqualTo(new RtmpUrl(
+        "rtmps", "dc4-1.rtmp.t.me", 443, "s", "rtmps://dc4-1.rtmp.t.me/s", "1234567890:AbCdEfGhIjKlMnOpQrStUv"));
+    assertThat(url.tls()).isTrue();
+  }
+
+  @Test
+  void keepsAppInstanceAndExplicitPort() throws Exception {
+    RtmpUrl url = RtmpUrl.parse("rtmp://127.0.0.1:19350/live/inst", "key");
+
+    assertThat(url.app()).isEqualTo("live/inst");
+    assertThat(url.port()).isEqualTo(19350);
+    assertThat(url.tcUrl()).isEqualTo("rtmp://127.0.0.1:19350/live/inst");
+    assertThat(url.streamName()).isEqualTo("key");
+    assertThat(url.tls()).isFalse();
+  }
+
+  @Test
+  void keepsQueryAfterTheKeyInTcUrlAndStreamName() throws Exception {
+    RtmpUrl url = RtmpUrl.parse("rtmp://push.example.com/live/abc?wsSecret=x1&wsTime=65", null);
+
+    assertThat(url.port()).isEqualTo(1935);
+    assertThat(url.app()).isEqualTo("live");
+    assertThat(url.tcUrl()).isEqualTo("rtmp://push.example.com/live?wsSecret=x1&wsTime=65");
+    assertThat(url.streamName()).isEqualTo("abc?wsSecret=x1&wsTime=65");
+  }
+
+  @Test
+  void keepsQueryOfTheKeyAndOfTheAppUrl() throws Exception {
+    assertThat(RtmpUrl.parse("rtmp://h/live/", "abc?token=1").streamName()).isEqualTo("abc?token=1");
+    RtmpUrl appQuery = RtmpUrl.parse("rtmp://h/live?auth=9", "abc");
+    assertThat(appQuery.tcUrl()).isEqualTo("rtmp://h/live?auth=9");
+    assertThat(appQuery.streamName()).isEqualTo("abc");
+  }
+
+  @Test
+  void acceptsIpv6LiteralAndUpperCaseScheme() throws Exception {
+    RtmpUrl url = RtmpUrl.parse("RTMP://[::1]:1936/live/", "k");
+
+    assertThat(url.host()).isEqualTo("::1");
+    assertThat(url.port()).isEqualTo(1936);
+    assertThat(url.tcUrl()).isEqualTo("rtmp://[::1]:1936/live");
+  }
+
+  @ParameterizedTest
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "http://h/live/|k|unsupported scheme",
+        "h/live/|k|no scheme",
+        "rtmp:///live/|k|host",
+        "rtmp://h:0/live/|k|out of range",
+        "rtmp://h:99999/live/|k|out of range",
+        "rtmp://h:x/live/|k|bad port",
+        "rtmp://h/|k|application",
+        "rtmp://h/live/||application",
+        "rtmp://h/live/|a b|whitespace",
+        "rtmp://h/live/|a/b|contains '/'",
+        "rtmp://user@h/live/|k|host",
+      })
+  void rejectsBadUrls(String url, String key, String problem) {
+    assertThatThrownBy(() -> RtmpUrl.parse(url, key))
+        .isInstanceOfSatisfying(InvalidParamsException.class, e -> assertThat(e.field()).isEqualTo("url"))
+        .hasMessageContaining(problem);
+  }
+
+  @Test
+  void rejectsNullUrl() {
+    assertThatThrownBy(() -> RtmpUrl.parse(null, "k")).isInstanceOf(InvalidParamsException.class);
+  }
+}

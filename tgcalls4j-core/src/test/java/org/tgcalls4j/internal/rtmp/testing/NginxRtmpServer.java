@@ -1,0 +1,198 @@
+package org.tgcalls4j.internal.rtmp.testing;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/**
+ * A real nginx with Debian's RTMP module (libnginx-mod-rtmp) as a child process on 127.0.0.1 and
+ * a free port, recording everything published to application {@code live} under
+ * {@link #recordDir()} as {@code <stream name>.flv}. Single process ({@code daemon off;
+ * master_process off;}), everything in a temp directory that {@link #close()} deletes after
+ * stopping the process.
+ */
+public final class NginxRtmpServer implements AutoCloseable {
+  public static final Path NGINX = Path.of("/usr/sbin/nginx");
+  public static final Path RTMP_MODULE = Path.of("/usr/lib/nginx/modules/ngx_rtmp_module.so");
+
+  private final Path dir;
+  private final int port;
+  private final Process process;
+
+  private NginxRtmpServer(Path dir, int port, Process process) {
+    this.dir = dir;
+    this.port = port;
+    this.process = process;
+  }
+
+  /**
+   * Writes the config, starts nginx and waits until it accepts TCP connections.
+   *
+   * @throws IOException when nginx cannot be started or does not listen within 10 s (the message
+   *     carries its error log); nothing is left running
+   */
+  public static NginxRtmpServer start() throws IOException, InterruptedException {
+    Path dir = Files.createTempDirectory("nginx-rtmp");
+    Files.createDirectories(dir.resolve("record"));
+    int port = freePort();
+    String conf =
+        "load_module " + RTMP_MODULE + ";\n"
+            + "daemon off;\n"
+            + "master_process off;\n"
+            + "pid " + dir.resolve("nginx.pid") + ";\n"
+            + "error_log " + dir.resolve("error.log") + " info;\n"
+            + "events { worker_connections 64; }\n"
+            + "rtmp {\n"
+            + "  server {\n"
+            + "    listen 127.0.0.1:" + port + ";\n"
+            + "    chunk_size 4096;\n"
+            + "    access_log " + dir.resolve("access.log") + ";\n"
+            + "    application live {\n"
+            + "      live on;\n"
+            + "      record all;\n"
+            + "      record_path " + dir.resolve("record") + ";\n"
+            + "      record_unique off;\n"
+            + "    }\n"
+            + "  }\n"
+            + "}\n";
+    Path confFile = dir.resolve("nginx.conf");
+    Files.writeString(confFile, conf);
+    Process process =
+        new ProcessBuilder(
+                NGINX.toString(), "-p", dir.toString(), "-c", confFile.toString(),
+                "-e", dir.resolve("error.log").toString())
+            .redirectErrorStream(true)
+            .redirectOutput(dir.resolve("stdout.log").toFile())
+            .start();
+    NginxRtmpServer server = new NginxRtmpServer(dir, port, process);
+    try {
+      waitForPort(process, port, Duration.ofSeconds(10));
+    } catch (IOException | InterruptedException | RuntimeException e) {
+      String log = server.errorLog();
+      server.close();
+      throw new IOException("nginx did not start: " + e.getMessage() + "\n" + log, e);
+    }
+    return server;
+  }
+
+  /** Waits until a child process listens on 127.0.0.1:port; fails early if it exits. */
+  public static void waitForPort(Process process, int port, Duration timeout)
+      throws IOException, InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (true) {
+      if (!process.isAlive()) {
+        throw new IOException("process exited with " + process.exitValue());
+      }
+      try (Socket probe = new Socket()) {
+        probe.connect(new InetSocketAddress("127.0.0.1", port), 200);
+        return;
+      } catch (IOException e) {
+        if (System.nanoTime() > deadline) {
+          throw new IOException("nothing listens on port " + port + " after " + timeout, e);
+        }
+        Thread.sleep(50);
+      }
+    }
+  }
+
+  /** @return a TCP port that was free a moment ago */
+  public static int freePort() throws IOException {
+    try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      return socket.getLocalPort();
+    }
+  }
+
+  /** @return the TCP port nginx listens on (127.0.0.1) */
+  public int port() {
+    return port;
+  }
+
+  /** @return {@code rtmp://127.0.0.1:<port>/live/} */
+  public String liveUrl() {
+    return "rtmp://127.0.0.1:" + port + "/live/";
+  }
+
+  /** @return where recordings go */
+  public Path recordDir() {
+    return dir.resolve("record");
+  }
+
+  /**
+   * @return the recording of one stream name; nginx-rtmp percent-escapes the name in the file
+   *     name, so a Telegram-style key {@code 123:abc} is recorded as {@code 123%3Aabc.flv}
+   */
+  public Path recording(String streamName) {
+    return recordDir().resolve(streamName.replace(":", "%3A") + ".flv");
+  }
+
+  /**
+   * @return how many finished sessions published (nginx-rtmp writes one access-log line per
+   *     session when it ends; the command column reads PUBLISH)
+   */
+  public long publishSessions() throws IOException {
+    Path log = dir.resolve("access.log");
+    if (!Files.exists(log)) {
+      return 0;
+    }
+    try (Stream<String> lines = Files.lines(log, StandardCharsets.UTF_8)) {
+      return lines.filter(line -> line.contains(" PUBLISH ")).count();
+    }
+  }
+
+  /** @return the error log so far, for assertion messages */
+  public String errorLog() {
+    try {
+      Path log = dir.resolve("error.log");
+      return Files.exists(log) ? Files.readString(log, StandardCharsets.ISO_8859_1) : "";
+    } catch (IOException e) {
+      return "(error log unreadable: " + e + ")";
+    }
+  }
+
+  /** @return the access log so far, for assertion messages */
+  public String accessLog() {
+    try {
+      Path log = dir.resolve("access.log");
+      return Files.exists(log) ? Files.readString(log, StandardCharsets.ISO_8859_1) : "";
+    } catch (IOException e) {
+      return "(access log unreadable: " + e + ")";
+    }
+  }
+
+  /** Stops nginx (SIGTERM, then SIGKILL after 5 s) and deletes the temp directory. */
+  @Override
+  public void close() {
+    stop(process);
+    deleteRecursively(dir);
+  }
+
+  /** Destroys a child process and waits for it: SIGTERM, then SIGKILL after 5 s. */
+  public static void stop(Process process) {
+    process.destroy();
+    try {
+      if (!process.waitFor(5, TimeUnit.SECONDS)) {
+        process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+      }
+    } catch (InterruptedException e) {
+      process.destroyForcibly();
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /** Deletes a directory tree, ignoring failures. */
+  public static void deleteRecursively(Path dir) {
+    try (Stream<Path> paths = Files.walk(dir)) {
+      paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    } catch (IOException e) {
+      // best effort: temp files only
+    }
+  }
+}
