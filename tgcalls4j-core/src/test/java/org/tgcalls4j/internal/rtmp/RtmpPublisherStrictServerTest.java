@@ -40,7 +40,7 @@ class RtmpPublisherStrictServerTest {
 
   /** The reference's scenario at full length: a minute of 2.5 Mbit/s on an ACK-enforcing ingest. */
   @Test
-  @Tag("long")
+  @Tag("slow")
   void publishesSixtySecondsAtTwoAndAHalfMegabitsWithoutBeingReset() throws Exception {
     publishAndCheck(60, 400_000);
   }
