@@ -34,6 +34,11 @@ public record FlvTag(int type, long timestampMillis, byte[] body) {
     return type == VIDEO && body.length >= 2 && (body[0] & 0x0F) == CODEC_ID_AVC && body[1] == 0;
   }
 
+  /** @return true for an AVC end of sequence: video, CodecID 7, AVCPacketType 2 (E.4.3.1) */
+  public boolean isAvcEndOfSequence() {
+    return type == VIDEO && body.length >= 2 && (body[0] & 0x0F) == CODEC_ID_AVC && body[1] == 2;
+  }
+
   /** @return true for a video tag whose FrameType is 1 (keyframe), E.4.3.1 */
   public boolean isKeyframe() {
     return type == VIDEO && body.length >= 1 && ((body[0] & 0xF0) >> 4) == FRAME_TYPE_KEY;

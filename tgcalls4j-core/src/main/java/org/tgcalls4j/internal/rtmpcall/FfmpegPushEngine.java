@@ -173,20 +173,20 @@ final class FfmpegPushEngine implements Engine {
     } catch (IOException killed) {
       // the stream was closed because the process was killed
     }
-    FfmpegCrashedException crash;
     synchronized (this) {
       if (generation != myGeneration || closed) {
         return;
       }
     }
-    crash = ffmpeg.crashError();
+    FfmpegCrashedException crash = ffmpeg.crashError();
     synchronized (this) {
       if (generation != myGeneration || closed) {
         return;
       }
       kill();
       source = null;
+      // Posted under the lock so that it cannot follow close()'s CLOSED.
+      events.streamEnd(crash);
     }
-    events.streamEnd(crash);
   }
 }

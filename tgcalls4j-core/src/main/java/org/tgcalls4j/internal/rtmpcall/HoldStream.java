@@ -71,7 +71,8 @@ final class HoldStream {
         for (FlvTag tag = reader.next(); tag != null; tag = reader.next()) {
           if (tag.isSequenceHeader()) {
             headers.add(tag.withTimestamp(0));
-          } else if (tag.type() != FlvTag.SCRIPT_DATA && tag.timestampMillis() < LOOP_MILLIS) {
+          } else if (tag.type() != FlvTag.SCRIPT_DATA && !tag.isAvcEndOfSequence()
+              && tag.timestampMillis() < LOOP_MILLIS) {
             media.add(tag);
           }
         }

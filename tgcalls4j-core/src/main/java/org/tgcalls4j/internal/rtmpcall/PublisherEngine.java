@@ -85,8 +85,15 @@ final class PublisherEngine implements Engine {
       }
       started = true;
     }
-    hold = HoldStream.generate(config.ffmpeg(), config.encoding(), config.threadFactory());
-    publisher = connectPublisher();
+    try {
+      hold = HoldStream.generate(config.ffmpeg(), config.encoding(), config.threadFactory());
+      publisher = connectPublisher();
+    } catch (TgCallsException e) {
+      synchronized (lock) {
+        failed = true;
+      }
+      throw e;
+    }
     events.connection(ConnectionState.CONNECTED, null);
     clockOriginNanos = System.nanoTime();
     synchronized (lock) {
@@ -199,7 +206,7 @@ final class PublisherEngine implements Engine {
     }
     if (!started || failed) {
       throw new org.tgcalls4j.NotConnectedException(failed
-          ? "the RTMP connection failed and could not be re-established" : "start() not called");
+          ? "the RTMP connection failed" : "start() not called");
     }
   }
 
@@ -347,7 +354,8 @@ final class PublisherEngine implements Engine {
           endSource(plan.generation(), ffmpeg.crashError());
           return;
         }
-        if (tag.type() == FlvTag.SCRIPT_DATA) {
+        // The stream goes on after this source, so its end of sequence is not passed on.
+        if (tag.type() == FlvTag.SCRIPT_DATA || tag.isAvcEndOfSequence()) {
           continue;
         }
         if (!emit(tag, segment, plan.generation())) {
@@ -384,8 +392,9 @@ final class PublisherEngine implements Engine {
       }
       source = null;
       generation++;
+      // Posted under the lock so that it cannot follow close()'s CLOSED.
+      events.streamEnd(error);
     }
-    events.streamEnd(error);
   }
 
   /**

@@ -56,7 +56,8 @@ class FlvReaderTest {
     assertThat(audio.stream().filter(FlvTag::isAacSequenceHeader)).hasSize(1);
     // Sequence header, 50 frames, end-of-sequence (AVCPacketType 2); keyframes at 0, 10, ... 40.
     assertThat(video).hasSize(52);
-    assertThat(video.get(51).body()[1]).isEqualTo((byte) 2);
+    assertThat(video.get(51).isAvcEndOfSequence()).isTrue();
+    assertThat(video.subList(0, 51)).noneMatch(FlvTag::isAvcEndOfSequence);
     assertThat(video.stream().skip(1).limit(50).filter(FlvTag::isKeyframe)).hasSize(5);
     // 2 s at 44.1 kHz in AAC frames of 1024 samples: about 87 frames.
     assertThat(audio.size() - 1).isBetween(85, 89);

@@ -1,7 +1,9 @@
 package org.tgcalls4j.internal.rtmpcall;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,6 +21,8 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.tgcalls4j.ConnectionState;
 import org.tgcalls4j.MediaSource;
+import org.tgcalls4j.NotConnectedException;
+import org.tgcalls4j.RtmpException;
 import org.tgcalls4j.TgCallsException;
 import org.tgcalls4j.internal.ffmpeg.FlvEncoding;
 import org.tgcalls4j.internal.rtmp.RtmpOptions;
@@ -164,8 +168,8 @@ class RtmpCallTest {
     }
   }
 
-  private void awaitEvents(int n) throws Exception {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+  private void awaitEvents(int n, int timeoutSeconds) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(timeoutSeconds);
     while (events.size() < n && System.nanoTime() < deadline) {
       Thread.sleep(20);
     }
@@ -181,7 +185,7 @@ class RtmpCallTest {
       call.close();
     }
     awaitEndedPublishSessions(1);
-    awaitEvents(2);
+    awaitEvents(2, 5);
 
     assertThat(events).containsExactly("CONNECTED", "CLOSED");
     assertThat(eventThreads).containsOnly("dispatcher");
@@ -201,7 +205,7 @@ class RtmpCallTest {
       published = publishScenario(call, streamTimes);
     }
     awaitEndedPublishSessions(4);
-    awaitEvents(2);
+    awaitEvents(2, 5);
 
     assertThat(events).containsExactly("CONNECTED", "CLOSED");
     assertThat(streamTimes).isSorted();
@@ -231,11 +235,7 @@ class RtmpCallTest {
       assertThat(positionBeforeDrop).isGreaterThan(2000L);
       proxy.dropAll();
 
-      awaitEvents(3);
-      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-      while (events.size() < 3 && System.nanoTime() < deadline) {
-        Thread.sleep(20);
-      }
+      awaitEvents(3, 10);
       assertThat(events).containsExactly("CONNECTED", "CONNECTING", "CONNECTED");
       assertThat(proxy.accepted()).isEqualTo(2);
       long positionAfter = call.positionMillis();
@@ -244,7 +244,7 @@ class RtmpCallTest {
       assertThat(call.positionMillis()).isGreaterThan(positionAfter + 2000);
       assertThat(call.streamTimeMillis()).isGreaterThan(streamTimeBeforeDrop + 2000);
     }
-    awaitEvents(4);
+    awaitEvents(4, 5);
     assertThat(events).containsExactly("CONNECTED", "CONNECTING", "CONNECTED", "CLOSED");
     assertThat(eventThreads).containsOnly("dispatcher");
     awaitEndedPublishSessions(2);
@@ -252,5 +252,40 @@ class RtmpCallTest {
     Media.Probe probe = Media.probe(nginx.recording(KEY));
     assertThat(probe.dts("video")).isSorted();
     assertThat(probe.dts("audio")).isSorted();
+  }
+
+  @Test
+  void startFailsWithRtmpExceptionWhenTheIngestIsUnreachable() throws Exception {
+    int closedPort;
+    try (ServerSocket probe = new ServerSocket(0)) {
+      closedPort = probe.getLocalPort();
+    }
+    try (RtmpCall call = newCall("rtmp://127.0.0.1:" + closedPort + "/live", false)) {
+      assertThatThrownBy(call::start)
+          .isInstanceOf(RtmpException.class);
+      assertThatThrownBy(() -> call.setSource(a))
+          .isInstanceOf(NotConnectedException.class);
+    }
+    awaitEvents(1, 5);
+    assertThat(events).containsExactly("CLOSED");
+  }
+
+  @Test
+  void reportsFailedOnceAfterTheLastReconnectAttempt() throws Exception {
+    nginx = NginxRtmp.start(dir, false);
+    try (RtmpCall call = newCall(nginx.url(), false)) {
+      call.start();
+      call.setSource(a);
+      Thread.sleep(2000);
+      nginx.close();
+
+      // 5 attempts after 0.2, 0.4, 0.8, 1.6 and 2 s of backoff.
+      awaitEvents(3, 20);
+      assertThat(events).containsExactly("CONNECTED", "CONNECTING", "FAILED");
+      assertThatThrownBy(() -> call.setSource(b))
+          .isInstanceOf(NotConnectedException.class);
+    }
+    awaitEvents(4, 5);
+    assertThat(events).containsExactly("CONNECTED", "CONNECTING", "FAILED", "CLOSED");
   }
 }
