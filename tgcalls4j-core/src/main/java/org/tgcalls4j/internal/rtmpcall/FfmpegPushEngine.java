@@ -154,13 +154,23 @@ final class FfmpegPushEngine implements Engine {
     }
     List<String> command = new ArrayList<>(FfmpegCommand.flvH264Aac(config.ffmpeg(), source,
         config.encoding(), startMillis, true));
-    // FfmpegCommand ends with "-f flv pipe:1"; the output goes to the ingest instead.
-    command.set(command.size() - 1, url.tcUrl() + "/" + url.streamName());
+    // FfmpegCommand writes "-f flv pipe:1"; the output goes to the ingest instead.
+    int output = command.lastIndexOf("pipe:1");
+    if (output < 0) {
+      throw new IllegalStateException("FfmpegCommand output is not pipe:1: " + command);
+    }
+    command.set(output, ingestUrl());
     FfmpegProcess started = FfmpegProcess.start(command, config.threadFactory());
     process = started;
     spawnNanos = System.nanoTime();
     int myGeneration = ++generation;
     config.threadFactory().newThread(() -> watch(started, myGeneration)).start();
+  }
+
+  /** @return {@code tcUrl/streamName}, the form ffmpeg's RTMP output takes */
+  private String ingestUrl() {
+    String tcUrl = url.tcUrl();
+    return (tcUrl.endsWith("/") ? tcUrl : tcUrl + "/") + url.streamName();
   }
 
   /** Waits for the ffmpeg to exit; if it was not killed, its source has ended. */

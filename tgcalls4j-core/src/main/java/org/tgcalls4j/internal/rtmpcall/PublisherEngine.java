@@ -4,10 +4,12 @@ import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import org.tgcalls4j.ClientClosedException;
 import org.tgcalls4j.ConnectionState;
 import org.tgcalls4j.FfmpegCrashedException;
 import org.tgcalls4j.FfmpegSpawnException;
 import org.tgcalls4j.MediaSource;
+import org.tgcalls4j.NotConnectedException;
 import org.tgcalls4j.RtmpException;
 import org.tgcalls4j.TgCallsException;
 import org.tgcalls4j.internal.ffmpeg.FfmpegCommand;
@@ -78,7 +80,7 @@ final class PublisherEngine implements Engine {
   public void start() throws TgCallsException {
     synchronized (lock) {
       if (closed) {
-        throw new org.tgcalls4j.ClientClosedException();
+        throw new ClientClosedException();
       }
       if (started) {
         throw new IllegalStateException("already started");
@@ -202,10 +204,10 @@ final class PublisherEngine implements Engine {
 
   private void requireRunning() throws TgCallsException {
     if (closed) {
-      throw new org.tgcalls4j.ClientClosedException();
+      throw new ClientClosedException();
     }
     if (!started || failed) {
-      throw new org.tgcalls4j.NotConnectedException(failed
+      throw new NotConnectedException(failed
           ? "the RTMP connection failed" : "start() not called");
     }
   }

@@ -288,4 +288,47 @@ class RtmpCallTest {
     awaitEvents(4, 5);
     assertThat(events).containsExactly("CONNECTED", "CONNECTING", "FAILED", "CLOSED");
   }
+
+  @Test
+  void seeksAndReportsStreamEndOnceWhenTheSourceRunsOut() throws Exception {
+    nginx = NginxRtmp.start(dir, false);
+    try (RtmpCall call = newCall(nginx.url(), false)) {
+      call.start();
+      call.setSource(a);
+      Thread.sleep(1000);
+      call.seek(9000);
+      assertThat(call.positionMillis()).isEqualTo(9000);
+      Thread.sleep(1500);
+      assertThat(call.positionMillis()).isBetween(9000L, 11000L);
+
+      awaitEvents(2, 10);
+      assertThat(events).containsExactly("CONNECTED", "END null");
+      long streamTimeAtEnd = call.streamTimeMillis();
+      Thread.sleep(1000);
+      // The hold stream keeps the session alive after the source ended.
+      assertThat(call.streamTimeMillis()).isGreaterThan(streamTimeAtEnd + 500);
+    }
+    awaitEvents(3, 5);
+    assertThat(events).containsExactly("CONNECTED", "END null", "CLOSED");
+    awaitEndedPublishSessions(1);
+    assertThat(nginx.publishSessions()).isEqualTo(1);
+  }
+
+  @Test
+  void reportsAFailingSourceAsStreamEndWithTheFfmpegError() throws Exception {
+    nginx = NginxRtmp.start(dir, false);
+    int closedPort;
+    try (ServerSocket probe = new ServerSocket(0)) {
+      closedPort = probe.getLocalPort();
+    }
+    try (RtmpCall call = newCall(nginx.url(), false)) {
+      call.start();
+      call.setSource(MediaSource.url("http://127.0.0.1:" + closedPort + "/missing.mp4"));
+      awaitEvents(2, 10);
+    }
+    awaitEvents(3, 5);
+    assertThat(events).hasSize(3);
+    assertThat(events.get(1)).startsWith("END org.tgcalls4j.FfmpegCrashedException");
+    assertThat(events.get(2)).isEqualTo("CLOSED");
+  }
 }
