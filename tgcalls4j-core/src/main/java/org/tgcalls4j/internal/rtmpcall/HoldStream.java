@@ -3,6 +3,7 @@ package org.tgcalls4j.internal.rtmpcall;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.ThreadFactory;
@@ -103,5 +104,34 @@ final class HoldStream {
    */
   List<FlvTag> loopTags() {
     return loopTags;
+  }
+
+  /**
+   * @return an endless playback: the sequence headers, then the loop repeated with timestamps
+   *     advancing by {@link #LOOP_MILLIS} per repetition; for one thread
+   */
+  Iterator<FlvTag> play() {
+    return new Iterator<>() {
+      private int index = -sequenceHeaders.size();
+      private long loop;
+
+      @Override
+      public boolean hasNext() {
+        return true;
+      }
+
+      @Override
+      public FlvTag next() {
+        if (index < 0) {
+          return sequenceHeaders.get(sequenceHeaders.size() + index++);
+        }
+        if (index == loopTags.size()) {
+          index = 0;
+          loop++;
+        }
+        FlvTag tag = loopTags.get(index++);
+        return tag.withTimestamp(tag.timestampMillis() + loop * LOOP_MILLIS);
+      }
+    };
   }
 }

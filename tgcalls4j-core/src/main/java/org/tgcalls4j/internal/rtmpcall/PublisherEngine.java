@@ -1,6 +1,8 @@
 package org.tgcalls4j.internal.rtmpcall;
 
 import java.io.IOException;
+import java.io.InputStream;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -31,11 +33,18 @@ import org.tgcalls4j.internal.rtmp.RtmpUrl;
  * current ffmpeg, and the sender notices and starts the next segment.
  *
  * <p>Timestamps: a segment's tag is sent at {@code base + (tag ts - first ts of the segment)},
- * where {@code base} is the later of "last sent + one frame" and the running clock (so ffmpeg's
- * start-up time, typically 0.2-0.5 s without packets, shows as a timestamp gap rather than as the
- * stream falling behind real time). The result never decreases.
+ * where {@code base} is the later of "last sent + one frame" and the running clock (so a source
+ * slower than real time leaves a timestamp gap at the next switch rather than the stream falling
+ * behind). The result never decreases. While a new ffmpeg starts up (typically 0.2-0.5 s) the
+ * hold stream fills in, so the ingest never goes without media.
  */
 final class PublisherEngine implements Engine {
+  /**
+   * Longest ffmpeg start-up covered by the hold stream; a slower source (a network stream that
+   * takes long to open) is then waited for without sending.
+   */
+  private static final long FILL_LIMIT_MILLIS = 10_000;
+
   private final RtmpUrl url;
   private final RtmpOptions options;
   private final RtmpCall.Config config;
@@ -307,19 +316,34 @@ final class PublisherEngine implements Engine {
 
   private void playHold(int gen) throws Stopped {
     Segment segment = new Segment();
-    for (FlvTag header : hold.sequenceHeaders()) {
-      if (!emit(header, segment, gen)) {
-        return;
-      }
+    for (Iterator<FlvTag> tags = hold.play(); emit(tags.next(), segment, gen); ) {
+      // until superseded
     }
-    for (long loop = 0; ; loop++) {
-      for (FlvTag tag : hold.loopTags()) {
-        FlvTag shifted = tag.withTimestamp(tag.timestampMillis() + loop * HoldStream.LOOP_MILLIS);
-        if (!emit(shifted, segment, gen)) {
-          return;
+  }
+
+  /**
+   * Plays the hold stream until ffmpeg's first output is readable or it exits (at most
+   * {@link #FILL_LIMIT_MILLIS}), so that its start-up time leaves no gap.
+   *
+   * @return false if the segment was superseded meanwhile
+   */
+  private boolean fillUntilReadable(FfmpegProcess ffmpeg, int gen) throws Stopped {
+    Segment segment = new Segment();
+    Iterator<FlvTag> tags = hold.play();
+    long limitNanos = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(FILL_LIMIT_MILLIS);
+    InputStream stdout = ffmpeg.stdout();
+    ProcessHandle handle = ProcessHandle.of(ffmpeg.pid()).orElse(null);
+    try {
+      while (stdout.available() == 0 && handle != null && handle.isAlive()
+          && System.nanoTime() < limitNanos) {
+        if (!emit(tags.next(), segment, gen)) {
+          return false;
         }
       }
+    } catch (IOException e) {
+      // the reader reports it
     }
+    return true;
   }
 
   private void playSource(Plan plan) throws Stopped {
@@ -337,6 +361,9 @@ final class PublisherEngine implements Engine {
           return;
         }
         process = ffmpeg;
+      }
+      if (!fillUntilReadable(ffmpeg, plan.generation())) {
+        return;
       }
       FlvReader reader = new FlvReader(ffmpeg.stdout());
       Segment segment = new Segment();

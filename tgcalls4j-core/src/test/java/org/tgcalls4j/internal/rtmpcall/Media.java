@@ -58,6 +58,15 @@ final class Media {
           .map(Packet::dtsSeconds).toList();
     }
 
+    double maxGapSeconds(String codecType) {
+      List<Double> dts = dts(codecType);
+      double max = 0;
+      for (int i = 1; i < dts.size(); i++) {
+        max = Math.max(max, dts.get(i) - dts.get(i - 1));
+      }
+      return max;
+    }
+
     double durationSeconds() {
       return packets.stream().mapToDouble(Packet::dtsSeconds).max().orElse(0)
           - packets.stream().mapToDouble(Packet::dtsSeconds).min().orElse(0);

@@ -192,6 +192,10 @@ class RtmpCallTest {
     assertThat(streamTimes).isSorted();
     assertThat(streamTimes.get(streamTimes.size() - 1)).isBetween(19000L, 21000L);
     assertThat(checkRecording(nginx.recording(KEY))).isBetween(published - 1, published + 1);
+    // Continuous: the hold stream (5 fps) covers the pause and every ffmpeg start-up.
+    Media.Probe probe = Media.probe(nginx.recording(KEY));
+    assertThat(probe.maxGapSeconds("video")).isLessThan(0.35);
+    assertThat(probe.maxGapSeconds("audio")).isLessThan(0.35);
     assertThat(nginx.publishSessions()).isEqualTo(1);
     assertThat(nginx.endedPublishSessions()).isEqualTo(1);
   }
