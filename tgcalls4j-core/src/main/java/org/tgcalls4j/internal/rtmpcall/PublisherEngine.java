@@ -69,7 +69,7 @@ final class PublisherEngine implements Engine {
   private volatile RtmpPublisher publisher;
   private Thread sender;
 
-  // Sender thread only.
+  // Set by start() before the sender thread starts, then sender thread only.
   private HoldStream hold;
   private long clockOriginNanos;
   private long lastTs = -1;
@@ -96,18 +96,24 @@ final class PublisherEngine implements Engine {
       }
       started = true;
     }
+    RtmpPublisher connected;
     try {
       hold = HoldStream.generate(config.ffmpeg(), config.encoding(), config.threadFactory());
-      publisher = connectPublisher();
+      connected = connectPublisher();
     } catch (TgCallsException e) {
       synchronized (lock) {
         failed = true;
       }
       throw e;
     }
-    events.connection(ConnectionState.CONNECTED, null);
-    clockOriginNanos = System.nanoTime();
     synchronized (lock) {
+      if (closed) {
+        connected.close();
+        throw new ClientClosedException();
+      }
+      publisher = connected;
+      events.connection(ConnectionState.CONNECTED, null);
+      clockOriginNanos = System.nanoTime();
       sender = config.threadFactory().newThread(this::run);
       sender.start();
     }
