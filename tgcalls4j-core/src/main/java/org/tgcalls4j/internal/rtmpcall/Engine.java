@@ -1,0 +1,24 @@
+package org.tgcalls4j.internal.rtmpcall;
+
+import org.tgcalls4j.MediaSource;
+import org.tgcalls4j.TgCallsException;
+
+/** The two ways {@link RtmpCall} can push: its own publisher, or ffmpeg pushing directly. */
+interface Engine {
+  void start() throws TgCallsException;
+
+  void setSource(MediaSource source) throws TgCallsException;
+
+  void pause();
+
+  void resume();
+
+  void seek(long positionMillis);
+
+  long positionMillis();
+
+  long streamTimeMillis();
+
+  /** Stops everything; returns true only for the first call. */
+  boolean close();
+}

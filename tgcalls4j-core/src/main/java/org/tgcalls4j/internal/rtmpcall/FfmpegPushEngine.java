@@ -1,0 +1,202 @@
+package org.tgcalls4j.internal.rtmpcall;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.tgcalls4j.ClientClosedException;
+import org.tgcalls4j.ConnectionState;
+import org.tgcalls4j.FfmpegCrashedException;
+import org.tgcalls4j.MediaSource;
+import org.tgcalls4j.NotConnectedException;
+import org.tgcalls4j.TgCallsException;
+import org.tgcalls4j.internal.ffmpeg.FfmpegCommand;
+import org.tgcalls4j.internal.ffmpeg.FfmpegProcess;
+import org.tgcalls4j.internal.rtmp.RtmpUrl;
+
+/**
+ * Fallback mode: one ffmpeg ({@code -re [-ss pos] -i src ... -f flv <url>/<key>}) pushes the
+ * current source straight to the ingest, as in group-call.md §10 (GOC). Every source change,
+ * seek and resume kills it and spawns a new one, and pause only kills it: each is a new publish
+ * session, and the ingest receives nothing while paused and during ffmpeg's start-up (about
+ * 0.3-1 s per respawn). ffmpeg's own RTMP session cannot be observed, so the connection state is
+ * CONNECTED from {@link #start()} until close; a failing ffmpeg is reported as a stream end
+ * with its {@link FfmpegCrashedException}. Positions are estimated from the wall clock.
+ *
+ * <p>Control methods are serialized on this object; each ffmpeg gets one watcher thread that
+ * waits for its exit.
+ */
+final class FfmpegPushEngine implements Engine {
+  private final RtmpUrl url;
+  private final RtmpCall.Config config;
+  private final EventSink events;
+
+  // Guarded by this.
+  private MediaSource source;
+  private boolean paused;
+  private long startMillis;
+  private FfmpegProcess process;
+  private long spawnNanos;
+  private long pushedMillis;
+  private int generation;
+  private boolean started;
+  private boolean closed;
+
+  FfmpegPushEngine(RtmpUrl url, RtmpCall.Config config, EventSink events) {
+    this.url = url;
+    this.config = config;
+    this.events = events;
+  }
+
+  @Override
+  public synchronized void start() throws TgCallsException {
+    if (closed) {
+      throw new ClientClosedException();
+    }
+    if (started) {
+      throw new IllegalStateException("already started");
+    }
+    started = true;
+    events.connection(ConnectionState.CONNECTED, null);
+  }
+
+  @Override
+  public synchronized void setSource(MediaSource newSource) throws TgCallsException {
+    if (closed) {
+      throw new ClientClosedException();
+    }
+    if (!started) {
+      throw new NotConnectedException("start() not called");
+    }
+    kill();
+    source = newSource;
+    paused = false;
+    startMillis = 0;
+    spawn();
+  }
+
+  @Override
+  public synchronized void pause() {
+    if (paused || closed) {
+      return;
+    }
+    kill();
+    paused = true;
+  }
+
+  @Override
+  public synchronized void resume() {
+    if (!paused || closed) {
+      return;
+    }
+    paused = false;
+    respawnReportingFailure();
+  }
+
+  @Override
+  public synchronized void seek(long positionMillis) {
+    if (closed) {
+      return;
+    }
+    kill();
+    startMillis = positionMillis;
+    respawnReportingFailure();
+  }
+
+  @Override
+  public synchronized long positionMillis() {
+    return process == null ? startMillis : startMillis + runningMillis();
+  }
+
+  @Override
+  public synchronized long streamTimeMillis() {
+    return pushedMillis + (process == null ? 0 : runningMillis());
+  }
+
+  @Override
+  public synchronized boolean close() {
+    if (closed) {
+      return false;
+    }
+    kill();
+    closed = true;
+    return true;
+  }
+
+  private long runningMillis() {
+    return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - spawnNanos);
+  }
+
+  /** Kills the running ffmpeg, if any, keeping its position as the start of the next spawn. */
+  private void kill() {
+    generation++;
+    if (process != null) {
+      pushedMillis += runningMillis();
+      startMillis += runningMillis();
+      process.close();
+      process = null;
+    }
+  }
+
+  private void respawnReportingFailure() {
+    try {
+      spawn();
+    } catch (TgCallsException e) {
+      source = null;
+      events.streamEnd(e);
+    }
+  }
+
+  private void spawn() throws TgCallsException {
+    if (source == null || paused) {
+      return;
+    }
+    List<String> command = new ArrayList<>(FfmpegCommand.flvH264Aac(config.ffmpeg(), source,
+        config.encoding(), startMillis, true));
+    // FfmpegCommand writes "-f flv pipe:1"; the output goes to the ingest instead.
+    int output = command.lastIndexOf("pipe:1");
+    if (output < 0) {
+      throw new IllegalStateException("FfmpegCommand output is not pipe:1: " + command);
+    }
+    command.set(output, ingestUrl());
+    FfmpegProcess started = FfmpegProcess.start(command, config.threadFactory());
+    process = started;
+    spawnNanos = System.nanoTime();
+    int myGeneration = ++generation;
+    config.threadFactory().newThread(() -> watch(started, myGeneration)).start();
+  }
+
+  /** @return {@code tcUrl/streamName}, the form ffmpeg's RTMP output takes */
+  private String ingestUrl() {
+    String tcUrl = url.tcUrl();
+    return (tcUrl.endsWith("/") ? tcUrl : tcUrl + "/") + url.streamName();
+  }
+
+  /** Waits for the ffmpeg to exit; if it was not killed, its source has ended. */
+  private void watch(FfmpegProcess ffmpeg, int myGeneration) {
+    try (InputStream out = ffmpeg.stdout()) {
+      byte[] sink = new byte[4096];
+      while (out.read(sink) >= 0) {
+        // ffmpeg writes to the network, not stdout; this only waits for its exit
+      }
+    } catch (IOException killed) {
+      // the stream was closed because the process was killed
+    }
+    synchronized (this) {
+      if (generation != myGeneration || closed) {
+        return;
+      }
+    }
+    FfmpegCrashedException crash = ffmpeg.crashError();
+    synchronized (this) {
+      if (generation != myGeneration || closed) {
+        return;
+      }
+      kill();
+      source = null;
+      // Posted under the lock so that it cannot follow close()'s CLOSED.
+      events.streamEnd(crash);
+    }
+  }
+}
