@@ -16,6 +16,10 @@ import org.tgcalls4j.internal.call.GroupCallSession;
 import org.tgcalls4j.internal.call.SessionConfig;
 import org.tgcalls4j.internal.call.SessionEvents;
 import org.tgcalls4j.internal.ffmpeg.FfmpegProcess;
+import org.tgcalls4j.internal.ffmpeg.FlvEncoding;
+import org.tgcalls4j.internal.rtmp.RtmpOptions;
+import org.tgcalls4j.internal.rtmp.RtmpUrl;
+import org.tgcalls4j.internal.rtmpcall.RtmpCall;
 
 /**
  * A tgcalls4j client: any number of calls, one per chat id, each a Telegram group call (WebRTC)
@@ -124,7 +128,7 @@ public final class TgCalls implements AutoCloseable {
     if (call instanceof GroupCallSession session) {
       session.setSource(source);
     } else {
-      throw new IllegalStateException();
+      ((RtmpCall) call).setSource(source);
     }
   }
 
@@ -141,7 +145,7 @@ public final class TgCalls implements AutoCloseable {
     if (call instanceof GroupCallSession session) {
       session.pause();
     } else {
-      throw new IllegalStateException();
+      ((RtmpCall) call).pause();
     }
   }
 
@@ -157,7 +161,7 @@ public final class TgCalls implements AutoCloseable {
     if (call instanceof GroupCallSession session) {
       session.resume();
     } else {
-      throw new IllegalStateException();
+      ((RtmpCall) call).resume();
     }
   }
 
@@ -176,7 +180,9 @@ public final class TgCalls implements AutoCloseable {
       throw new IllegalArgumentException("positionMillis must be >= 0: " + positionMillis);
     }
     Object call = call(chatId);
-    {
+    if (call instanceof RtmpCall rtmp) {
+      rtmp.seek(positionMillis);
+    } else {
       throw new InvalidParamsException("chatId", "seek is supported for RTMP streams only");
     }
   }
@@ -190,7 +196,7 @@ public final class TgCalls implements AutoCloseable {
   public long time(long chatId) throws TgCallsException {
     Object call = call(chatId);
     return call instanceof GroupCallSession session ? session.positionMillis()
-        : 0;
+        : ((RtmpCall) call).positionMillis();
   }
 
   /**
@@ -212,6 +218,53 @@ public final class TgCalls implements AutoCloseable {
    */
   public CallStats stats(long chatId) throws TgCallsException {
     return groupCall(chatId).stats();
+  }
+
+  /**
+   * Starts an RTMP "go live" stream to an ingest ({@code phone.getGroupCallStreamRtmpUrl} gives
+   * the URL and key; group-call.md §10) and blocks until the server accepted the publish. A hold
+   * stream (still frame, silence) is sent until {@link #setStreamSources} gives a source.
+   *
+   * @param chatId the chat to name the stream by
+   * @param url {@code rtmp://} or {@code rtmps://} ingest URL, query string kept verbatim
+   * @param key the stream key, appended to the URL
+   * @throws InvalidParamsException if the URL is malformed (field {@code url})
+   * @throws RtmpException if the server refused the handshake, connect or publish
+   * @throws FfmpegSpawnException if ffmpeg cannot be started to make the hold stream
+   * @throws ConnectionExistsException if the chat already has a call
+   * @throws ClientClosedException if the client was closed
+   */
+  public void startRtmp(long chatId, String url, String key) throws TgCallsException {
+    checkOpen();
+    RtmpUrl target = RtmpUrl.parse(url, key);
+    RtmpCall.Config config = new RtmpCall.Config(settings.ffmpegPath, settings.flvEncoding,
+        settings.rtmpFfmpegFallback, settings.threadFactory, dispatcher, 500, 10_000, 20);
+    RtmpOptions options = new RtmpOptions(settings.connectTimeout.toMillis(),
+        settings.threadFactory, RtmpOptions.defaults().sslSocketFactory());
+    RtmpCall call = new RtmpCall(target, options, config, new RtmpCall.Events() {
+      @Override
+      public void onConnectionChange(ConnectionState state, TgCallsException cause) {
+        if (state == ConnectionState.FAILED || state == ConnectionState.CLOSED) {
+          calls.remove(chatId);
+        }
+        settings.connectionListener.onConnectionChange(chatId, state, cause);
+      }
+
+      @Override
+      public void onStreamEnd(TgCallsException error) {
+        settings.streamListener.onStreamEnd(chatId, error);
+      }
+    });
+    if (calls.putIfAbsent(chatId, call) != null) {
+      throw new ConnectionExistsException(chatId);
+    }
+    try {
+      call.start();
+    } catch (TgCallsException | RuntimeException e) {
+      calls.remove(chatId, call);
+      call.close();
+      throw e;
+    }
   }
 
   /**
@@ -258,7 +311,7 @@ public final class TgCalls implements AutoCloseable {
     if (call instanceof GroupCallSession session) {
       session.close();
     } else {
-      throw new IllegalStateException();
+      ((RtmpCall) call).close();
     }
   }
 
@@ -330,6 +383,7 @@ public final class TgCalls implements AutoCloseable {
     private DtlsSetup dtlsSetup = DtlsSetup.PASSIVE;
     private int audioBitrateKbps = 128;
     private boolean rtmpFfmpegFallback;
+    private FlvEncoding flvEncoding = FlvEncoding.defaults();
 
     private Builder() {}
 
@@ -345,6 +399,7 @@ public final class TgCalls implements AutoCloseable {
       b.dtlsSetup = dtlsSetup;
       b.audioBitrateKbps = audioBitrateKbps;
       b.rtmpFfmpegFallback = rtmpFfmpegFallback;
+      b.flvEncoding = flvEncoding;
       return b;
     }
 

@@ -8,17 +8,12 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.tgcalls4j.ConnectionState;
 import org.tgcalls4j.MediaSource;
 import org.tgcalls4j.TgCallsException;
-import org.tgcalls4j.internal.ffmpeg.FlvEncoding;
-import org.tgcalls4j.internal.rtmp.RtmpOptions;
-import org.tgcalls4j.internal.rtmp.RtmpUrl;
-import org.tgcalls4j.internal.rtmpcall.RtmpCall;
+import org.tgcalls4j.TgCalls;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -31,12 +26,12 @@ import picocli.CommandLine.Parameters;
  * {@code position}, {@code stop}. Every event is one JSON line on stdout:
  * {@code {"event":"connection","state":"CONNECTED"}} (with {@code "error"} when a connection was
  * lost or failed), {@code {"event":"stream_end"}} (with {@code "error"} if ffmpeg failed),
- * {@code {"event":"position","ms":..,"stream_ms":..}} in answer to {@code position}, and
+ * {@code {"event":"position","ms":..}} in answer to {@code position}, and
  * {@code {"event":"error","message":..}} for a rejected control line.
  *
  * <p>The command ends on {@code stop}, after {@code --seconds}, when the connection FAILED, or
- * when a source ends and no {@code --then} source is left. Exit code 0, or 1 after a failure.
- * It drives {@link RtmpCall} directly until the TgCalls facade offers RTMP calls.
+ * when a source ends. {@code --then} switches source half-way through {@code --seconds}, on the
+ * same ingest connection. Exit code 0, or 1 after a failure.
  */
 @Command(name = "rtmp", mixinStandardHelpOptions = true,
     description = "Stream a file or URL to an RTMP(S) ingest; control lines on stdin, JSON events"
@@ -54,18 +49,22 @@ public final class RtmpCommand implements java.util.concurrent.Callable<Integer>
   @Option(names = "--seconds", description = "stop after this many seconds")
   Long seconds;
 
-  @Option(names = "--then", paramLabel = "SOURCE", description = "source to play when the first ends")
+  @Option(names = "--then", paramLabel = "SOURCE",
+      description = "switch to this source half-way through --seconds")
   String then;
 
   @Option(names = "--ffmpeg-fallback",
       description = "let ffmpeg push to the ingest (respawned on pause/seek/source change)")
   boolean ffmpegFallback;
 
+  @Option(names = "--ffmpeg", description = "ffmpeg binary (default: ${DEFAULT-VALUE}).")
+  Path ffmpeg = Path.of("ffmpeg");
+
+  private static final long CHAT_ID = 1;
   private final InputStream stdin;
   private final PrintStream stdout;
   private final CompletableFuture<Integer> exit = new CompletableFuture<>();
-  private volatile String pendingThen;
-  private volatile RtmpCall call;
+  private volatile TgCalls calls;
 
   /** Uses the process's stdin and stdout. */
   public RtmpCommand() {
@@ -85,49 +84,50 @@ public final class RtmpCommand implements java.util.concurrent.Callable<Integer>
    * Streams until one of the end conditions in the class doc.
    *
    * @return 0, or 1 after a connection failure or a failed source
-   * @throws TgCallsException if the URL is invalid or the ingest cannot be reached at start
+   * @throws TgCallsException if the URL is invalid or the ingest refused the stream at start
    * @throws InterruptedException if interrupted while waiting
    */
   @Override
   public Integer call() throws TgCallsException, InterruptedException {
-    pendingThen = then;
-    ExecutorService dispatcher = Executors.newSingleThreadExecutor(r -> {
-      Thread t = new Thread(r, "tgcalls4j-events");
-      t.setDaemon(true);
-      return t;
-    });
-    RtmpCall.Config config = new RtmpCall.Config(Path.of("ffmpeg"), FlvEncoding.defaults(),
-        ffmpegFallback, r -> {
-          Thread t = new Thread(r, "tgcalls4j-rtmp");
-          t.setDaemon(true);
-          return t;
-        }, dispatcher, 500, 8000, 10);
-    try (RtmpCall rtmpCall = new RtmpCall(RtmpUrl.parse(url, key), RtmpOptions.defaults(),
-        config, new Printer())) {
-      call = rtmpCall;
-      rtmpCall.start();
-      rtmpCall.setSource(parseSource(source));
-      Thread control = new Thread(() -> readControl(rtmpCall), "tgcalls4j-stdin");
+    if (then != null && seconds == null) {
+      throw new IllegalArgumentException("--then needs --seconds (it switches half-way through)");
+    }
+    try (TgCalls client = TgCalls.builder()
+        .ffmpegPath(ffmpeg)
+        .rtmpFfmpegFallback(ffmpegFallback)
+        .connectionListener((chat, state, cause) -> onConnectionChange(state, cause))
+        .streamListener((chat, error) -> onStreamEnd(error))
+        .build()) {
+      calls = client;
+      client.startRtmp(CHAT_ID, url, key);
+      client.setStreamSources(CHAT_ID, Main.parseSource(source));
+      Thread control = new Thread(this::readControl, "tgcalls4j-stdin");
       control.setDaemon(true);
       control.start();
+      if (seconds == null) {
+        return exit.join();
+      }
+      long halfMillis = seconds * 500;
       try {
-        return seconds == null ? exit.join() : exit.get(seconds, TimeUnit.SECONDS);
+        if (then != null) {
+          try {
+            return exit.get(halfMillis, TimeUnit.MILLISECONDS);
+          } catch (TimeoutException halfWay) {
+            client.setStreamSources(CHAT_ID, Main.parseSource(then));
+            printEvent("source", "spec", then);
+          }
+          return exit.get(seconds * 1000 - halfMillis, TimeUnit.MILLISECONDS);
+        }
+        return exit.get(seconds, TimeUnit.SECONDS);
       } catch (TimeoutException elapsed) {
         return 0;
       } catch (java.util.concurrent.ExecutionException impossible) {
         throw new IllegalStateException(impossible);
       }
-    } finally {
-      dispatcher.shutdown();
-      dispatcher.awaitTermination(5, TimeUnit.SECONDS);
     }
   }
 
-  private static MediaSource parseSource(String spec) {
-    return spec.contains("://") ? MediaSource.url(spec) : MediaSource.file(Path.of(spec));
-  }
-
-  private void readControl(RtmpCall call) {
+  private void readControl() {
     try (BufferedReader in = new BufferedReader(new InputStreamReader(stdin,
         StandardCharsets.UTF_8))) {
       for (String line = in.readLine(); line != null && !exit.isDone(); line = in.readLine()) {
@@ -135,23 +135,20 @@ public final class RtmpCommand implements java.util.concurrent.Callable<Integer>
         try {
           switch (words[0]) {
             case "" -> { }
-            case "pause" -> call.pause();
-            case "resume" -> call.resume();
-            case "seek" -> call.seek(Math.round(Double.parseDouble(argument(words)) * 1000));
-            case "source" -> call.setSource(parseSource(argument(words)));
+            case "pause" -> calls.pause(CHAT_ID);
+            case "resume" -> calls.resume(CHAT_ID);
+            case "seek" -> calls.seek(CHAT_ID, Math.round(Double.parseDouble(argument(words)) * 1000));
+            case "source" -> calls.setStreamSources(CHAT_ID, Main.parseSource(argument(words)));
             case "position" -> {
               JsonObject o = event("position");
-              o.addProperty("ms", call.positionMillis());
-              o.addProperty("stream_ms", call.streamTimeMillis());
+              o.addProperty("ms", calls.time(CHAT_ID));
               print(o);
             }
             case "stop" -> exit.complete(0);
             default -> throw new IllegalArgumentException("unknown command: " + words[0]);
           }
         } catch (TgCallsException | IllegalArgumentException e) {
-          JsonObject o = event("error");
-          o.addProperty("message", e.getMessage());
-          print(o);
+          printEvent("error", "message", e.getMessage());
         }
       }
     } catch (java.io.IOException e) {
@@ -179,42 +176,32 @@ public final class RtmpCommand implements java.util.concurrent.Callable<Integer>
     }
   }
 
-  /** Prints events; runs on the dispatcher thread. */
-  private final class Printer implements RtmpCall.Events {
-    @Override
-    public void onConnectionChange(ConnectionState state, TgCallsException cause) {
-      JsonObject o = event("connection");
-      o.addProperty("state", state.name());
-      if (cause != null) {
-        o.addProperty("error", cause.getMessage());
-      }
-      print(o);
-      if (state == ConnectionState.FAILED) {
-        exit.complete(1);
-      }
-    }
+  private void printEvent(String name, String key, String value) {
+    JsonObject o = event(name);
+    o.addProperty(key, value);
+    print(o);
+  }
 
-    @Override
-    public void onStreamEnd(TgCallsException error) {
-      JsonObject o = event("stream_end");
-      if (error != null) {
-        o.addProperty("error", error.getMessage());
-      }
-      print(o);
-      String next = pendingThen;
-      pendingThen = null;
-      if (next == null) {
-        exit.complete(error == null ? 0 : 1);
-      } else {
-        try {
-          call.setSource(parseSource(next));
-        } catch (TgCallsException | IllegalArgumentException e) {
-          JsonObject failed = event("error");
-          failed.addProperty("message", e.getMessage());
-          print(failed);
-          exit.complete(1);
-        }
-      }
+  /** Runs on the client's dispatcher thread. */
+  private void onConnectionChange(ConnectionState state, TgCallsException cause) {
+    JsonObject o = event("connection");
+    o.addProperty("state", state.name());
+    if (cause != null) {
+      o.addProperty("error", cause.getMessage());
     }
+    print(o);
+    if (state == ConnectionState.FAILED) {
+      exit.complete(1);
+    }
+  }
+
+  /** Runs on the client's dispatcher thread. */
+  private void onStreamEnd(TgCallsException error) {
+    JsonObject o = event("stream_end");
+    if (error != null) {
+      o.addProperty("error", error.getMessage());
+    }
+    print(o);
+    exit.complete(error == null ? 0 : 1);
   }
 }
