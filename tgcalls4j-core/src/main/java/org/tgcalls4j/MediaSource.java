@@ -44,7 +44,10 @@ public sealed interface MediaSource permits MediaSource.FileSource, MediaSource.
    * @param path the file
    */
   record FileSource(Path path) implements MediaSource {
-    /** @throws NullPointerException if path is null */
+    /**
+     * @param path the file
+     * @throws NullPointerException if path is null
+     */
     public FileSource {
       Objects.requireNonNull(path, "path");
     }
@@ -59,7 +62,10 @@ public sealed interface MediaSource permits MediaSource.FileSource, MediaSource.
     private static final java.util.Set<String> SCHEMES =
         java.util.Set.of("http", "https", "rtmp", "rtmps", "rtsp", "srt", "udp");
 
-    /** @throws IllegalArgumentException if the URI is not absolute or has another scheme */
+    /**
+     * @param uri the stream's address
+     * @throws IllegalArgumentException if the URI is not absolute or has another scheme
+     */
     public UrlSource {
       Objects.requireNonNull(uri, "uri");
       if (!uri.isAbsolute() || !SCHEMES.contains(uri.getScheme().toLowerCase(java.util.Locale.ROOT))) {

@@ -17,7 +17,13 @@ import java.util.Set;
 public record NetworkOptions(InetAddress bindAddress, Set<String> interfaceNames,
     boolean includeLoopback, boolean includeIpv6) {
 
-  /** @throws NullPointerException if bindAddress or interfaceNames is null */
+  /**
+   * @param bindAddress see the record description
+   * @param interfaceNames see the record description; copied
+   * @param includeLoopback see the record description
+   * @param includeIpv6 see the record description
+   * @throws NullPointerException if bindAddress or interfaceNames is null
+   */
   public NetworkOptions {
     Objects.requireNonNull(bindAddress, "bindAddress");
     interfaceNames = Set.copyOf(interfaceNames);
@@ -41,7 +47,11 @@ public record NetworkOptions(InetAddress bindAddress, Set<String> interfaceNames
     }
   }
 
-  /** @return a copy gathering only on the named interfaces */
+  /**
+   * @param names network interface names such as {@code eth0}; the socket binds to the first
+   *     usable address among them
+   * @return a copy gathering only on the named interfaces
+   */
   public NetworkOptions withInterfaces(List<String> names) {
     return new NetworkOptions(bindAddress, Set.copyOf(names), includeLoopback, includeIpv6);
   }

@@ -8,7 +8,16 @@ public final class TransportException extends TgCallsException {
   private static final long serialVersionUID = 1L;
 
   /** Which layer failed. */
-  public enum Stage { ICE, DTLS, FINGERPRINT, SOCKET }
+  public enum Stage {
+    /** No candidate pair worked, or consent was lost (RFC 7675). */
+    ICE,
+    /** The DTLS handshake failed or the SFU closed the DTLS session. */
+    DTLS,
+    /** The SFU's certificate did not match the fingerprint in its answer. */
+    FINGERPRINT,
+    /** The UDP socket could not be bound. */
+    SOCKET
+  }
 
   private final Stage stage;
 
