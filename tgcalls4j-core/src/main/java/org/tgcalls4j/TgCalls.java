@@ -10,6 +10,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.tgcalls4j.internal.call.GroupCallSession;
@@ -77,7 +78,9 @@ public final class TgCalls implements AutoCloseable {
    */
   public String createCall(long chatId) throws TgCallsException {
     checkOpen();
-    GroupCallSession session = new GroupCallSession(chatId, sessionConfig, eventsFor(chatId));
+    AtomicReference<Object> self = new AtomicReference<>();
+    GroupCallSession session = new GroupCallSession(chatId, sessionConfig, eventsFor(chatId, self));
+    self.set(session);
     if (calls.putIfAbsent(chatId, session) != null) {
       throw new ConnectionExistsException(chatId);
     }
@@ -241,11 +244,12 @@ public final class TgCalls implements AutoCloseable {
         settings.rtmpFfmpegFallback, settings.threadFactory, dispatcher, 500, 10_000, 20);
     RtmpOptions options = new RtmpOptions(settings.connectTimeout.toMillis(),
         settings.threadFactory, RtmpOptions.defaults().sslSocketFactory());
+    AtomicReference<Object> self = new AtomicReference<>();
     RtmpCall call = new RtmpCall(target, options, config, new RtmpCall.Events() {
       @Override
       public void onConnectionChange(ConnectionState state, TgCallsException cause) {
         if (state == ConnectionState.FAILED || state == ConnectionState.CLOSED) {
-          calls.remove(chatId);
+          calls.remove(chatId, self.get()); // not a newer call that reuses the chat id
         }
         settings.connectionListener.onConnectionChange(chatId, state, cause);
       }
@@ -255,6 +259,7 @@ public final class TgCalls implements AutoCloseable {
         settings.streamListener.onStreamEnd(chatId, error);
       }
     });
+    self.set(call);
     if (calls.putIfAbsent(chatId, call) != null) {
       throw new ConnectionExistsException(chatId);
     }
@@ -315,15 +320,12 @@ public final class TgCalls implements AutoCloseable {
     }
   }
 
-  private SessionEvents eventsFor(long chatId) {
+  private SessionEvents eventsFor(long chatId, AtomicReference<Object> self) {
     return new SessionEvents() {
       @Override
       public void onState(ConnectionState state, TgCallsException cause) {
         if (state == ConnectionState.FAILED) {
-          Object call = calls.get(chatId);
-          if (call instanceof GroupCallSession) {
-            calls.remove(chatId, call);
-          }
+          calls.remove(chatId, self.get()); // not a newer call that reuses the chat id
         }
         post(() -> settings.connectionListener.onConnectionChange(chatId, state, cause));
       }
