@@ -28,7 +28,7 @@ public final class NginxRtmpServer implements AutoCloseable {
      * on}; nginx-rtmp shifts its timestamps to follow the file's last one).
      */
     APPEND_PER_NAME("record_append on;"),
-    /** One file per session, {@code <stream name>-<unix seconds>.flv} ({@code record_unique on}). */
+    /** One file per session: {@code <stream name>-<unix seconds>.flv} ({@code record_unique}). */
     FILE_PER_SESSION("record_unique on;");
 
     private final String directive;
@@ -165,7 +165,7 @@ public final class NginxRtmpServer implements AutoCloseable {
     }
   }
 
-  /** @return how many publish sessions have started (the error log's info-level "publish:" lines) */
+  /** @return how many publish sessions have started (info-level "publish:" lines, error log) */
   public long startedPublishSessions() {
     return errorLog().lines().filter(line -> line.contains(" publish: name=")).count();
   }
