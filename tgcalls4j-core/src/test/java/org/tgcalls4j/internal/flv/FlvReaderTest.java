@@ -10,11 +10,11 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.tgcalls4j.internal.rtmp.testing.TestMedia;
 
 @Timeout(60)
 class FlvReaderTest {
@@ -25,12 +25,10 @@ class FlvReaderTest {
   @BeforeAll
   static void encodeWithFfmpeg() throws Exception {
     Path out = dir.resolve("a.flv");
-    Process p = new ProcessBuilder("ffmpeg", "-hide_banner", "-loglevel", "error", "-nostdin",
+    TestMedia.run(List.of("ffmpeg", "-hide_banner", "-loglevel", "error", "-nostdin",
         "-f", "lavfi", "-i", "testsrc=s=160x120:r=25", "-f", "lavfi", "-i", "sine=f=440:r=44100",
         "-t", "2", "-c:v", "libx264", "-g", "10", "-bf", "0", "-c:a", "aac", "-f", "flv",
-        out.toString()).redirectErrorStream(true).start();
-    assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
-    assertThat(p.exitValue()).as(new String(p.getInputStream().readAllBytes())).isZero();
+        out.toString()));
     ffmpegFlv = Files.readAllBytes(out);
   }
 

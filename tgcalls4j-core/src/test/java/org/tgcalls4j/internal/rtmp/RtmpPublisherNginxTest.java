@@ -17,6 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.tgcalls4j.RtmpException;
 import org.tgcalls4j.internal.rtmp.testing.NginxRtmpServer;
 import org.tgcalls4j.internal.rtmp.testing.TestFlv;
+import org.tgcalls4j.internal.rtmp.testing.TestMedia;
 
 /** Publishes to a real nginx-rtmp and checks what it recorded with ffprobe. */
 @Timeout(value = 90, unit = TimeUnit.SECONDS)
@@ -37,24 +38,21 @@ class RtmpPublisherNginxTest {
 
   @Test
   void publishesFiveSecondsOfH264AndAacThatNginxRecords() throws Exception {
-    List<TestFlv.Tag> tags = TestFlv.readTags(TestFlv.makeH264Aac(tmp, 5));
+    List<TestFlv.Tag> tags =
+        TestFlv.readTags(TestMedia.makeSource(tmp.resolve("test.flv"), "testsrc", 440, 5));
     RtmpUrl url = RtmpUrl.parse(nginx.liveUrl(), "test-stream");
 
     try (RtmpPublisher publisher = RtmpPublisher.connect(url, RtmpOptions.defaults(), disconnects::add)) {
-      publisher.sendMetaData(RtmpPublisher.metaData(320, 240, 25, 300, 64, 44100, true));
+      publisher.sendMetaData(RtmpPublisher.metaData(320, 240, 25, 300, 64, 48000, false));
       publishPaced(publisher, tags);
       assertThat(publisher.bytesSent()).isGreaterThan(10_000);
     }
 
-    Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> nginx.publishSessions() == 1);
+    Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> nginx.endedPublishSessions() == 1);
     assertThat(disconnects).isEmpty();
-    List<String> probe = TestFlv.probe(nginx.recording("test-stream"));
-    assertThat(probe).as("ffprobe of the recording").contains("h264", "aac");
-    double lastVideo = probe.stream()
-        .filter(line -> line.startsWith("video,"))
-        .mapToDouble(line -> Double.parseDouble(line.substring(6)))
-        .max().orElse(0);
-    assertThat(lastVideo).as("last video pts in s").isBetween(4.0, 6.0);
+    TestMedia.Probe probe = TestMedia.probe(nginx.recording("test-stream"));
+    assertThat(probe.codecs()).as("ffprobe of the recording").contains("h264", "aac");
+    assertThat(probe.maxPtsSeconds("video")).as("last video pts in s").isBetween(4.0, 6.0);
   }
 
   @Test

@@ -18,6 +18,7 @@ import org.tgcalls4j.RtmpException;
 import org.tgcalls4j.internal.rtmp.testing.NginxRtmpServer;
 import org.tgcalls4j.internal.rtmp.testing.StunnelTlsTerminator;
 import org.tgcalls4j.internal.rtmp.testing.TestFlv;
+import org.tgcalls4j.internal.rtmp.testing.TestMedia;
 
 /** RTMPS: stunnel terminates TLS in front of nginx-rtmp, as Telegram's rtmps:// ingest does. */
 @Timeout(value = 90, unit = TimeUnit.SECONDS)
@@ -43,19 +44,20 @@ class RtmpsPublisherTest {
 
   @Test
   void publishesOverTlsAndNginxRecordsIt() throws Exception {
-    List<TestFlv.Tag> tags = TestFlv.readTags(TestFlv.makeH264Aac(tmp, 3));
+    List<TestFlv.Tag> tags =
+        TestFlv.readTags(TestMedia.makeSource(tmp.resolve("test.flv"), "testsrc", 440, 3));
     RtmpUrl url = RtmpUrl.parse("rtmps://localhost:" + stunnel.port() + "/live/", "1234:tls-key");
     RtmpOptions options =
         new RtmpOptions(10_000, RtmpOptions.defaults().threadFactory(), stunnel.trustingSocketFactory());
 
     try (RtmpPublisher publisher = RtmpPublisher.connect(url, options, disconnects::add)) {
-      publisher.sendMetaData(RtmpPublisher.metaData(320, 240, 25, 300, 64, 44100, true));
+      publisher.sendMetaData(RtmpPublisher.metaData(320, 240, 25, 300, 64, 48000, false));
       RtmpPublisherNginxTest.publishPaced(publisher, tags);
     }
 
-    Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> nginx.publishSessions() == 1);
+    Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> nginx.endedPublishSessions() == 1);
     assertThat(disconnects).isEmpty();
-    assertThat(TestFlv.probe(nginx.recording("1234:tls-key")))
+    assertThat(TestMedia.probe(nginx.recording("1234:tls-key")).codecs())
         .as("ffprobe of %s", java.util.Arrays.toString(nginx.recordDir().toFile().list()))
         .contains("h264", "aac");
   }

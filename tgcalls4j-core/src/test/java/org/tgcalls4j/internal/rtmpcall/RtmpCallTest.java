@@ -27,6 +27,9 @@ import org.tgcalls4j.TgCallsException;
 import org.tgcalls4j.internal.ffmpeg.FlvEncoding;
 import org.tgcalls4j.internal.rtmp.RtmpOptions;
 import org.tgcalls4j.internal.rtmp.RtmpUrl;
+import org.tgcalls4j.internal.rtmp.testing.NginxRtmpServer;
+import org.tgcalls4j.internal.rtmp.testing.NginxRtmpServer.Recording;
+import org.tgcalls4j.internal.rtmp.testing.TestMedia;
 
 /**
  * Publishes to a real nginx-rtmp on 127.0.0.1 and checks its recording with ffprobe.
@@ -43,17 +46,16 @@ class RtmpCallTest {
   private static MediaSource b;
   private static MediaSource c;
 
-  @TempDir Path dir;
-  private NginxRtmp nginx;
+  private NginxRtmpServer nginx;
   private ExecutorService dispatcher;
   private final List<String> events = new CopyOnWriteArrayList<>();
   private final List<String> eventThreads = new CopyOnWriteArrayList<>();
 
   @BeforeAll
   static void makeSources() throws Exception {
-    Media.makeSource(sources.resolve("a.mp4"), "testsrc", 440, 12);
-    Media.makeSource(sources.resolve("b.mp4"), "smptebars", 880, 12);
-    Media.makeSource(sources.resolve("c.mp4"), "testsrc2", 660, 12);
+    TestMedia.makeSource(sources.resolve("a.mp4"), "testsrc", 440, 12);
+    TestMedia.makeSource(sources.resolve("b.mp4"), "smptebars", 880, 12);
+    TestMedia.makeSource(sources.resolve("c.mp4"), "testsrc2", 660, 12);
     a = MediaSource.file(sources.resolve("a.mp4"));
     b = MediaSource.file(sources.resolve("b.mp4"));
     c = MediaSource.file(sources.resolve("c.mp4"));
@@ -143,12 +145,12 @@ class RtmpCallTest {
 
   /** Checks one recorded session; returns its duration in seconds. */
   private static double checkRecording(Path recording) throws Exception {
-    Media.Probe probe = Media.probe(recording);
+    TestMedia.Probe probe = TestMedia.probe(recording);
     assertThat(probe.codecs()).containsExactlyInAnyOrder("h264", "aac");
     assertThat(probe.dts("video")).isSorted();
     assertThat(probe.dts("audio")).isSorted();
     double seconds = probe.durationSeconds();
-    Media.Decoded[] decoded = Media.decode(recording);
+    TestMedia.Decoded[] decoded = TestMedia.decode(recording);
     // Every packet decodes, across the codec configuration changes at each switch.
     assertThat(decoded[0].frames()).as("decoded video frames").isEqualTo(decoded[0].packets());
     assertThat(decoded[1].frames()).as("decoded audio frames").isEqualTo(decoded[1].packets());
@@ -177,10 +179,10 @@ class RtmpCallTest {
 
   @Test
   void keepsOnePublishSessionAcrossSourceChangesAndPause() throws Exception {
-    nginx = NginxRtmp.start(dir, false);
+    nginx = NginxRtmpServer.start();
     List<Long> streamTimes = new ArrayList<>();
     double published;
-    try (RtmpCall call = newCall(nginx.url(), false)) {
+    try (RtmpCall call = newCall(nginx.liveUrl(), false)) {
       published = publishScenario(call, streamTimes);
       call.close();
     }
@@ -193,19 +195,19 @@ class RtmpCallTest {
     assertThat(streamTimes.get(streamTimes.size() - 1)).isBetween(19000L, 21000L);
     assertThat(checkRecording(nginx.recording(KEY))).isBetween(published - 1, published + 1);
     // Continuous: the hold stream (5 fps) covers the pause and every ffmpeg start-up.
-    Media.Probe probe = Media.probe(nginx.recording(KEY));
+    TestMedia.Probe probe = TestMedia.probe(nginx.recording(KEY));
     assertThat(probe.maxGapSeconds("video")).isLessThan(0.35);
     assertThat(probe.maxGapSeconds("audio")).isLessThan(0.35);
-    assertThat(nginx.publishSessions()).isEqualTo(1);
+    assertThat(nginx.startedPublishSessions()).isEqualTo(1);
     assertThat(nginx.endedPublishSessions()).isEqualTo(1);
   }
 
   @Test
   void ffmpegFallbackPublishesTheSameScenarioWithOneSessionPerSpawn() throws Exception {
-    nginx = NginxRtmp.start(dir, true);
+    nginx = NginxRtmpServer.start(Recording.FILE_PER_SESSION);
     List<Long> streamTimes = new ArrayList<>();
     double published;
-    try (RtmpCall call = newCall(nginx.url(), true)) {
+    try (RtmpCall call = newCall(nginx.liveUrl(), true)) {
       published = publishScenario(call, streamTimes);
     }
     awaitEndedPublishSessions(4);
@@ -215,7 +217,7 @@ class RtmpCallTest {
     assertThat(streamTimes).isSorted();
     // A, B, B after resume, C: four sessions; nothing is sent during the 3 s pause and each
     // respawn loses ffmpeg's start-up time (up to about 1 s each).
-    assertThat(nginx.publishSessions()).isEqualTo(4);
+    assertThat(nginx.startedPublishSessions()).isEqualTo(4);
     List<Path> recordings = nginx.recordings();
     assertThat(recordings).hasSize(4);
     double recorded = 0;
@@ -227,7 +229,7 @@ class RtmpCallTest {
 
   @Test
   void reconnectsAfterTheConnectionDropsAndContinuesAtThePosition() throws Exception {
-    nginx = NginxRtmp.start(dir, false);
+    nginx = NginxRtmpServer.start();
     try (DroppingProxy proxy = new DroppingProxy(nginx.port());
         RtmpCall call = newCall("rtmp://127.0.0.1:" + proxy.port() + "/live", false)) {
       call.start();
@@ -252,8 +254,8 @@ class RtmpCallTest {
     assertThat(events).containsExactly("CONNECTED", "CONNECTING", "CONNECTED", "CLOSED");
     assertThat(eventThreads).containsOnly("dispatcher");
     awaitEndedPublishSessions(2);
-    assertThat(nginx.publishSessions()).isEqualTo(2);
-    Media.Probe probe = Media.probe(nginx.recording(KEY));
+    assertThat(nginx.startedPublishSessions()).isEqualTo(2);
+    TestMedia.Probe probe = TestMedia.probe(nginx.recording(KEY));
     assertThat(probe.dts("video")).isSorted();
     assertThat(probe.dts("audio")).isSorted();
   }
@@ -276,8 +278,8 @@ class RtmpCallTest {
 
   @Test
   void reportsFailedOnceAfterTheLastReconnectAttempt() throws Exception {
-    nginx = NginxRtmp.start(dir, false);
-    try (RtmpCall call = newCall(nginx.url(), false)) {
+    nginx = NginxRtmpServer.start();
+    try (RtmpCall call = newCall(nginx.liveUrl(), false)) {
       call.start();
       call.setSource(a);
       Thread.sleep(2000);
@@ -295,8 +297,8 @@ class RtmpCallTest {
 
   @Test
   void seeksAndReportsStreamEndOnceWhenTheSourceRunsOut() throws Exception {
-    nginx = NginxRtmp.start(dir, false);
-    try (RtmpCall call = newCall(nginx.url(), false)) {
+    nginx = NginxRtmpServer.start();
+    try (RtmpCall call = newCall(nginx.liveUrl(), false)) {
       call.start();
       call.setSource(a);
       Thread.sleep(1000);
@@ -315,17 +317,17 @@ class RtmpCallTest {
     awaitEvents(3, 5);
     assertThat(events).containsExactly("CONNECTED", "END null", "CLOSED");
     awaitEndedPublishSessions(1);
-    assertThat(nginx.publishSessions()).isEqualTo(1);
+    assertThat(nginx.startedPublishSessions()).isEqualTo(1);
   }
 
   @Test
   void reportsAFailingSourceAsStreamEndWithTheFfmpegError() throws Exception {
-    nginx = NginxRtmp.start(dir, false);
+    nginx = NginxRtmpServer.start();
     int closedPort;
     try (ServerSocket probe = new ServerSocket(0)) {
       closedPort = probe.getLocalPort();
     }
-    try (RtmpCall call = newCall(nginx.url(), false)) {
+    try (RtmpCall call = newCall(nginx.liveUrl(), false)) {
       call.start();
       call.setSource(MediaSource.url("http://127.0.0.1:" + closedPort + "/missing.mp4"));
       awaitEvents(2, 10);

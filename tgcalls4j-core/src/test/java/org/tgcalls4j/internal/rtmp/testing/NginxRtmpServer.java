@@ -9,17 +9,35 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Comparator;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
  * A real nginx with Debian's RTMP module (libnginx-mod-rtmp) as a child process on 127.0.0.1 and
  * a free port, recording everything published to application {@code live} under
- * {@link #recordDir()} as {@code <stream name>.flv}. Single process ({@code daemon off;
+ * {@link #recordDir()} as chosen by {@link Recording}. Single process ({@code daemon off;
  * master_process off;}), everything in a temp directory that {@link #close()} deletes after
  * stopping the process.
  */
 public final class NginxRtmpServer implements AutoCloseable {
+  /** How sessions are recorded. */
+  public enum Recording {
+    /**
+     * {@code <stream name>.flv}, a later session of the same name appended ({@code record_append
+     * on}; nginx-rtmp shifts its timestamps to follow the file's last one).
+     */
+    APPEND_PER_NAME("record_append on;"),
+    /** One file per session: {@code <stream name>-<unix seconds>.flv} ({@code record_unique}). */
+    FILE_PER_SESSION("record_unique on;");
+
+    private final String directive;
+
+    Recording(String directive) {
+      this.directive = directive;
+    }
+  }
+
   public static final Path NGINX = Path.of("/usr/sbin/nginx");
   public static final Path RTMP_MODULE = Path.of("/usr/lib/nginx/modules/ngx_rtmp_module.so");
 
@@ -33,13 +51,19 @@ public final class NginxRtmpServer implements AutoCloseable {
     this.process = process;
   }
 
+  /** {@link #start(Recording)} with {@link Recording#APPEND_PER_NAME}. */
+  public static NginxRtmpServer start() throws IOException, InterruptedException {
+    return start(Recording.APPEND_PER_NAME);
+  }
+
   /**
    * Writes the config, starts nginx and waits until it accepts TCP connections.
    *
    * @throws IOException when nginx cannot be started or does not listen within 10 s (the message
    *     carries its error log); nothing is left running
    */
-  public static NginxRtmpServer start() throws IOException, InterruptedException {
+  public static NginxRtmpServer start(Recording recording)
+      throws IOException, InterruptedException {
     Path dir = Files.createTempDirectory("nginx-rtmp");
     Files.createDirectories(dir.resolve("record"));
     int port = freePort();
@@ -59,7 +83,7 @@ public final class NginxRtmpServer implements AutoCloseable {
             + "      live on;\n"
             + "      record all;\n"
             + "      record_path " + dir.resolve("record") + ";\n"
-            + "      record_unique off;\n"
+            + "      " + recording.directive + "\n"
             + "    }\n"
             + "  }\n"
             + "}\n";
@@ -126,44 +150,50 @@ public final class NginxRtmpServer implements AutoCloseable {
   }
 
   /**
-   * @return the recording of one stream name; nginx-rtmp percent-escapes the name in the file
-   *     name, so a Telegram-style key {@code 123:abc} is recorded as {@code 123%3Aabc.flv}
+   * @return the {@link Recording#APPEND_PER_NAME} recording of one stream name; nginx-rtmp
+   *     percent-escapes the name in the file name, so a Telegram-style key {@code 123:abc} is
+   *     recorded as {@code 123%3Aabc.flv}
    */
   public Path recording(String streamName) {
     return recordDir().resolve(streamName.replace(":", "%3A") + ".flv");
   }
 
+  /** @return every recording file by name; with {@link Recording#FILE_PER_SESSION} oldest first */
+  public List<Path> recordings() throws IOException {
+    try (Stream<Path> files = Files.list(recordDir())) {
+      return files.sorted().toList();
+    }
+  }
+
+  /** @return how many publish sessions have started (info-level "publish:" lines, error log) */
+  public long startedPublishSessions() {
+    return errorLog().lines().filter(line -> line.contains(" publish: name=")).count();
+  }
+
   /**
-   * @return how many finished sessions published (nginx-rtmp writes one access-log line per
+   * @return how many publish sessions have ended (nginx-rtmp writes one access-log line per
    *     session when it ends; the command column reads PUBLISH)
    */
-  public long publishSessions() throws IOException {
-    Path log = dir.resolve("access.log");
-    if (!Files.exists(log)) {
-      return 0;
-    }
-    try (Stream<String> lines = Files.lines(log, StandardCharsets.UTF_8)) {
-      return lines.filter(line -> line.contains(" PUBLISH ")).count();
-    }
+  public long endedPublishSessions() {
+    return accessLog().lines().filter(line -> line.contains(" PUBLISH ")).count();
   }
 
   /** @return the error log so far, for assertion messages */
   public String errorLog() {
-    try {
-      Path log = dir.resolve("error.log");
-      return Files.exists(log) ? Files.readString(log, StandardCharsets.ISO_8859_1) : "";
-    } catch (IOException e) {
-      return "(error log unreadable: " + e + ")";
-    }
+    return log("error.log");
   }
 
   /** @return the access log so far, for assertion messages */
   public String accessLog() {
+    return log("access.log");
+  }
+
+  private String log(String name) {
     try {
-      Path log = dir.resolve("access.log");
+      Path log = dir.resolve(name);
       return Files.exists(log) ? Files.readString(log, StandardCharsets.ISO_8859_1) : "";
     } catch (IOException e) {
-      return "(access log unreadable: " + e + ")";
+      return "(" + name + " unreadable: " + e + ")";
     }
   }
 
