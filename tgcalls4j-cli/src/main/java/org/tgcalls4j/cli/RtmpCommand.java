@@ -104,26 +104,35 @@ public final class RtmpCommand implements java.util.concurrent.Callable<Integer>
       Thread control = new Thread(this::readControl, "tgcalls4j-stdin");
       control.setDaemon(true);
       control.start();
-      if (seconds == null) {
-        return exit.join();
-      }
-      long halfMillis = seconds * 500;
       try {
-        if (then != null) {
-          try {
-            return exit.get(halfMillis, TimeUnit.MILLISECONDS);
-          } catch (TimeoutException halfWay) {
-            client.setStreamSources(CHAT_ID, Main.parseSource(then));
-            printEvent("source", "spec", then);
-          }
-          return exit.get(seconds * 1000 - halfMillis, TimeUnit.MILLISECONDS);
-        }
-        return exit.get(seconds, TimeUnit.SECONDS);
-      } catch (TimeoutException elapsed) {
-        return 0;
-      } catch (java.util.concurrent.ExecutionException impossible) {
-        throw new IllegalStateException(impossible);
+        return awaitEnd(client);
+      } finally {
+        exit.complete(0); // the stdin reader ignores whatever comes after the command ended
       }
+    }
+  }
+
+  /** Waits for an end condition; switches to {@code --then} half-way through {@code --seconds}. */
+  private int awaitEnd(TgCalls client) throws TgCallsException, InterruptedException {
+    if (seconds == null) {
+      return exit.join();
+    }
+    long halfMillis = seconds * 500;
+    try {
+      if (then != null) {
+        try {
+          return exit.get(halfMillis, TimeUnit.MILLISECONDS);
+        } catch (TimeoutException halfWay) {
+          client.setStreamSources(CHAT_ID, Main.parseSource(then));
+          printEvent("source", "spec", then);
+        }
+        return exit.get(seconds * 1000 - halfMillis, TimeUnit.MILLISECONDS);
+      }
+      return exit.get(seconds, TimeUnit.SECONDS);
+    } catch (TimeoutException elapsed) {
+      return 0;
+    } catch (java.util.concurrent.ExecutionException impossible) {
+      throw new IllegalStateException(impossible);
     }
   }
 
