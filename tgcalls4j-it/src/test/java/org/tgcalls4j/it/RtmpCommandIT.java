@@ -62,6 +62,12 @@ class RtmpCommandIT {
       // The 8 s start once the ingest accepted the publish, which CONNECTED reports.
       assertThat(stdout.next(15)).contains("\"CONNECTED\"");
       long t0 = System.nanoTime();
+      // A viewer pulls the live stream back from nginx while it is published.
+      Path pulled = dir.resolve("pulled.flv");
+      Process viewer = new ProcessBuilder("ffmpeg", "-hide_banner", "-loglevel", "error",
+          "-rw_timeout", "4000000", "-i", nginx.liveUrl() + KEY, "-c", "copy", "-t", "20",
+          "-f", "flv", pulled.toString())
+          .redirectErrorStream(true).redirectOutput(dir.resolve("viewer.log").toFile()).start();
       send(control, t0, 1500, "pause");
       send(control, t0, 1700, "position");
       send(control, t0, 2500, "position");
@@ -98,6 +104,21 @@ class RtmpCommandIT {
       assertThat(probe.durationSeconds()).as("recorded seconds").isCloseTo(8.0, within(1.0));
       assertThat(probe.dts("video")).as("video DTS").isNotEmpty().isSorted();
       assertThat(probe.dts("audio")).as("audio DTS").isNotEmpty().isSorted();
+
+      // The viewer's copy plays back: both tracks decode, timestamps never go backwards.
+      if (!viewer.waitFor(15, TimeUnit.SECONDS)) {
+        viewer.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+      }
+      TestMedia.Probe live = TestMedia.probe(pulled);
+      assertThat(live.codecs()).as("pulled codecs").containsExactlyInAnyOrder("h264", "aac");
+      assertThat(live.durationSeconds()).as("pulled seconds").isGreaterThan(6.0);
+      assertThat(live.dts("video")).as("pulled video DTS").isSorted();
+      assertThat(live.dts("audio")).as("pulled audio DTS").isSorted();
+      TestMedia.Decoded[] decoded = TestMedia.decode(pulled);
+      assertThat(decoded[0].frames()).as("video frames decoded").isPositive()
+          .isEqualTo(decoded[0].packets());
+      assertThat(decoded[1].frames()).as("audio frames decoded").isPositive()
+          .isEqualTo(decoded[1].packets());
     } finally {
       commandThread.shutdownNow();
       assertThat(commandThread.awaitTermination(10, TimeUnit.SECONDS)).isTrue();
