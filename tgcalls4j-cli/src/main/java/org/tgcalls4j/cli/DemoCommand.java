@@ -27,6 +27,9 @@ import picocli.CommandLine.Parameters;
         + "jitsi-srtp + Concentus) and report what it received.")
 final class DemoCommand implements Callable<Integer> {
   private static final long CHAT_ID = 1;
+  /** Held so that java.util.logging keeps the levels set on them. */
+  private static final java.util.List<java.util.logging.Logger> SFU_LOGGERS = java.util.List.of(
+      java.util.logging.Logger.getLogger("org.ice4j"), java.util.logging.Logger.getLogger("org.jitsi"));
 
   @Parameters(arity = "0..1", paramLabel = "SOURCE",
       description = "File or URL to play (default: a built-in 5 s 440 Hz Ogg/Opus tone, no ffmpeg needed).")
@@ -43,8 +46,9 @@ final class DemoCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    // ice4j and jitsi-utils log their configuration through java.util.logging at INFO
-    java.util.logging.Logger.getLogger("").setLevel(java.util.logging.Level.WARNING);
+    // ice4j and jitsi-utils (inside the test SFU) log set-up and teardown chatter through
+    // java.util.logging; the demo prints its own report instead
+    java.util.logging.Logger.getLogger("").setLevel(java.util.logging.Level.SEVERE);
     Path builtIn = null;
     MediaSource media;
     boolean needsFfmpeg;
@@ -64,6 +68,7 @@ final class DemoCommand implements Callable<Integer> {
             .networkOptions(NetworkOptions.loopbackOnly())
             .streamListener((chat, error) -> ends.add(error == null ? "" : Main.oneLine(error)))
             .build()) {
+      SFU_LOGGERS.forEach(l -> l.setLevel(java.util.logging.Level.SEVERE));
       String join = calls.createCall(CHAT_ID);
       String answer = sfu.answer(join);
       calls.setStreamSources(CHAT_ID, media);

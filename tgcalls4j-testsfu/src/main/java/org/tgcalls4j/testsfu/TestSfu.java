@@ -329,7 +329,9 @@ public final class TestSfu implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     } catch (IOException | RuntimeException e) {
-      if (!isClosed()) {
+      if (connected) {
+        LOG.debug("participant left: {}", e.toString()); // e.g. its close_notify
+      } else if (!isClosed()) {
         LOG.warn("participant connection failed: {}", e.toString());
       }
     } finally {
