@@ -135,6 +135,11 @@ class GroupCallIT {
             e -> assertThat(e.field()).isEqualTo("transport.candidates[0].port"));
     assertThatThrownBy(() -> calls.connect(CHAT, "{\"transport\":"))
         .isInstanceOf(InvalidParamsException.class);
+    String md5 = answer.replaceFirst("\"hash\"\s*:\s*\"sha-256\"", "\"hash\":\"md5\"");
+    assertThat(md5).isNotEqualTo(answer);
+    assertThatThrownBy(() -> calls.connect(CHAT, md5))
+        .isInstanceOfSatisfying(InvalidParamsException.class,
+            e -> assertThat(e.field()).startsWith("transport.fingerprints[0]"));
 
     calls.connect(CHAT, answer);
     assertThat(sfu.awaitConnected(5000)).isTrue();

@@ -75,7 +75,7 @@ public final class GroupCallSession implements AutoCloseable {
   // guarded by stateLock
   private boolean connectStarted;
   private boolean terminal;
-  private UdpTransport transport;
+  private volatile UdpTransport transport; // read without the lock by sendMedia
   private DtlsEndpoint dtls;
   private AudioSender sender;
 
@@ -152,19 +152,29 @@ public final class GroupCallSession implements AutoCloseable {
     IceCredentials remoteCredentials =
         new IceCredentials(answer.transport().ufrag(), answer.transport().pwd());
 
+    DtlsRole role = config.dtlsSetup() == DtlsSetup.PASSIVE ? DtlsRole.SERVER : DtlsRole.CLIENT;
+    DtlsEndpoint endpoint;
+    try {
+      endpoint = new DtlsEndpoint(role, certificate, fingerprint.hash(), fingerprint.fingerprint(),
+          this::sendMedia);
+    } catch (IllegalArgumentException e) {
+      throw new InvalidParamsException("transport.fingerprints[0]", e.getMessage(), e);
+    }
     synchronized (stateLock) {
-      if (terminal) {
-        throw new NotConnectedException("call for chat " + chatId + " is already closed");
-      }
-      if (connectStarted) {
+      if (terminal || connectStarted) {
+        endpoint.close();
+        if (terminal) {
+          throw new NotConnectedException("call for chat " + chatId + " is already closed");
+        }
         throw new ConnectionExistsException(chatId);
       }
       connectStarted = true;
+      dtls = endpoint;
     }
     events.onState(ConnectionState.CONNECTING, null);
     try {
-      connectTransport(candidates, remoteCredentials, fingerprint, opus.id(), levelExtensionId,
-          startNanos);
+      connectTransport(candidates, remoteCredentials, endpoint, fingerprint, opus.id(),
+          levelExtensionId, startNanos);
     } catch (TgCallsException e) {
       fail(e);
       throw e;
@@ -172,8 +182,8 @@ public final class GroupCallSession implements AutoCloseable {
   }
 
   private void connectTransport(List<IceCandidate> candidates, IceCredentials remote,
-      Fingerprint fingerprint, int payloadType, int levelExtensionId, long startNanos)
-      throws TgCallsException {
+      DtlsEndpoint endpoint, Fingerprint fingerprint, int payloadType, int levelExtensionId,
+      long startNanos) throws TgCallsException {
     long deadline = startNanos + TimeUnit.MILLISECONDS.toNanos(config.connectTimeoutMillis());
     UdpTransport udp;
     try {
@@ -183,22 +193,12 @@ public final class GroupCallSession implements AutoCloseable {
       throw new TransportException(TransportException.Stage.SOCKET,
           "cannot bind UDP socket on " + bindAddress().getHostAddress() + ": " + e.getMessage(), e);
     }
-    DtlsRole role = config.dtlsSetup() == DtlsSetup.PASSIVE ? DtlsRole.SERVER : DtlsRole.CLIENT;
-    DtlsEndpoint endpoint = new DtlsEndpoint(role, certificate, fingerprint.hash(),
-        fingerprint.fingerprint(), bytes -> {
-          InetSocketAddress to = selectedRemote;
-          if (to != null) {
-            udp.send(to, bytes, 0, bytes.length);
-          }
-        });
     synchronized (stateLock) {
       if (terminal) {
-        endpoint.close();
         udp.close();
         throw new NotConnectedException("call for chat " + chatId + " was stopped while connecting");
       }
       transport = udp;
-      dtls = endpoint;
     }
     IceConfig iceConfig = new IceConfig(config.connectTimeoutMillis(),
         IceConfig.defaults().consentIntervalMillis(), IceConfig.defaults().consentTimeoutMillis(),
@@ -255,6 +255,7 @@ public final class GroupCallSession implements AutoCloseable {
     audio.start();
   }
 
+  /** Sends DTLS records and SRTP packets on the selected pair; drops them before ICE selected one. */
   private void sendMedia(byte[] packet) {
     InetSocketAddress to = selectedRemote;
     UdpTransport udp = transport;
