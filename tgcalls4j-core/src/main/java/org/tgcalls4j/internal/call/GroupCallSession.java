@@ -339,9 +339,11 @@ public final class GroupCallSession implements AutoCloseable {
     synchronized (stateLock) {
       s = sender;
     }
+    UdpTransport t = transport;
     return new org.tgcalls4j.CallStats(s == null ? 0 : s.packetsSent(),
         s == null ? 0 : s.payloadBytesSent(), s == null ? 0 : s.rtcpSent(), packetsReceived.get(),
-        rtcpReceived.get(), droppedIncoming.get(), s == null ? -1 : s.connectToFirstPacketMillis(),
+        rtcpReceived.get(), droppedIncoming.get() + (t == null ? 0 : t.handlerFailures()),
+        s == null ? -1 : s.connectToFirstPacketMillis(),
         s == null ? 0 : s.totalMediaMillis(), remoteReport.fractionLost(),
         remoteReport.jitterMillis());
   }

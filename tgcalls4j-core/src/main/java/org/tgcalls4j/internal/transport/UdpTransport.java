@@ -47,6 +47,7 @@ public final class UdpTransport implements AutoCloseable {
   private final Thread thread;
   private final ConcurrentLinkedQueue<Runnable> tasks = new ConcurrentLinkedQueue<>();
   private final AtomicLong sendFailures = new AtomicLong();
+  private final AtomicLong handlerFailures = new AtomicLong();
   private volatile Handler handler;
   private volatile boolean closed;
 
@@ -139,6 +140,11 @@ public final class UdpTransport implements AutoCloseable {
     return sendFailures.get();
   }
 
+  /** @return datagrams whose handling threw and that were dropped */
+  public long handlerFailures() {
+    return handlerFailures.get();
+  }
+
   /** @return whether the caller is the I/O thread */
   public boolean inIoThread() {
     return Thread.currentThread() == thread;
@@ -159,7 +165,13 @@ public final class UdpTransport implements AutoCloseable {
         }
         InetSocketAddress from;
         while (!closed && (from = (InetSocketAddress) channel.receive(buffer.clear())) != null) {
-          handler.onDatagram(buffer.array(), buffer.position(), from, System.nanoTime());
+          try {
+            handler.onDatagram(buffer.array(), buffer.position(), from, System.nanoTime());
+          } catch (RuntimeException e) {
+            // one bad datagram must not stop the call: count it and read the next
+            handlerFailures.incrementAndGet();
+            log.debug("datagram from {} dropped: {}", from, e.toString());
+          }
         }
       }
     } catch (ClosedChannelException e) {
