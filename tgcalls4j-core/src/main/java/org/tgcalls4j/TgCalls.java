@@ -48,6 +48,7 @@ public final class TgCalls implements AutoCloseable {
   private final ExecutorService dispatcher;
   private final ConcurrentHashMap<Long, Object> calls = new ConcurrentHashMap<>();
   private volatile boolean closed;
+  private volatile Thread dispatcherThread;
 
   private TgCalls(Builder b) {
     this.settings = b.copy();
@@ -59,6 +60,7 @@ public final class TgCalls implements AutoCloseable {
       Thread t = threads.newThread(r);
       t.setName("tgcalls4j-events");
       t.setDaemon(true);
+      dispatcherThread = t;
       return t;
     });
   }
@@ -84,6 +86,10 @@ public final class TgCalls implements AutoCloseable {
     if (calls.putIfAbsent(chatId, session) != null) {
       throw new ConnectionExistsException(chatId);
     }
+    if (closed) { // close() may have swept the map before our put
+      calls.remove(chatId, session);
+      throw new ClientClosedException();
+    }
     return session.joinJson();
   }
 
@@ -95,6 +101,8 @@ public final class TgCalls implements AutoCloseable {
    * @param answerJson {@code updateGroupCallConnection.params} (group-call.md §3)
    * @throws InvalidParamsException if the answer is malformed; {@link InvalidParamsException#field()}
    *     names the field, and the call stays created so a corrected answer can be passed
+   * @throws ConnectionExistsException if connect was already called for this call; the call
+   *     goes on unchanged
    * @throws NotConnectedException if ICE or DTLS did not finish within the connect timeout; the
    *     call is then removed
    * @throws TransportException if the transport failed, including a DTLS certificate that does
@@ -106,8 +114,8 @@ public final class TgCalls implements AutoCloseable {
     GroupCallSession session = groupCall(chatId);
     try {
       session.connect(answerJson);
-    } catch (InvalidParamsException e) {
-      throw e;
+    } catch (InvalidParamsException | ConnectionExistsException e) {
+      throw e; // the call is unchanged: a bad answer, or connect called twice
     } catch (TgCallsException e) {
       calls.remove(chatId, session);
       throw e;
@@ -251,17 +259,22 @@ public final class TgCalls implements AutoCloseable {
         if (state == ConnectionState.FAILED || state == ConnectionState.CLOSED) {
           calls.remove(chatId, self.get()); // not a newer call that reuses the chat id
         }
-        settings.connectionListener.onConnectionChange(chatId, state, cause);
+        // already on the dispatcher thread (RtmpCall posts there)
+        deliver(() -> settings.connectionListener.onConnectionChange(chatId, state, cause));
       }
 
       @Override
       public void onStreamEnd(TgCallsException error) {
-        settings.streamListener.onStreamEnd(chatId, error);
+        deliver(() -> settings.streamListener.onStreamEnd(chatId, error));
       }
     });
     self.set(call);
     if (calls.putIfAbsent(chatId, call) != null) {
       throw new ConnectionExistsException(chatId);
+    }
+    if (closed) { // close() may have swept the map before our put
+      calls.remove(chatId, call);
+      throw new ClientClosedException();
     }
     try {
       call.start();
@@ -288,7 +301,11 @@ public final class TgCalls implements AutoCloseable {
     closeCall(call);
   }
 
-  /** Stops every call and the dispatcher thread; idempotent. Pending events are delivered first. */
+  /**
+   * Stops every call and the dispatcher thread; idempotent. Pending events are delivered first
+   * (waiting up to 5 s for them), except when called from a listener, which returns at once and
+   * lets the dispatcher finish after it.
+   */
   @Override
   public void close() {
     if (closed) {
@@ -302,6 +319,9 @@ public final class TgCalls implements AutoCloseable {
       }
     }
     dispatcher.shutdown();
+    if (Thread.currentThread() == dispatcherThread) {
+      return; // called from a listener: the events still queued run after it returns
+    }
     try {
       if (!dispatcher.awaitTermination(5, TimeUnit.SECONDS)) {
         dispatcher.shutdownNow();
@@ -339,15 +359,18 @@ public final class TgCalls implements AutoCloseable {
 
   private void post(Runnable event) {
     try {
-      dispatcher.execute(() -> {
-        try {
-          event.run();
-        } catch (RuntimeException e) {
-          log.warn("listener threw", e);
-        }
-      });
+      dispatcher.execute(() -> deliver(event));
     } catch (java.util.concurrent.RejectedExecutionException e) {
       // the client is closed and its dispatcher drained; the event has no listener to reach
+    }
+  }
+
+  /** Runs a listener on the dispatcher thread; a listener that throws is logged, not fatal. */
+  private static void deliver(Runnable listenerCall) {
+    try {
+      listenerCall.run();
+    } catch (RuntimeException e) {
+      log.warn("listener threw", e);
     }
   }
 

@@ -15,8 +15,10 @@ public final class TransportException extends TgCallsException {
     DTLS,
     /** The SFU's certificate did not match the fingerprint in its answer. */
     FINGERPRINT,
-    /** The UDP socket could not be bound. */
-    SOCKET
+    /** The UDP socket could not be bound or failed. */
+    SOCKET,
+    /** An unexpected error inside tgcalls4j (a bug); the message and cause say what. */
+    INTERNAL
   }
 
   private final Stage stage;

@@ -287,4 +287,43 @@ class GroupCallIT {
     assertThatThrownBy(() -> calls.stats(CHAT))
         .isInstanceOf(org.tgcalls4j.ConnectionNotFoundException.class);
   }
+
+  @Test
+  void aSecondConnectIsRejectedAndTheCallGoesOn() throws Exception {
+    sfu = TestSfu.start(TestSfu.Options.defaults());
+    client(TgCalls.builder().requireFfmpeg(false));
+    String join = calls.createCall(CHAT);
+    String answer = sfu.answer(join);
+    calls.connect(CHAT, answer);
+
+    assertThatThrownBy(() -> calls.connect(CHAT, answer))
+        .isInstanceOf(org.tgcalls4j.ConnectionExistsException.class);
+    assertThat(calls.stats(CHAT)).isNotNull();
+    calls.stop(CHAT); // still registered, so stop reaches it (LeakCheck: nothing left running)
+    assertThat(states.poll(2, TimeUnit.SECONDS)).isEqualTo(ConnectionState.CONNECTING);
+    assertThat(states.poll(2, TimeUnit.SECONDS)).isEqualTo(ConnectionState.CONNECTED);
+    assertThat(states.poll(2, TimeUnit.SECONDS)).isEqualTo(ConnectionState.CLOSED);
+  }
+
+  @Test
+  void closingTheClientFromAListenerReturnsAtOnceAndStillDeliversClosed() throws Exception {
+    sfu = TestSfu.start(TestSfu.Options.defaults());
+    BlockingQueue<Long> closeMillis = new LinkedBlockingQueue<>();
+    calls = TgCalls.builder().requireFfmpeg(false).networkOptions(NetworkOptions.loopbackOnly())
+        .connectionListener((chat, state, cause) -> {
+          states.add(state);
+          if (state == ConnectionState.CONNECTED) {
+            long start = System.nanoTime();
+            calls.close();
+            closeMillis.add((System.nanoTime() - start) / 1_000_000);
+          }
+        }).build();
+    String join = calls.createCall(CHAT);
+    calls.connect(CHAT, sfu.answer(join));
+
+    assertThat(closeMillis.poll(10, TimeUnit.SECONDS)).isLessThan(3000L);
+    assertThat(states.poll(2, TimeUnit.SECONDS)).isEqualTo(ConnectionState.CONNECTING);
+    assertThat(states.poll(2, TimeUnit.SECONDS)).isEqualTo(ConnectionState.CONNECTED);
+    assertThat(states.poll(2, TimeUnit.SECONDS)).isEqualTo(ConnectionState.CLOSED);
+  }
 }

@@ -6,6 +6,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.tgcalls4j.InvalidParamsException;
 import org.tgcalls4j.TgCallsException;
+import org.tgcalls4j.TransportException;
 import org.tgcalls4j.internal.ogg.OpusPacket;
 import org.tgcalls4j.internal.pacing.NanoClock;
 import org.tgcalls4j.internal.pacing.Pacer;
@@ -34,6 +35,7 @@ final class AudioSender {
   private final SourceSlot sources;
   private final SessionEvents events;
   private final Consumer<byte[]> wire;
+  private final Consumer<TgCallsException> onFailure;
   private final String cname;
   private final SessionConfig config;
   private final long connectStartNanos;
@@ -46,7 +48,7 @@ final class AudioSender {
 
   AudioSender(long chatId, int ssrc, int payloadType, int audioLevelExtensionId, SrtpContext srtp,
       SourceSlot sources, SessionConfig config, SessionEvents events, Consumer<byte[]> wire,
-      long connectStartNanos) {
+      Consumer<TgCallsException> onFailure, long connectStartNanos) {
     this.chatId = chatId;
     this.packetizer = new OpusRtpPacketizer(ssrc, payloadType, audioLevelExtensionId, config.random());
     this.srtp = srtp;
@@ -54,6 +56,7 @@ final class AudioSender {
     this.config = config;
     this.events = events;
     this.wire = wire;
+    this.onFailure = onFailure;
     this.connectStartNanos = connectStartNanos;
     this.cname = Long.toHexString(config.random().nextLong() & Long.MAX_VALUE);
     this.thread = config.threads().newThread(this::run);
@@ -140,6 +143,8 @@ final class AudioSender {
       // close() interrupts us
     } catch (RuntimeException e) {
       log.error("chat {}: sender thread failed", chatId, e);
+      onFailure.accept(new TransportException(TransportException.Stage.INTERNAL,
+          "the sender failed: " + e, e));
     }
   }
 

@@ -170,14 +170,19 @@ public final class GroupCallSession implements AutoCloseable {
       }
       connectStarted = true;
       dtls = endpoint;
+      events.onState(ConnectionState.CONNECTING, null); // under the lock: before any FAILED/CLOSED
     }
-    events.onState(ConnectionState.CONNECTING, null);
     try {
       connectTransport(candidates, remoteCredentials, endpoint, fingerprint, opus.id(),
           levelExtensionId, startNanos);
     } catch (TgCallsException e) {
       fail(e);
       throw e;
+    } catch (RuntimeException e) {
+      TransportException failure = new TransportException(TransportException.Stage.INTERNAL,
+          "unexpected error while connecting: " + e, e);
+      fail(failure);
+      throw failure;
     }
   }
 
@@ -216,6 +221,11 @@ public final class GroupCallSession implements AutoCloseable {
       throw new NotConnectedException("ICE did not connect within "
           + config.connectTimeoutMillis() + " ms (no nominated pair)");
     } catch (ExecutionException e) {
+      synchronized (stateLock) {
+        if (terminal) {
+          throw new NotConnectedException("call for chat " + chatId + " was stopped while connecting");
+        }
+      }
       throw new TransportException(TransportException.Stage.ICE,
           "ICE failed: no candidate pair succeeded", e.getCause());
     } catch (InterruptedException e) {
@@ -243,15 +253,15 @@ public final class GroupCallSession implements AutoCloseable {
     SrtpContext sendContext =
         new SrtpContext(keys.profile(), keys.localMasterKey(), keys.localMasterSalt());
     AudioSender audio = new AudioSender(chatId, audioSsrc, payloadType, levelExtensionId,
-        sendContext, sources, config, events, this::sendMedia, startNanos);
+        sendContext, sources, config, events, this::sendMedia, this::fail, startNanos);
     synchronized (stateLock) {
       if (terminal) {
         throw new NotConnectedException("call for chat " + chatId + " was stopped while connecting");
       }
       sender = audio;
+      events.onState(ConnectionState.CONNECTED, null); // under the lock: before any FAILED/CLOSED
     }
     log.debug("chat {}: connected via {} with {}", chatId, selectedRemote, keys.profile());
-    events.onState(ConnectionState.CONNECTED, null);
     audio.start();
   }
 
@@ -438,6 +448,12 @@ public final class GroupCallSession implements AutoCloseable {
       } else {
         droppedIncoming.incrementAndGet();
       }
+    }
+
+    @Override
+    public void onFailure(Exception cause) {
+      failLater(new TransportException(TransportException.Stage.SOCKET,
+          "the UDP socket failed: " + cause, cause));
     }
 
     @Override

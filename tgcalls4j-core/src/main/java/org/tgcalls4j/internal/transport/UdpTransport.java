@@ -22,6 +22,7 @@ import org.slf4j.LoggerFactory;
 public final class UdpTransport implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(UdpTransport.class);
   private static final int MAX_DATAGRAM_BYTES = 2048;
+  private static final int MAX_DATAGRAMS_PER_TURN = 64;
 
   /** Callbacks, all invoked on the transport's I/O thread. */
   public interface Handler {
@@ -40,6 +41,14 @@ public final class UdpTransport implements AutoCloseable {
      * @return the absolute {@code nanoTime} of the next due timer, or {@link Long#MAX_VALUE}
      */
     long onTimer(long nowNanos);
+
+    /**
+     * The I/O thread stopped because the socket failed (not because of {@link #close()}); no
+     * further callbacks follow.
+     *
+     * @param cause what failed
+     */
+    void onFailure(Exception cause);
   }
 
   private final DatagramChannel channel;
@@ -123,7 +132,8 @@ public final class UdpTransport implements AutoCloseable {
       }
     } catch (ClosedChannelException e) {
       // closing concurrently; nothing to send to any more
-    } catch (IOException e) {
+    } catch (IOException | RuntimeException e) {
+      // RuntimeException: e.g. UnsupportedAddressTypeException for IPv6 on an IPv4-only stack
       sendFailures.incrementAndGet();
       log.debug("UDP send to {} failed: {}", to, e.toString());
     }
@@ -140,7 +150,7 @@ public final class UdpTransport implements AutoCloseable {
     return sendFailures.get();
   }
 
-  /** @return datagrams whose handling threw and that were dropped */
+  /** @return callbacks (datagrams, timers, tasks) that threw and were skipped */
   public long handlerFailures() {
     return handlerFailures.get();
   }
@@ -154,24 +164,28 @@ public final class UdpTransport implements AutoCloseable {
     ByteBuffer buffer = ByteBuffer.allocate(MAX_DATAGRAM_BYTES);
     try {
       while (!closed) {
-        long nextTimer = handler.onTimer(System.nanoTime());
+        long nextTimer = guarded(() -> handler.onTimer(System.nanoTime()));
         long waitMillis = nextTimer == Long.MAX_VALUE ? 1000
             : Math.max(1, (nextTimer - System.nanoTime() + 999_999) / 1_000_000);
         selector.select(Math.min(waitMillis, 1000));
         selector.selectedKeys().clear();
         Runnable task;
         while (!closed && (task = tasks.poll()) != null) {
-          task.run();
+          Runnable t = task;
+          guarded(() -> {
+            t.run();
+            return 0L;
+          });
         }
+        // bounded, so that a flood of datagrams cannot starve timers (ICE consent) and tasks
         InetSocketAddress from;
-        while (!closed && (from = (InetSocketAddress) channel.receive(buffer.clear())) != null) {
-          try {
-            handler.onDatagram(buffer.array(), buffer.position(), from, System.nanoTime());
-          } catch (RuntimeException e) {
-            // one bad datagram must not stop the call: count it and read the next
-            handlerFailures.incrementAndGet();
-            log.debug("datagram from {} dropped: {}", from, e.toString());
-          }
+        for (int i = 0; i < MAX_DATAGRAMS_PER_TURN && !closed
+            && (from = (InetSocketAddress) channel.receive(buffer.clear())) != null; i++) {
+          InetSocketAddress sender = from;
+          guarded(() -> {
+            handler.onDatagram(buffer.array(), buffer.position(), sender, System.nanoTime());
+            return 0L;
+          });
         }
       }
     } catch (ClosedChannelException e) {
@@ -179,7 +193,22 @@ public final class UdpTransport implements AutoCloseable {
     } catch (IOException | RuntimeException e) {
       if (!closed) {
         log.warn("UDP I/O thread stopped: {}", e.toString(), e);
+        handler.onFailure(e);
       }
+    }
+  }
+
+  /**
+   * Runs one callback; one that throws is counted in {@link #handlerFailures()} and skipped, so a
+   * malformed datagram or a bug in one timer cannot stop the call's I/O.
+   */
+  private long guarded(java.util.function.LongSupplier callback) {
+    try {
+      return callback.getAsLong();
+    } catch (RuntimeException e) {
+      handlerFailures.incrementAndGet();
+      log.debug("I/O callback failed: {}", e.toString(), e);
+      return System.nanoTime() + 10_000_000L; // retry timers soon rather than never
     }
   }
 

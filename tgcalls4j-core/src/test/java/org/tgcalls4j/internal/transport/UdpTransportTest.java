@@ -36,6 +36,9 @@ class UdpTransportTest {
         public long onTimer(long nowNanos) {
           return Long.MAX_VALUE;
         }
+
+        @Override
+        public void onFailure(Exception cause) {}
       });
       peer.send(new DatagramPacket(new byte[] {1}, 1, udp.localAddress()));
       peer.send(new DatagramPacket(new byte[] {2}, 1, udp.localAddress()));
@@ -46,7 +49,7 @@ class UdpTransportTest {
   }
 
   @Test
-  void postedTasksRunOnTheIoThreadAndCloseJoinsIt() throws Exception {
+  void postedTasksRunOnTheIoThreadEvenAfterOneThrewAndCloseJoinsIt() throws Exception {
     BlockingQueue<Boolean> onIoThread = new LinkedBlockingQueue<>();
     UdpTransport udp = UdpTransport.bind(LOOPBACK, Executors.defaultThreadFactory(), "udp-test");
     udp.start(new UdpTransport.Handler() {
@@ -57,6 +60,12 @@ class UdpTransportTest {
       public long onTimer(long nowNanos) {
         return Long.MAX_VALUE;
       }
+
+      @Override
+      public void onFailure(Exception cause) {}
+    });
+    udp.execute(() -> {
+      throw new IllegalStateException("a failing task is skipped");
     });
     udp.execute(() -> onIoThread.add(udp.inIoThread()));
     assertThat(onIoThread.poll(5, TimeUnit.SECONDS)).isTrue();
