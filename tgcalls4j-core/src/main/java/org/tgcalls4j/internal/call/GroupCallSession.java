@@ -144,8 +144,10 @@ public final class GroupCallSession implements AutoCloseable {
     PayloadType opus = answer.audio().payloadTypes().stream()
         .filter(p -> p.name().equalsIgnoreCase("opus")).findFirst()
         .orElseThrow(() -> new InvalidParamsException("audio.payload-types", "no opus payload type"));
+    // RFC 8285 §4.2: the one-byte form we send carries ids 1..14; otherwise send no level
     int levelExtensionId = answer.audio().headerExtensions().stream()
         .filter(e -> e.uri().equals(AUDIO_LEVEL_URI)).mapToInt(HeaderExtension::id)
+        .filter(id -> id >= 1 && id <= 14)
         .findFirst().orElse(0);
     List<IceCandidate> candidates = usableCandidates(answer.transport().candidates());
     Fingerprint fingerprint = answer.transport().fingerprints().get(0);
@@ -437,6 +439,8 @@ public final class GroupCallSession implements AutoCloseable {
         if (ice != null) {
           ice.handleStun(data, 0, length, from, nowNanos);
         }
+      } else if (!fromSelectedPair(from)) {
+        droppedIncoming.incrementAndGet(); // DTLS and SRTP only from the pair ICE selected
       } else if (first >= 20 && first <= 63) {
         endpoint.receive(data, 0, length);
         if (receiveContext != null && endpoint.isClosed()) {
@@ -448,6 +452,12 @@ public final class GroupCallSession implements AutoCloseable {
       } else {
         droppedIncoming.incrementAndGet();
       }
+    }
+
+    /** Before ICE selects a pair, DTLS may already arrive (it is queued); after, only from it. */
+    private boolean fromSelectedPair(InetSocketAddress from) {
+      InetSocketAddress selected = selectedRemote;
+      return selected == null || selected.equals(from);
     }
 
     @Override

@@ -19,8 +19,12 @@ record RemoteReport(double fractionLost, double jitterMillis) {
    * @return the report block about {@code ssrc}, or null if the packet has none
    */
   static RemoteReport find(byte[] rtcp, int ssrc) {
+    List<RtcpPacket> packets = RtcpPackets.parseCompound(rtcp, 0, rtcp.length);
+    if (packets == null) {
+      return null; // malformed compound packet
+    }
     RemoteReport found = null;
-    for (RtcpPacket packet : RtcpPackets.parseCompound(rtcp, 0, rtcp.length)) {
+    for (RtcpPacket packet : packets) {
       List<RtcpPacket.ReportBlock> blocks = packet instanceof RtcpPacket.ReceiverReport rr
           ? rr.reports()
           : packet instanceof RtcpPacket.SenderReport sr ? sr.reports() : List.of();

@@ -94,8 +94,9 @@ public final class SrtpContext {
    * @throws IllegalArgumentException if the packet is not a version-2 RTP packet whose CSRC list and
    *     header extension fit in {@code length}
    * @throws IndexOutOfBoundsException if {@code offset}/{@code length} lie outside {@code packet}
-   * @throws IllegalStateException with an AEAD profile, if the same SSRC and index are protected
-   *     twice in a row (JCA refuses to reuse a GCM IV)
+   * @throws IllegalStateException if the packet's index (ROC and sequence number) is not above
+   *     every index already protected for its SSRC: sending it would reuse a keystream
+   *     (RFC 3711 §9.2); senders number packets in order, so this signals a bug
    */
   public byte[] protectRtp(byte[] packet, int offset, int length) {
     Objects.checkFromIndexSize(offset, length, packet.length);
@@ -108,12 +109,14 @@ public final class SrtpContext {
     int seq = readUnsignedShort(packet, offset + 2);
     Long highest = sentRtpHighestIndex.get(ssrc);
     long index = highest == null ? seq : estimateIndex(highest, seq);
-    if (index < 0) {
-      index = seq;
+    if (highest != null && index <= highest) {
+      // RFC 3711 §9.2: an index must never be used twice with one key; the receiver-style
+      // estimate above would map an old sequence number onto an index already sent
+      throw new IllegalStateException("SRTP index " + index + " of SSRC " + Integer.toUnsignedString(ssrc)
+          + " is not above the highest already protected (" + highest
+          + "): protecting it would reuse a keystream");
     }
-    if (highest == null || index > highest) {
-      sentRtpHighestIndex.put(ssrc, index);
-    }
+    sentRtpHighestIndex.put(ssrc, index);
     int roc = (int) (index >>> 16);
 
     byte[] out = Arrays.copyOfRange(packet, offset, offset + length + tagBytes);

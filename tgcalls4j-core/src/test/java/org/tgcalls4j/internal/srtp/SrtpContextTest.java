@@ -45,6 +45,23 @@ class SrtpContextTest {
 
   @ParameterizedTest
   @EnumSource(SrtpProfile.class)
+  void refusesToProtectAnIndexAtOrBelowOneAlreadySent(SrtpProfile profile) {
+    SrtpContext sender = context(profile);
+    for (int seq : new int[] {65_535, 0, 1}) { // ROC 0 -> 1
+      byte[] plain = rtpWithCsrcsAndExtension(seq, SSRC);
+      sender.protectRtp(plain, 0, plain.length);
+    }
+    byte[] old = rtpWithCsrcsAndExtension(40_000, SSRC); // would map to ROC 0, an index already used
+    byte[] same = rtpWithCsrcsAndExtension(1, SSRC);
+
+    assertThatThrownBy(() -> sender.protectRtp(old, 0, old.length))
+        .isInstanceOf(IllegalStateException.class).hasMessageContaining("reuse a keystream");
+    assertThatThrownBy(() -> sender.protectRtp(same, 0, same.length))
+        .isInstanceOf(IllegalStateException.class);
+  }
+
+  @ParameterizedTest
+  @EnumSource(SrtpProfile.class)
   void readsThePacketAtTheGivenOffsetOnly(SrtpProfile profile) {
     byte[] plain = rtpWithCsrcsAndExtension(7, SSRC);
     byte[] framed = new byte[plain.length + 10];
