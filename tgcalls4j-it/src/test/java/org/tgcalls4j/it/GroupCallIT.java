@@ -326,4 +326,35 @@ class GroupCallIT {
     assertThat(states.poll(2, TimeUnit.SECONDS)).isEqualTo(ConnectionState.CONNECTED);
     assertThat(states.poll(2, TimeUnit.SECONDS)).isEqualTo(ConnectionState.CLOSED);
   }
+
+  @Test
+  void anHttpUrlIsStreamedThroughFfmpegAndArrivesAtItsFrequency() throws Exception {
+    Path mp3 = Media.tone(dir, "tone.mp3", 660, 2);
+    com.sun.net.httpserver.HttpServer http = com.sun.net.httpserver.HttpServer.create(
+        new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0), 0);
+    http.createContext("/tone.mp3", exchange -> {
+      byte[] body = Files.readAllBytes(mp3);
+      exchange.getResponseHeaders().add("Content-Type", "audio/mpeg");
+      exchange.sendResponseHeaders(200, body.length);
+      try (var out = exchange.getResponseBody()) {
+        out.write(body);
+      }
+    });
+    http.start();
+    try {
+      sfu = TestSfu.start(TestSfu.Options.defaults());
+      client(TgCalls.builder());
+      String join = calls.createCall(CHAT);
+      calls.setStreamSources(CHAT, MediaSource.url(
+          "http://127.0.0.1:" + http.getAddress().getPort() + "/tone.mp3"));
+      calls.connect(CHAT, sfu.answer(join));
+      assertThat(streamEnds.poll(30, TimeUnit.SECONDS)).isEqualTo("ok");
+      Thread.sleep(300);
+      Recording rec = sfu.recording();
+      assertThat(Audio.dominantFrequencyHz(rec.pcm48kStereo(), 2, 48_000)).isCloseTo(660.0,
+          org.assertj.core.data.Offset.offset(2.0));
+    } finally {
+      http.stop(0);
+    }
+  }
 }
