@@ -234,7 +234,10 @@ public final class TgCalls implements AutoCloseable {
   /**
    * Starts an RTMP "go live" stream to an ingest ({@code phone.getGroupCallStreamRtmpUrl} gives
    * the URL and key; group-call.md §10) and blocks until the server accepted the publish. A hold
-   * stream (still frame, silence) is sent until {@link #setStreamSources} gives a source.
+   * stream (still frame, silence) is sent until {@link #setStreamSources} gives a source. On
+   * success the connection listener hears CONNECTED (then CONNECTING/CONNECTED on reconnects,
+   * FAILED, CLOSED); a start that throws reports nothing to the listeners, not even CLOSED, and
+   * leaves no call for the chat.
    *
    * @param chatId the chat to name the stream by
    * @param url {@code rtmp://} or {@code rtmps://} ingest URL, query string kept verbatim

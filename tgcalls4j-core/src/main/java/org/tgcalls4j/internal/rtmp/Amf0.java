@@ -177,7 +177,7 @@ final class Amf0 {
         case STRICT_ARRAY:
           {
             int count = readLength();
-            List<Object> list = new ArrayList<>(count);
+            List<Object> list = new ArrayList<>(); // not sized from the untrusted count
             for (int i = 0; i < count; i++) {
               list.add(read(depth + 1));
             }

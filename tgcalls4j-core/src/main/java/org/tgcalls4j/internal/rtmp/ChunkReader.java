@@ -4,6 +4,7 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.ProtocolException;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -13,10 +14,20 @@ import java.util.Map;
  * when the message started with one), Set Chunk Size and Abort applied by the caller through
  * {@link #setChunkSize} and {@link #abort}. Counts every byte read for acknowledgements. Used by
  * one thread at a time.
+ *
+ * <p>A publisher only receives control and command messages, so a declared message length above
+ * {@link #MAX_MESSAGE_LENGTH} is a protocol error, and a message's buffer grows with the chunks
+ * that actually arrive rather than being sized from the (untrusted) declared length.
  */
 final class ChunkReader {
   /** At most this many chunk streams may have a message in progress at once. */
   static final int MAX_OPEN_CHUNK_STREAMS = 64;
+
+  /** Longest message accepted, in bytes (1 MiB; commands from a server are a few hundred). */
+  static final int MAX_MESSAGE_LENGTH = 1 << 20;
+
+  /** First buffer size of a message in progress, in bytes; doubled as chunks arrive. */
+  private static final int INITIAL_BUFFER = 4096;
 
   private final InputStream in;
   private final Map<Integer, ChunkStream> streams = new HashMap<>();
@@ -80,7 +91,13 @@ final class ChunkReader {
     }
   }
 
-  private RtmpMessage readChunk() throws IOException {
+  /**
+   * Blocks until one chunk has arrived.
+   *
+   * @return the message this chunk completed, or null if its message is still incomplete
+   * @throws IOException EOFException, ProtocolException or an input error, as {@link #readMessage()}
+   */
+  RtmpMessage readChunk() throws IOException {
     int first = readByte();
     int fmt = first >>> 6;
     int csid = first & 0x3F;
@@ -107,7 +124,7 @@ final class ChunkReader {
     boolean newMessage = s.partial == null;
     if (fmt == 0) {
       long ts = readUnsigned(3);
-      s.length = (int) readUnsigned(3);
+      s.length = readLength(csid);
       s.typeId = readByte();
       s.streamId = (int) readLittleEndian32();
       s.extended = ts == 0xFFFFFF;
@@ -117,7 +134,7 @@ final class ChunkReader {
     } else if (fmt == 1 || fmt == 2) {
       long delta = readUnsigned(3);
       if (fmt == 1) {
-        s.length = (int) readUnsigned(3);
+        s.length = readLength(csid);
         s.typeId = readByte();
       }
       s.extended = delta == 0xFFFFFF;
@@ -132,12 +149,16 @@ final class ChunkReader {
       }
     }
     if (newMessage) {
-      s.partial = new byte[s.length];
+      s.partial = new byte[Math.min(s.length, INITIAL_BUFFER)];
       s.received = 0;
     } else if (fmt != 3) {
       throw new ProtocolException("chunk type " + fmt + " in the middle of a message on chunk stream " + csid);
     }
     int size = Math.min(chunkSize, s.length - s.received);
+    if (s.partial.length < s.received + size) {
+      s.partial = Arrays.copyOf(s.partial,
+          Math.min(s.length, Math.max(s.received + size, 2 * s.partial.length)));
+    }
     readFully(s.partial, s.received, size);
     s.received += size;
     if (s.received < s.length) {
@@ -147,6 +168,15 @@ final class ChunkReader {
     s.partial = null;
     s.received = 0;
     return new RtmpMessage(s.typeId, s.streamId, s.timestamp, payload);
+  }
+
+  private int readLength(int csid) throws IOException {
+    int length = (int) readUnsigned(3);
+    if (length > MAX_MESSAGE_LENGTH) {
+      throw new ProtocolException("message of " + length + " bytes on chunk stream " + csid
+          + " exceeds the limit of " + MAX_MESSAGE_LENGTH);
+    }
+    return length;
   }
 
   private int readByte() throws IOException {

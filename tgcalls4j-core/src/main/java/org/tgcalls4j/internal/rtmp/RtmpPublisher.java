@@ -32,12 +32,14 @@ import org.tgcalls4j.RtmpException;
  * Publishes one live stream to an RTMP(S) ingest the way FMLE/OBS/FFmpeg do (Adobe RTMP
  * specification 1.0 §5-§7 plus the FMS conventions strict ingests enforce: digest handshake,
  * Set Chunk Size 4096 before {@code connect}, FMLE {@code flashVer}, acknowledgements for every
- * window of received bytes, a reader that consumes every server message).
+ * half-window of received bytes, a reader that consumes every server message).
  *
  * <p>Threads: {@link #connect} blocks the caller; afterwards one reader thread from
  * {@link RtmpOptions#threadFactory()} consumes server messages and answers pings, peer bandwidth
  * and acknowledgement windows. The {@code send*} methods are meant for one writer thread; all
  * writes share one lock. {@link #close()} may be called from any thread, any number of times.
+ *
+ * <p>Exception messages and logs show the stream key only as {@link RtmpUrl#redact}.
  */
 public final class RtmpPublisher implements AutoCloseable {
   /** Told when a published stream ends without {@link #close()} being called. */
@@ -301,7 +303,7 @@ public final class RtmpPublisher implements AutoCloseable {
     try {
       return publishStatus.get(remainingMillis(deadline), TimeUnit.MILLISECONDS);
     } catch (TimeoutException e) {
-      throw new RtmpException("timeout", "no NetStream.Publish.Start for " + url.streamName(), e);
+      throw new RtmpException("timeout", "no NetStream.Publish.Start for " + RtmpUrl.redact(url.streamName()), e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new RtmpException("interrupted", "waiting for NetStream.Publish.Start", e);
@@ -314,11 +316,19 @@ public final class RtmpPublisher implements AutoCloseable {
     return cause instanceof RtmpException rtmp ? rtmp : new RtmpException("protocol", String.valueOf(cause), cause);
   }
 
-  private static String describe(Map<?, ?> info) {
-    return info.get("description") instanceof String d ? d : "onStatus " + info;
+  private String describe(Map<?, ?> info) {
+    return scrub(info.get("description") instanceof String d ? d : "onStatus " + info);
   }
 
-  private static RtmpException serverError(List<Object> reply, String defaultCode) {
+  /** Replaces the stream key in server text (descriptions often quote the stream name). */
+  private String scrub(String text) {
+    String name = url.streamName();
+    int q = name.indexOf('?');
+    String key = q < 0 ? name : name.substring(0, q);
+    return key.isEmpty() ? text : text.replace(key, RtmpUrl.redact(key));
+  }
+
+  private RtmpException serverError(List<Object> reply, String defaultCode) {
     String code = defaultCode;
     String description = String.valueOf(reply);
     if (reply.size() > 3 && reply.get(3) instanceof Map<?, ?> info) {
@@ -329,7 +339,7 @@ public final class RtmpPublisher implements AutoCloseable {
         description = d;
       }
     }
-    return new RtmpException(code, description, null);
+    return new RtmpException(code, scrub(description), null);
   }
 
   /**
@@ -444,14 +454,11 @@ public final class RtmpPublisher implements AutoCloseable {
   private void readLoop() {
     try {
       while (true) {
-        handle(reader.readMessage());
-        long read = reader.bytesRead();
-        if (acknowledgementWindow > 0 && read - lastAcknowledged >= acknowledgementWindow) {
-          // sequence number = bytes received so far (spec §5.4.3), after the handshake
-          send(CSID_CONTROL, RtmpMessage.ACKNOWLEDGEMENT, 0, int32(read));
-          lastAcknowledged = read;
-          acknowledgementsSent.incrementAndGet();
+        RtmpMessage message = reader.readChunk();
+        if (message != null) {
+          handle(message);
         }
+        acknowledgeIfDue();
       }
     } catch (RtmpException e) {
       fail(e);
@@ -459,6 +466,26 @@ public final class RtmpPublisher implements AutoCloseable {
       fail(new RtmpException("protocol", e.getMessage(), e));
     } catch (IOException | RuntimeException e) {
       fail(new RtmpException("disconnected", "connection to " + url.host() + " lost: " + e, e));
+    } catch (Error e) {
+      // e.g. OutOfMemoryError: the connection is unusable, and the owner must still hear of it
+      fail(new RtmpException("disconnected", "RTMP reader failed: " + e, e));
+      throw e;
+    }
+  }
+
+  /**
+   * Sends an Acknowledgement once half the server's window has been received, checked after
+   * every chunk, as FFmpeg does (libavformat/rtmpproto.c halves the Window Acknowledgement Size):
+   * a server that stops sending at the full window until it is acknowledged never waits on us,
+   * even in the middle of a long message.
+   */
+  private void acknowledgeIfDue() throws IOException {
+    long read = reader.bytesRead();
+    if (acknowledgementWindow > 0 && read - lastAcknowledged >= Math.max(1, acknowledgementWindow / 2)) {
+      // sequence number = bytes received so far (spec §5.4.3), after the handshake
+      send(CSID_CONTROL, RtmpMessage.ACKNOWLEDGEMENT, 0, int32(read));
+      lastAcknowledged = read;
+      acknowledgementsSent.incrementAndGet();
     }
   }
 
@@ -500,7 +527,7 @@ public final class RtmpPublisher implements AutoCloseable {
 
   private void handleCommand(List<Object> values) throws RtmpException {
     if (values.size() < 2 || !(values.get(0) instanceof String name)) {
-      LOG.debug("ignored command {}", values);
+      LOG.debug("ignored command {}", scrub(String.valueOf(values)));
       return;
     }
     switch (name) {
@@ -510,13 +537,13 @@ public final class RtmpPublisher implements AutoCloseable {
           if (pending != null) {
             pending.complete(values);
           } else {
-            LOG.debug("unsolicited {}", values);
+            LOG.debug("unsolicited {}", scrub(String.valueOf(values)));
           }
         }
       }
       case "onStatus" -> {
         Map<?, ?> info = values.size() > 3 && values.get(3) instanceof Map<?, ?> m ? m : Map.of();
-        LOG.debug("onStatus {}", info);
+        LOG.debug("onStatus {}", scrub(String.valueOf(info)));
         boolean error = "error".equals(info.get("level"));
         if (!publishStatus.isDone() && (error || "NetStream.Publish.Start".equals(info.get("code")))) {
           publishStatus.complete(info);
@@ -524,7 +551,7 @@ public final class RtmpPublisher implements AutoCloseable {
           throw new RtmpException(String.valueOf(info.get("code")), describe(info), null);
         }
       }
-      default -> LOG.debug("ignored command {}", values);
+      default -> LOG.debug("ignored command {}", scrub(String.valueOf(values)));
     }
   }
 

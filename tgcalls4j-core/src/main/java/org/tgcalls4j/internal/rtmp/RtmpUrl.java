@@ -10,6 +10,9 @@ import org.tgcalls4j.InvalidParamsException;
  * when it follows the key it also stays in the stream name (auth schemes such as
  * {@code ?wsSecret=..&wsTime=..} read it from either place).
  *
+ * <p>The stream key is a secret: {@link #toString()} and the exception messages of
+ * {@link #parse} never show more than its first four characters ({@link #redact}).
+ *
  * @param scheme {@code rtmp} or {@code rtmps}, lower case
  * @param host host name or IP literal (IPv6 without brackets)
  * @param port TCP port; 1935 for rtmp and 443 for rtmps unless given
@@ -35,17 +38,11 @@ public record RtmpUrl(
       throw invalid("missing");
     }
     String k = key == null ? "" : key;
-    for (String part : new String[] {url, k}) {
-      for (int i = 0; i < part.length(); i++) {
-        char c = part.charAt(i);
-        if (c <= ' ' || c == 0x7F) {
-          throw invalid("whitespace or control character at index " + i + " of \"" + part + "\"");
-        }
-      }
-    }
+    requirePrintable(url, "URL");
+    requirePrintable(k, "stream key");
     int schemeEnd = url.indexOf("://");
     if (schemeEnd < 0) {
-      throw invalid("no scheme in \"" + url + "\"");
+      throw invalid("no scheme, expected rtmp:// or rtmps://");
     }
     String scheme = url.substring(0, schemeEnd).toLowerCase(Locale.ROOT);
     int defaultPort;
@@ -125,15 +122,67 @@ public record RtmpUrl(
     }
     int last = fullPath.lastIndexOf('/');
     if (last <= 0) {
-      throw invalid("needs an application and a stream name, got path \"/" + fullPath + "\"");
+      throw invalid("needs an application and a stream name, got path \"/" + redactLast(fullPath) + "\"");
     }
     String app = fullPath.substring(0, last);
     String name = fullPath.substring(last + 1);
     if (name.isEmpty() || app.startsWith("/") || app.contains("//")) {
-      throw invalid("empty application or stream name in path \"/" + fullPath + "\"");
+      throw invalid("empty application or stream name in path \"/" + redactLast(fullPath) + "\"");
     }
     String tcUrl = scheme + "://" + authority + "/" + app + query;
     return new RtmpUrl(scheme, host, port, app, tcUrl, name + nameQuery);
+  }
+
+  /**
+   * The same ingest as one URL, {@code scheme://authority/app/name?query}, the form ffmpeg's RTMP
+   * output and OBS take: the stream name without its query, then the query of {@link #tcUrl}
+   * (which holds the URL's and the key's query), so no parameter is lost whichever side had it.
+   *
+   * @return the publish URL; contains the stream key
+   */
+  public String publishUrl() {
+    int q = tcUrl.indexOf('?');
+    int nq = streamName.indexOf('?');
+    String base = q < 0 ? tcUrl : tcUrl.substring(0, q);
+    String query = q < 0 ? "" : tcUrl.substring(q);
+    return base + "/" + (nq < 0 ? streamName : streamName.substring(0, nq)) + query;
+  }
+
+  /**
+   * Hides a secret in messages and logs.
+   *
+   * @param secret e.g. a stream key; may be null
+   * @return its first four characters followed by {@code …}, or only {@code …} when it has at
+   *     most eight characters
+   */
+  public static String redact(String secret) {
+    if (secret == null) {
+      return "null";
+    }
+    return (secret.length() <= 8 ? "" : secret.substring(0, 4)) + "…";
+  }
+
+  /** @return the components with the stream name and any query redacted */
+  @Override
+  public String toString() {
+    int q = tcUrl.indexOf('?');
+    return "RtmpUrl[scheme=" + scheme + ", host=" + host + ", port=" + port + ", app=" + app
+        + ", tcUrl=" + (q < 0 ? tcUrl : tcUrl.substring(0, q + 1) + "…")
+        + ", streamName=" + redact(streamName) + "]";
+  }
+
+  private static void requirePrintable(String text, String what) throws InvalidParamsException {
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if (c <= ' ' || c == 0x7F) {
+        throw invalid("whitespace or control character at index " + i + " of the " + what);
+      }
+    }
+  }
+
+  private static String redactLast(String path) {
+    int last = path.lastIndexOf('/');
+    return path.substring(0, last + 1) + redact(path.substring(last + 1));
   }
 
   /** @return true for {@code rtmps}: the connection runs over TLS */

@@ -19,6 +19,9 @@ interface Engine {
 
   long streamTimeMillis();
 
-  /** Stops everything; returns true only for the first call. */
+  /**
+   * Stops everything. Returns true only for the first call, and only if {@link #start()} had
+   * succeeded (CONNECTED was posted), i.e. when CLOSED must follow; no event is posted after it.
+   */
   boolean close();
 }

@@ -26,6 +26,10 @@ import org.tgcalls4j.internal.rtmp.RtmpUrl;
  *
  * <p>Control methods are serialized on this object; each ffmpeg gets one watcher thread that
  * waits for its exit.
+ *
+ * <p>Security: the stream key is part of ffmpeg's command line ({@link RtmpUrl#publishUrl()}),
+ * so in this mode any local user who can list processes ({@code ps}, {@code /proc/<pid>/cmdline})
+ * can read it. The normal mode keeps the key inside this JVM.
  */
 final class FfmpegPushEngine implements Engine {
   private final RtmpUrl url;
@@ -121,7 +125,7 @@ final class FfmpegPushEngine implements Engine {
     }
     kill();
     closed = true;
-    return true;
+    return started;
   }
 
   private long runningMillis() {
@@ -159,18 +163,12 @@ final class FfmpegPushEngine implements Engine {
     if (output < 0) {
       throw new IllegalStateException("FfmpegCommand output is not pipe:1: " + command);
     }
-    command.set(output, ingestUrl());
+    command.set(output, url.publishUrl());
     FfmpegProcess started = FfmpegProcess.start(command, config.threadFactory());
     process = started;
     spawnNanos = System.nanoTime();
     int myGeneration = ++generation;
     config.threadFactory().newThread(() -> watch(started, myGeneration)).start();
-  }
-
-  /** @return {@code tcUrl/streamName}, the form ffmpeg's RTMP output takes */
-  private String ingestUrl() {
-    String tcUrl = url.tcUrl();
-    return (tcUrl.endsWith("/") ? tcUrl : tcUrl + "/") + url.streamName();
   }
 
   /** Waits for the ffmpeg to exit; if it was not killed, its source has ended. */

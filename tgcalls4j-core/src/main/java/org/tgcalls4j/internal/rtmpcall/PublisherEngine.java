@@ -59,6 +59,7 @@ final class PublisherEngine implements Engine {
   private int generation;
   private FfmpegProcess process;
   private boolean started;
+  private boolean running;
   private boolean closed;
   private boolean failed;
   private int connectionId;
@@ -66,6 +67,7 @@ final class PublisherEngine implements Engine {
 
   private volatile long positionMillis;
   private volatile long streamTimeMillis;
+  // Written under lock (so that close() either sees it or the sender sees closed), read freely.
   private volatile RtmpPublisher publisher;
   private Thread sender;
 
@@ -112,6 +114,7 @@ final class PublisherEngine implements Engine {
         throw new ClientClosedException();
       }
       publisher = connected;
+      running = true;
       events.connection(ConnectionState.CONNECTED, null);
       clockOriginNanos = System.nanoTime();
       sender = config.threadFactory().newThread(this::run);
@@ -190,19 +193,32 @@ final class PublisherEngine implements Engine {
     return streamTimeMillis;
   }
 
+  /**
+   * Closes the publisher before joining the sender, so that a write stalled on a full socket is
+   * released. A publisher the sender connects after this point is closed by the sender itself
+   * ({@link #reconnect}), and every event the sender posts is checked against {@link #closed}
+   * under the lock, so nothing follows CLOSED.
+   */
   @Override
   public boolean close() {
     FfmpegProcess kill;
     Thread senderThread;
+    RtmpPublisher current;
+    boolean wasRunning;
     synchronized (lock) {
       if (closed) {
         return false;
       }
       closed = true;
+      wasRunning = running;
       kill = replan();
       senderThread = sender;
+      current = publisher;
     }
     closeQuietly(kill);
+    if (current != null) {
+      current.close();
+    }
     if (senderThread != null) {
       try {
         senderThread.join(TimeUnit.SECONDS.toMillis(5));
@@ -210,11 +226,7 @@ final class PublisherEngine implements Engine {
         Thread.currentThread().interrupt();
       }
     }
-    RtmpPublisher p = publisher;
-    if (p != null) {
-      p.close();
-    }
-    return true;
+    return wasRunning;
   }
 
   private void requireRunning() throws TgCallsException {
@@ -518,19 +530,26 @@ final class PublisherEngine implements Engine {
    * Replaces the lost publisher: reports CONNECTING, retries with exponential backoff, then
    * resends metadata and sequence headers and reports CONNECTED; the clock is shifted by the
    * outage so that pacing continues from the current position. After the last failed attempt,
-   * reports FAILED and stops.
+   * reports FAILED and stops. Once {@link #close()} has run it reports nothing, closes any
+   * publisher it has just connected and stops.
    */
   private void reconnect(RtmpException cause) throws Stopped {
     publisher.close();
-    events.connection(ConnectionState.CONNECTING, cause);
+    synchronized (lock) {
+      if (closed) {
+        throw new Stopped();
+      }
+      events.connection(ConnectionState.CONNECTING, cause);
+    }
     long outageStartNanos = System.nanoTime();
     long backoffMillis = config.reconnectInitialBackoffMillis();
     RtmpException last = cause;
     for (int attempt = 1; attempt <= config.maxReconnectAttempts(); attempt++) {
       sleepOrStop(backoffMillis);
+      RtmpPublisher p = null;
       try {
-        RtmpPublisher p = connectPublisher();
-        publisher = p;
+        p = connectPublisher();
+        adopt(p);
         long ts = Math.max(lastTs, 0);
         if (avcHeader != null) {
           p.sendVideo((int) ts, avcHeader.body(), 0, avcHeader.body().length);
@@ -538,23 +557,45 @@ final class PublisherEngine implements Engine {
         if (aacHeader != null) {
           p.sendAudio((int) ts, aacHeader.body(), 0, aacHeader.body().length);
         }
-        awaitKeyframe = true;
-        clockOriginNanos += System.nanoTime() - outageStartNanos;
-        events.connection(ConnectionState.CONNECTED, null);
+        synchronized (lock) {
+          if (closed) {
+            throw new Stopped(); // close() has closed p
+          }
+          awaitKeyframe = true;
+          clockOriginNanos += System.nanoTime() - outageStartNanos;
+          events.connection(ConnectionState.CONNECTED, null);
+        }
         return;
       } catch (RtmpException e) {
         last = e;
-        publisher.close();
+        if (p != null) {
+          p.close();
+        }
         backoffMillis = Math.min(backoffMillis * 2, config.reconnectMaxBackoffMillis());
       }
     }
     FfmpegProcess kill;
     synchronized (lock) {
+      if (closed) {
+        throw new Stopped();
+      }
       failed = true;
       kill = replan();
+      events.connection(ConnectionState.FAILED, last);
     }
     closeQuietly(kill);
-    events.connection(ConnectionState.FAILED, last);
+    throw new Stopped();
+  }
+
+  /** Makes {@code p} the current publisher, or closes it and stops if the call was closed. */
+  private void adopt(RtmpPublisher p) throws Stopped {
+    synchronized (lock) {
+      if (!closed) {
+        publisher = p;
+        return;
+      }
+    }
+    p.close();
     throw new Stopped();
   }
 

@@ -30,8 +30,11 @@ import org.tgcalls4j.internal.rtmp.RtmpUrl;
  *
  * <p>Thread-safe. Events are posted to {@link Config#eventExecutor()}, each exactly once per
  * occurrence: CONNECTED once per (re)connection, CONNECTING when a connection is lost (with the
- * cause), FAILED when reconnecting gave up, CLOSED once on {@link #close()}; stream end once per
- * source that ends by itself (not when it is replaced or the call is closed).
+ * cause), FAILED when reconnecting gave up, CLOSED once on {@link #close()} if {@link #start()}
+ * succeeded; stream end once per source that ends by itself (not when it is replaced or the call
+ * is closed). A {@link #start()} that throws posts nothing, now or at close: the caller has the
+ * exception. Nothing is posted after CLOSED. An event the executor rejects (it was shut down) is
+ * dropped, and a listener that throws is logged.
  */
 public final class RtmpCall implements AutoCloseable {
 
@@ -181,7 +184,9 @@ public final class RtmpCall implements AutoCloseable {
 
   /**
    * Unpublishes (FCUnpublish, deleteStream), closes the connection, kills ffmpeg and joins the
-   * sender thread (at most 5 s), then posts CLOSED. Idempotent; only the first call posts CLOSED.
+   * sender thread (at most 5 s; a reconnect still waiting for the ingest then ends by itself and
+   * closes what it connected), then posts CLOSED if {@link #start()} had succeeded. Idempotent;
+   * only the first call posts CLOSED.
    */
   @Override
   public void close() {

@@ -11,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.tgcalls4j.internal.rtmp.testing.Allocation;
 
 class Amf0Test {
   @Test
@@ -100,6 +101,32 @@ class Amf0Test {
     assertThatThrownBy(() -> Amf0.decodeAll(array, 0, array.length))
         .isInstanceOf(ProtocolException.class)
         .hasMessageContaining("exceeds remaining");
+  }
+
+  @Test
+  void nestedStrictArraysDoNotAllocateTheirClaimedCounts() {
+    // 32 nested strict arrays, each claiming as many elements as bytes remain in a 1 MiB payload,
+    // then an unknown marker: a decoder that presizes from the counts allocates ~4 MiB per level
+    byte[] payload = new byte[1 << 20];
+    int position = 0;
+    for (int depth = 0; depth < Amf0.MAX_DEPTH; depth++) {
+      int remaining = payload.length - position - 5;
+      payload[position] = 0x0A;
+      payload[position + 1] = (byte) (remaining >>> 24);
+      payload[position + 2] = (byte) (remaining >>> 16);
+      payload[position + 3] = (byte) (remaining >>> 8);
+      payload[position + 4] = (byte) remaining;
+      position += 5;
+    }
+    payload[position] = (byte) 0xFF;
+
+    long before = Allocation.allocatedBytes();
+    assertThatThrownBy(() -> Amf0.decodeAll(payload, 0, payload.length))
+        .isInstanceOf(ProtocolException.class)
+        .hasMessageContaining("0xff");
+    long allocated = Allocation.allocatedBytes() - before;
+
+    assertThat(allocated).as("bytes allocated").isLessThan(1L << 20);
   }
 
   @Test

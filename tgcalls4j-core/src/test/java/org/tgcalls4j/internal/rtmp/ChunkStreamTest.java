@@ -11,6 +11,7 @@ import java.io.EOFException;
 import java.net.ProtocolException;
 import java.util.Arrays;
 import org.junit.jupiter.api.Test;
+import org.tgcalls4j.internal.rtmp.testing.Allocation;
 
 class ChunkStreamTest {
   @Test
@@ -135,6 +136,34 @@ class ChunkStreamTest {
     assertThat(reader.readMessage().typeId()).isEqualTo(RtmpMessage.SET_CHUNK_SIZE);
     reader.setChunkSize(2);
     assertThat(reader.readMessage().payload()).containsExactly(4, 5, 6);
+  }
+
+  @Test
+  void readerRejectsMessageLongerThanOneMebibyteBeforeReadingItsPayload() {
+    // fmt 0 on chunk stream 3: timestamp 0, length 0x100001 (1 MiB + 1), type 20, stream 0; no payload
+    ChunkReader reader = new ChunkReader(new ByteArrayInputStream(bytes(0x03, 0, 0, 0, 0x10, 0x00, 0x01, 20, 0, 0, 0, 0)));
+
+    assertThatThrownBy(reader::readMessage)
+        .isInstanceOf(ProtocolException.class)
+        .hasMessageContaining("1048577 bytes on chunk stream 3");
+  }
+
+  @Test
+  void readerAllocatesOnlyWhatArrivedForMessagesInProgress() throws Exception {
+    // 64 chunk streams each start a 1 MiB message and send its first 128 bytes: 8.6 KB on the wire
+    ByteArrayOutputStream wire = new ByteArrayOutputStream();
+    for (int csid = 3; csid < 3 + ChunkReader.MAX_OPEN_CHUNK_STREAMS; csid++) {
+      wire.writeBytes(csid <= 63 ? bytes(csid) : bytes(0, csid - 64)); // 1- or 2-byte basic header
+      wire.writeBytes(bytes(0, 0, 0, 0x10, 0x00, 0x00, 20, 0, 0, 0, 0)); // length exactly 1 MiB
+      wire.writeBytes(new byte[128]);
+    }
+    ChunkReader reader = new ChunkReader(new ByteArrayInputStream(wire.toByteArray()));
+
+    long before = Allocation.allocatedBytes();
+    assertThatThrownBy(reader::readMessage).isInstanceOf(EOFException.class);
+    long allocated = Allocation.allocatedBytes() - before;
+
+    assertThat(allocated).as("bytes allocated").isLessThan(4L << 20);
   }
 
   @Test

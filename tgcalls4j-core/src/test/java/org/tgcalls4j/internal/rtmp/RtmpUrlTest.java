@@ -2,6 +2,7 @@ package org.tgcalls4j.internal.rtmp;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -54,6 +55,39 @@ class RtmpUrlTest {
     assertThat(url.host()).isEqualTo("::1");
     assertThat(url.port()).isEqualTo(1936);
     assertThat(url.tcUrl()).isEqualTo("rtmp://[::1]:1936/live");
+  }
+
+  @ParameterizedTest
+  @CsvSource(
+      delimiter = '|',
+      nullValues = "-",
+      value = {
+        "rtmps://dc4-1.rtmp.t.me/s/|123:AbC-_x|rtmps://dc4-1.rtmp.t.me/s/123:AbC-_x",
+        "rtmp://h/live?wsSecret=a&wsTime=1|key|rtmp://h/live/key?wsSecret=a&wsTime=1",
+        "rtmp://h/live|key?wsSecret=a|rtmp://h/live/key?wsSecret=a",
+        "rtmp://h/live/key?wsSecret=a|-|rtmp://h/live/key?wsSecret=a",
+        "rtmp://h:1936/live/inst|key|rtmp://h:1936/live/inst/key",
+      })
+  void publishUrlPutsTheQueryAfterTheStreamName(String url, String key, String publishUrl) throws Exception {
+    assertThat(RtmpUrl.parse(url, key).publishUrl()).isEqualTo(publishUrl);
+  }
+
+  @Test
+  void toStringAndErrorsShowOnlyTheFirstFourCharactersOfTheKey() {
+    String key = "1234567890:AbCdEfGhIjKlMnOpQrStUv";
+
+    assertThat(assertDoesNotThrow(() -> RtmpUrl.parse("rtmps://dc4-1.rtmp.t.me/s/?token=zz", key)).toString())
+        .contains("streamName=1234…", "tcUrl=rtmps://dc4-1.rtmp.t.me/s?…")
+        .doesNotContain("567890", "AbCd", "zz");
+    assertThatThrownBy(() -> RtmpUrl.parse("rtmp://h/live/", key + " "))
+        .hasMessageContaining("stream key")
+        .hasMessageNotContaining("AbCd");
+    assertThatThrownBy(() -> RtmpUrl.parse("h/live/" + key, null))
+        .hasMessageNotContaining("AbCd");
+    assertThatThrownBy(() -> RtmpUrl.parse("rtmp://h/" + key, null))
+        .hasMessageContaining("/1234…")
+        .hasMessageNotContaining("AbCd");
+    assertThat(RtmpUrl.redact("short")).isEqualTo("…");
   }
 
   @ParameterizedTest
