@@ -108,7 +108,7 @@ class GroupCallIT {
   @Test
   void connectsWhenTheSfuRejectsChecksForItsFirst200Ms() throws Exception {
     Path ogg = Media.tone(dir, "tone.ogg", 440, 1);
-    Recording rec = play(ogg, new TestSfu.Options(200, false, false),
+    Recording rec = play(ogg, new TestSfu.Options(200, false),
         TgCalls.builder().requireFfmpeg(false));
     assertThat(rec.packetsBySsrc().get(rec.audioSsrcDeclared())).isGreaterThan(40L);
   }
@@ -147,7 +147,7 @@ class GroupCallIT {
 
   @Test
   void wrongDtlsFingerprintFailsTheConnectionAndSendsNoMedia() throws Exception {
-    sfu = TestSfu.start(new TestSfu.Options(0, true, false));
+    sfu = TestSfu.start(new TestSfu.Options(0, true));
     client(TgCalls.builder());
     String join = calls.createCall(CHAT);
     // a transcoded source: the failed connect must not leave its ffmpeg behind (LeakCheck)

@@ -38,15 +38,11 @@ public final class TestSfu implements AutoCloseable {
    *     addresses get a 401 error response (the real SFU's "not registered yet" window, §4.1)
    * @param advertiseWrongFingerprint the answer carries a fingerprint that is not the SFU's
    *     certificate's, so a verifying participant must refuse the DTLS handshake
-   * @param strictRoleConflict the SFU never gives up the controlling role: a participant claiming
-   *     ICE-CONTROLLING always gets 487 Role Conflict (tie-breaker 2^64-1, RFC 8445 §7.3.1.1);
-   *     otherwise ice4j resolves conflicts by comparing tie-breakers
    */
-  public record Options(
-      long rejectChecksForMillis, boolean advertiseWrongFingerprint, boolean strictRoleConflict) {
-    /** No reject window, correct fingerprint, standard role-conflict handling. */
+  public record Options(long rejectChecksForMillis, boolean advertiseWrongFingerprint) {
+    /** No reject window, correct fingerprint. */
     public static Options defaults() {
-      return new Options(0, false, false);
+      return new Options(0, false);
     }
   }
 
@@ -99,9 +95,6 @@ public final class TestSfu implements AutoCloseable {
     RejectingHarvester harvester = null;
     try {
       agent.setControlling(true);
-      if (options.strictRoleConflict()) {
-        agent.setTieBreaker(-1L);
-      }
       agent.setUseDynamicPorts(false);
       harvester = new RejectingHarvester(LOOPBACK, agent.getStunStack());
       agent.addCandidateHarvester(harvester);

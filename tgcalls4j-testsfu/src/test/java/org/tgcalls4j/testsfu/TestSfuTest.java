@@ -103,7 +103,7 @@ class TestSfuTest {
 
   @Test
   void advertisesAWrongFingerprintWhenAskedSoAVerifyingClientRefuses() throws Exception {
-    try (TestSfu sfu = TestSfu.start(new TestSfu.Options(0, true, false));
+    try (TestSfu sfu = TestSfu.start(new TestSfu.Options(0, true));
         ReferenceClient client = new ReferenceClient(SRTPProtectionProfile.SRTP_AEAD_AES_128_GCM)) {
       String answer = sfu.answer(client.joinJson(AUDIO_SSRC, client.fingerprint()));
       assertThatThrownBy(() -> client.connect(answer)).isInstanceOf(java.io.IOException.class);
@@ -113,7 +113,7 @@ class TestSfuTest {
 
   @Test
   void answersChecksWith401DuringTheRejectWindowThenConnects() throws Exception {
-    try (TestSfu sfu = TestSfu.start(new TestSfu.Options(400, false, false));
+    try (TestSfu sfu = TestSfu.start(new TestSfu.Options(400, false));
         ReferenceClient client = new ReferenceClient(SRTPProtectionProfile.SRTP_AEAD_AES_128_GCM);
         java.net.DatagramSocket raw = new java.net.DatagramSocket(0, InetAddress.getByName("127.0.0.1"))) {
       JsonObject transport = JsonParser.parseString(
