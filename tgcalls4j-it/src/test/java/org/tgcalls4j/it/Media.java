@@ -4,36 +4,33 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
+import org.tgcalls4j.internal.rtmp.testing.TestMedia;
 
-/** Test media made with the real ffmpeg. */
+/** Test audio made with the real ffmpeg (run through the core test-jar's {@link TestMedia}). */
 final class Media {
   private Media() {}
 
   /**
    * @param dir output directory
-   * @param name file name; its extension picks the container (ogg → Opus, wav, mp3 ...)
-   * @param frequencyHz sine frequency
-   * @param seconds duration
-   * @return the file
+   * @param name file name; its extension picks the container (ogg/opus → Opus in 20 ms frames,
+   *     wav, mp3 ...)
+   * @param frequencyHz sine frequency, Hz
+   * @param seconds duration, s
+   * @return the file, 48 kHz stereo
    */
   static Path tone(Path dir, String name, int frequencyHz, double seconds)
       throws IOException, InterruptedException {
     Path out = dir.resolve(name);
-    List<String> cmd = new ArrayList<>(List.of("ffmpeg", "-hide_banner", "-loglevel", "error", "-y",
-        "-f", "lavfi", "-i", "sine=frequency=" + frequencyHz + ":sample_rate=48000:duration=" + seconds,
+    List<String> cmd = new ArrayList<>(List.of("ffmpeg", "-hide_banner", "-loglevel", "error",
+        "-nostdin", "-y", "-f", "lavfi",
+        "-i", "sine=frequency=" + frequencyHz + ":sample_rate=48000:duration=" + seconds,
         "-ac", "2"));
     if (name.endsWith(".ogg") || name.endsWith(".opus")) {
       cmd.addAll(List.of("-c:a", "libopus", "-b:a", "64k", "-frame_duration", "20",
           "-page_duration", "20000"));
     }
     cmd.add(out.toString());
-    Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
-        .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-    if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
-      p.destroyForcibly();
-      throw new IOException("ffmpeg could not make " + out);
-    }
+    TestMedia.run(cmd);
     return out;
   }
 }
