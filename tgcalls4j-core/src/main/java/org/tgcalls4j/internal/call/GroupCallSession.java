@@ -15,6 +15,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.tgcalls4j.CallStats;
 import org.tgcalls4j.ConnectionExistsException;
 import org.tgcalls4j.ConnectionState;
 import org.tgcalls4j.DtlsSetup;
@@ -83,6 +84,7 @@ public final class GroupCallSession implements AutoCloseable {
   private IceAgent ice;
   private volatile InetSocketAddress selectedRemote;
   private volatile SrtpContext receiveContext;
+  private volatile RemoteReport remoteReport = RemoteReport.NONE;
 
   /**
    * Creates the call's credentials, certificate and audio SSRC; nothing is bound yet.
@@ -192,13 +194,14 @@ public final class GroupCallSession implements AutoCloseable {
       DtlsEndpoint endpoint, Fingerprint fingerprint, int payloadType, int levelExtensionId,
       long startNanos) throws TgCallsException {
     long deadline = startNanos + TimeUnit.MILLISECONDS.toNanos(config.connectTimeoutMillis());
+    InetAddress bindAddress = BindAddresses.resolve(config.network());
     UdpTransport udp;
     try {
-      udp = UdpTransport.bind(new InetSocketAddress(bindAddress(), 0), config.threads(),
+      udp = UdpTransport.bind(new InetSocketAddress(bindAddress, 0), config.threads(),
           "tgcalls4j-io-" + chatId);
     } catch (IOException e) {
       throw new TransportException(TransportException.Stage.SOCKET,
-          "cannot bind UDP socket on " + bindAddress().getHostAddress() + ": " + e.getMessage(), e);
+          "cannot bind UDP socket on " + bindAddress.getHostAddress() + ": " + e.getMessage(), e);
     }
     synchronized (stateLock) {
       if (terminal) {
@@ -276,10 +279,6 @@ public final class GroupCallSession implements AutoCloseable {
     }
   }
 
-  private InetAddress bindAddress() {
-    return BindAddresses.resolve(config.network());
-  }
-
   private List<IceCandidate> usableCandidates(List<AnswerCandidate> answerCandidates)
       throws InvalidParamsException {
     List<IceCandidate> result = new ArrayList<>();
@@ -346,21 +345,19 @@ public final class GroupCallSession implements AutoCloseable {
   }
 
   /** @return the call's counters now */
-  public org.tgcalls4j.CallStats stats() {
+  public CallStats stats() {
     AudioSender s;
     synchronized (stateLock) {
       s = sender;
     }
     UdpTransport t = transport;
-    return new org.tgcalls4j.CallStats(s == null ? 0 : s.packetsSent(),
+    return new CallStats(s == null ? 0 : s.packetsSent(),
         s == null ? 0 : s.payloadBytesSent(), s == null ? 0 : s.rtcpSent(), packetsReceived.get(),
         rtcpReceived.get(), droppedIncoming.get() + (t == null ? 0 : t.handlerFailures()),
         s == null ? -1 : s.connectToFirstPacketMillis(),
         s == null ? 0 : s.totalMediaMillis(), remoteReport.fractionLost(),
         remoteReport.jitterMillis());
   }
-
-  private volatile RemoteReport remoteReport = RemoteReport.NONE;
 
   private void fail(TgCallsException cause) {
     synchronized (stateLock) {
