@@ -63,8 +63,10 @@ final class PlayCommand implements Callable<Integer> {
         })
         .build()) {
       String join = calls.createCall(CHAT_ID);
+      // an answer file left from an earlier call answers an older join: wait for a new one
+      String stale = AnswerFile.read(answerIn);
       writeAtomically(joinOut, join);
-      String answer = awaitAnswer();
+      String answer = AnswerFile.await(answerIn, stale, answerTimeoutSeconds * 1000L);
       calls.setStreamSources(CHAT_ID, Main.parseSource(source));
       calls.connect(CHAT_ID, answer);
       String end = seconds == null ? ends.take() : ends.poll(seconds, TimeUnit.SECONDS);
@@ -90,20 +92,6 @@ final class PlayCommand implements Callable<Integer> {
       System.out.printf(Locale.ROOT, "remote report: loss %.1f %%, jitter %.2f ms%n",
           100 * stats.remoteFractionLost(), stats.remoteJitterMillis());
     }
-  }
-
-  private String awaitAnswer() throws IOException, InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(answerTimeoutSeconds);
-    while (System.nanoTime() < deadline) {
-      if (Files.isRegularFile(answerIn)) {
-        String text = Files.readString(answerIn, StandardCharsets.UTF_8);
-        if (!text.isBlank()) {
-          return text;
-        }
-      }
-      Thread.sleep(50);
-    }
-    throw new IOException("no answer appeared in " + answerIn + " within " + answerTimeoutSeconds + " s");
   }
 
   private static void writeAtomically(Path file, String text) throws IOException {
