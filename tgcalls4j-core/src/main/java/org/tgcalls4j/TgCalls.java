@@ -3,66 +3,79 @@ package org.tgcalls4j;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import org.tgcalls4j.internal.call.EventDispatcher;
 import org.tgcalls4j.internal.call.GroupCallSession;
 import org.tgcalls4j.internal.call.SessionConfig;
 import org.tgcalls4j.internal.call.SessionEvents;
+import org.tgcalls4j.internal.dtls.DtlsCertificate;
 import org.tgcalls4j.internal.ffmpeg.FfmpegProcess;
 import org.tgcalls4j.internal.ffmpeg.FlvEncoding;
+import org.tgcalls4j.internal.logging.LogContext;
 import org.tgcalls4j.internal.rtmp.RtmpOptions;
 import org.tgcalls4j.internal.rtmp.RtmpUrl;
 import org.tgcalls4j.internal.rtmpcall.RtmpCall;
 
 /**
- * A tgcalls4j client: any number of calls, one per chat id, each a Telegram group call (WebRTC)
- * or an RTMP "go live" stream. The API follows ntgcalls: the application drives MTProto itself
- * and passes JSON strings through.
+ * A tgcalls4j client: any number of calls, each a {@link GroupCall} (a chat's voice chat, and
+ * beside it the chat's {@link CallKind#PRESENTATION presentation}) or an {@link RtmpStream}. The
+ * application drives MTProto itself and passes JSON strings through.
  *
  * <pre>{@code
  * try (TgCalls calls = TgCalls.builder().build()) {
- *   String params = calls.createCall(chatId);             // -> phone.joinGroupCall(params)
- *   calls.connect(chatId, updateGroupCallConnectionJson); // <- updateGroupCallConnection.params
- *   calls.setStreamSources(chatId, MediaSource.file(Path.of("song.mp3")));
+ *   GroupCall call = calls.createGroupCall(chatId);
+ *   call.connect(joinViaYourMtproto(call.joinJson()));  // phone.joinGroupCall -> updateGroupCallConnection
+ *   call.setSource(MediaSource.file(Path.of("song.mp3")));
  *   ...
- *   calls.stop(chatId);                                   // then phone.leaveGroupCall(source = audioSsrc)
+ *   call.stop();                                        // then phone.leaveGroupCall(source = call.audioSsrc())
  * }
  * }</pre>
  *
+ * <p>The chat-id methods ({@link #createCall}, {@link #connect}, {@link #setStreamSources},
+ * {@link #pause}, ...) are shortcuts to the chat's main call, shaped like ntgcalls.
+ *
  * <p>Thread-safe: methods may be called from any thread. Listeners run on one dispatcher thread
- * owned by the client, in order; calling back into the client from a listener is allowed.
+ * owned by the client, in order; calling back into the client from a listener is allowed. All calls
+ * share one DTLS certificate (made at {@link Builder#build()}) and one small pool of threads for
+ * DTLS handshakes and lifecycle work.
  */
 public final class TgCalls implements AutoCloseable {
-  private static final Logger log = LoggerFactory.getLogger(TgCalls.class);
-
   private final Builder settings;
   private final SessionConfig sessionConfig;
-  private final ExecutorService dispatcher;
-  private final ConcurrentHashMap<Long, Object> calls = new ConcurrentHashMap<>();
+  private final EventDispatcher dispatcher;
+  private final ThreadPoolExecutor control;
+  /** A chat's main call: a group call or an RTMP stream. */
+  private final ConcurrentHashMap<Long, Call> mainCalls = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<Long, GroupCall> presentations = new ConcurrentHashMap<>();
   private volatile boolean closed;
-  private volatile Thread dispatcherThread;
 
   private TgCalls(Builder b) {
     this.settings = b.copy();
     ThreadFactory threads = b.threadFactory;
+    this.dispatcher = new EventDispatcher(threads);
+    int controlThreads = Math.max(2, Runtime.getRuntime().availableProcessors());
+    AtomicInteger controlCount = new AtomicInteger();
+    this.control = new ThreadPoolExecutor(controlThreads, controlThreads, 30, TimeUnit.SECONDS,
+        new LinkedBlockingQueue<>(), r -> {
+          Thread t = threads.newThread(r);
+          t.setName("tgcalls4j-control-" + controlCount.incrementAndGet());
+          t.setDaemon(true);
+          return t;
+        });
+    control.allowCoreThreadTimeOut(true); // an idle client holds no control threads
     this.sessionConfig = new SessionConfig(b.ffmpegPath, b.networkOptions,
         b.connectTimeout.toMillis(), threads, b.dtlsSetup, b.audioBitrateKbps, new SecureRandom(),
-        System::currentTimeMillis);
-    this.dispatcher = Executors.newSingleThreadExecutor(r -> {
-      Thread t = threads.newThread(r);
-      t.setName("tgcalls4j-events");
-      t.setDaemon(true);
-      dispatcherThread = t;
-      return t;
-    });
+        System::currentTimeMillis, DtlsCertificate.generate(), control, b.rejoinWindow.toMillis());
   }
 
   /** @return a builder with the defaults described on each of its methods */
@@ -71,7 +84,81 @@ public final class TgCalls implements AutoCloseable {
   }
 
   /**
-   * Prepares a group call for a chat: ICE credentials, a DTLS certificate and an audio SSRC.
+   * Prepares a group call for a chat: ICE credentials and an audio SSRC (the DTLS certificate is
+   * the client's).
+   *
+   * @param chatId the chat (any id the application uses to name calls)
+   * @return the call; {@link GroupCall#joinJson()} gives the {@code params} for
+   *     {@code phone.joinGroupCall}
+   * @throws ConnectionExistsException if the chat already has a group call or RTMP stream
+   * @throws ClientClosedException if the client was closed
+   */
+  public GroupCall createGroupCall(long chatId) throws TgCallsException {
+    checkOpen();
+    GroupCall call = newGroupCall(chatId, CallKind.GROUP_CALL);
+    register(mainCalls, chatId, call);
+    return call;
+  }
+
+  /**
+   * Prepares the screen-share connection of a chat's group call (group-call.md §8): its own ICE
+   * credentials and SSRCs, its own transport, beside the main call. Video comes with the video
+   * work; today it carries audio only.
+   *
+   * @param chatId a chat whose group call was created
+   * @return the presentation; {@link GroupCall#joinJson()} gives the {@code params} for
+   *     {@code phone.joinGroupCallPresentation}
+   * @throws ConnectionNotFoundException if the chat has no group call
+   * @throws ConnectionExistsException if the chat already has a presentation
+   * @throws ClientClosedException if the client was closed
+   */
+  public GroupCall createPresentation(long chatId) throws TgCallsException {
+    groupCall(chatId);
+    GroupCall call = newGroupCall(chatId, CallKind.PRESENTATION);
+    register(presentations, chatId, call);
+    return call;
+  }
+
+  private GroupCall newGroupCall(long chatId, CallKind kind) {
+    AtomicReference<Call> self = new AtomicReference<>();
+    Map<String, String> logContext = LogContext.of(chatId, kind.name());
+    ConcurrentHashMap<Long, ? extends Call> registry =
+        kind == CallKind.PRESENTATION ? presentations : mainCalls;
+    GroupCallSession session = new GroupCallSession(chatId, kind, sessionConfig, new SessionEvents() {
+      @Override
+      public void onState(ConnectionState state, TgCallsException cause) {
+        if (state == ConnectionState.FAILED || state == ConnectionState.CLOSED) {
+          registry.remove(chatId, self.get()); // not a newer call that reuses the chat id
+        }
+        Call call = self.get();
+        dispatcher.post(logContext,
+            () -> settings.connectionListener.onConnectionChange(call, state, cause));
+      }
+
+      @Override
+      public void onStreamEnd(TgCallsException error) {
+        Call call = self.get();
+        dispatcher.post(logContext, () -> settings.streamListener.onStreamEnd(call, error));
+      }
+    });
+    GroupCall call = new GroupCall(chatId, kind, session, c -> registry.remove(chatId, c));
+    self.set(call);
+    return call;
+  }
+
+  private <C extends Call> void register(ConcurrentHashMap<Long, C> registry, long chatId, C call)
+      throws TgCallsException {
+    if (registry.putIfAbsent(chatId, call) != null) {
+      throw new ConnectionExistsException(chatId);
+    }
+    if (closed) { // close() may have swept the map before our put
+      registry.remove(chatId, call);
+      throw new ClientClosedException();
+    }
+  }
+
+  /**
+   * Shortcut: {@link #createGroupCall} and its {@link GroupCall#joinJson()}.
    *
    * @param chatId the chat (any id the application uses to name calls)
    * @return the {@code params} JSON for {@code phone.joinGroupCall} (group-call.md §2)
@@ -79,23 +166,11 @@ public final class TgCalls implements AutoCloseable {
    * @throws ClientClosedException if the client was closed
    */
   public String createCall(long chatId) throws TgCallsException {
-    checkOpen();
-    AtomicReference<Object> self = new AtomicReference<>();
-    GroupCallSession session = new GroupCallSession(chatId, sessionConfig, eventsFor(chatId, self));
-    self.set(session);
-    if (calls.putIfAbsent(chatId, session) != null) {
-      throw new ConnectionExistsException(chatId);
-    }
-    if (closed) { // close() may have swept the map before our put
-      calls.remove(chatId, session);
-      throw new ClientClosedException();
-    }
-    return session.joinJson();
+    return createGroupCall(chatId).joinJson();
   }
 
   /**
-   * Connects a created call using the SFU's answer and blocks until media can flow (ICE
-   * nominated, DTLS-SRTP keys agreed) or the connect timeout elapses.
+   * Shortcut: {@link GroupCall#connect} on the chat's group call (blocks until media can flow).
    *
    * @param chatId the chat passed to {@link #createCall}
    * @param answerJson {@code updateGroupCallConnection.params} (group-call.md §3)
@@ -107,24 +182,15 @@ public final class TgCalls implements AutoCloseable {
    *     call is then removed
    * @throws TransportException if the transport failed, including a DTLS certificate that does
    *     not match the answer's fingerprint (no media is sent); the call is then removed
-   * @throws ConnectionNotFoundException if the chat has no call
+   * @throws ConnectionNotFoundException if the chat has no group call
    * @throws ClientClosedException if the client was closed
    */
   public void connect(long chatId, String answerJson) throws TgCallsException {
-    GroupCallSession session = groupCall(chatId);
-    try {
-      session.connect(answerJson);
-    } catch (InvalidParamsException | ConnectionExistsException e) {
-      throw e; // the call is unchanged: a bad answer, or connect called twice
-    } catch (TgCallsException e) {
-      calls.remove(chatId, session);
-      throw e;
-    }
+    groupCall(chatId).connect(answerJson);
   }
 
   /**
-   * Plays a source in a call, replacing the current one without a stream-end event. For a group
-   * call this may be called before {@link #connect} finishes; playback starts once connected.
+   * Shortcut: {@link Call#setSource} on the chat's main call.
    *
    * @param chatId the call's chat
    * @param source what to play
@@ -135,49 +201,33 @@ public final class TgCalls implements AutoCloseable {
    */
   public void setStreamSources(long chatId, MediaSource source) throws TgCallsException {
     Objects.requireNonNull(source, "source");
-    Object call = call(chatId);
-    if (call instanceof GroupCallSession session) {
-      session.setSource(source);
-    } else {
-      ((RtmpCall) call).setSource(source);
-    }
+    call(chatId).setSource(source);
   }
 
   /**
-   * Pauses sending. A group call stops sending audio; an RTMP stream switches to its hold stream
-   * and keeps the ingest connection.
+   * Shortcut: {@link Call#pause} on the chat's main call.
    *
    * @param chatId the call's chat
    * @throws ConnectionNotFoundException if the chat has no call
    * @throws ClientClosedException if the client was closed
    */
   public void pause(long chatId) throws TgCallsException {
-    Object call = call(chatId);
-    if (call instanceof GroupCallSession session) {
-      session.pause();
-    } else {
-      ((RtmpCall) call).pause();
-    }
+    call(chatId).pause();
   }
 
   /**
-   * Resumes after {@link #pause} from the paused position.
+   * Shortcut: {@link Call#resume} on the chat's main call.
    *
    * @param chatId the call's chat
    * @throws ConnectionNotFoundException if the chat has no call
    * @throws ClientClosedException if the client was closed
    */
   public void resume(long chatId) throws TgCallsException {
-    Object call = call(chatId);
-    if (call instanceof GroupCallSession session) {
-      session.resume();
-    } else {
-      ((RtmpCall) call).resume();
-    }
+    call(chatId).resume();
   }
 
   /**
-   * Seeks the current source of an RTMP stream (the source is restarted at the position).
+   * Shortcut: {@link Call#seek} on the chat's main call (RTMP streams only, for now).
    *
    * @param chatId the call's chat
    * @param positionMillis position within the current source, ms, at least 0
@@ -190,27 +240,24 @@ public final class TgCalls implements AutoCloseable {
     if (positionMillis < 0) {
       throw new IllegalArgumentException("positionMillis must be >= 0: " + positionMillis);
     }
-    Object call = call(chatId);
-    if (call instanceof RtmpCall rtmp) {
-      rtmp.seek(positionMillis);
-    } else {
-      throw new InvalidParamsException("chatId", "seek is supported for RTMP streams only");
-    }
+    call(chatId).seek(positionMillis);
   }
 
   /**
+   * Shortcut: {@link Call#positionMillis} of the chat's main call.
+   *
    * @param chatId the call's chat
    * @return the media position within the current source, ms
    * @throws ConnectionNotFoundException if the chat has no call
    * @throws ClientClosedException if the client was closed
    */
   public long time(long chatId) throws TgCallsException {
-    Object call = call(chatId);
-    return call instanceof GroupCallSession session ? session.positionMillis()
-        : ((RtmpCall) call).positionMillis();
+    return call(chatId).positionMillis();
   }
 
   /**
+   * Shortcut: {@link GroupCall#audioSsrc} of the chat's group call.
+   *
    * @param chatId a group call's chat
    * @return the audio SSRC announced in the join JSON; pass it as {@code source} to
    *     {@code phone.leaveGroupCall}
@@ -222,6 +269,8 @@ public final class TgCalls implements AutoCloseable {
   }
 
   /**
+   * Shortcut: {@link GroupCall#stats} of the chat's group call.
+   *
    * @param chatId a group call's chat
    * @return the call's counters now
    * @throws ConnectionNotFoundException if the chat has no group call
@@ -232,82 +281,140 @@ public final class TgCalls implements AutoCloseable {
   }
 
   /**
+   * @param chatId a chat
+   * @return the chat's main call (group call or RTMP stream)
+   * @throws ConnectionNotFoundException if the chat has none
+   * @throws ClientClosedException if the client was closed
+   */
+  public Call call(long chatId) throws TgCallsException {
+    checkOpen();
+    Call call = mainCalls.get(chatId);
+    if (call == null) {
+      throw new ConnectionNotFoundException(chatId);
+    }
+    return call;
+  }
+
+  /**
+   * @param chatId a chat
+   * @return the chat's group call
+   * @throws ConnectionNotFoundException if the chat has no group call
+   * @throws ClientClosedException if the client was closed
+   */
+  public GroupCall groupCall(long chatId) throws TgCallsException {
+    if (call(chatId) instanceof GroupCall group) {
+      return group;
+    }
+    throw new ConnectionNotFoundException(chatId);
+  }
+
+  /**
+   * @param chatId a chat
+   * @return the chat's presentation
+   * @throws ConnectionNotFoundException if the chat has no presentation
+   * @throws ClientClosedException if the client was closed
+   */
+  public GroupCall presentation(long chatId) throws TgCallsException {
+    checkOpen();
+    GroupCall call = presentations.get(chatId);
+    if (call == null) {
+      throw new ConnectionNotFoundException(chatId);
+    }
+    return call;
+  }
+
+  /** @return every live call now (main calls and presentations), in no particular order */
+  public List<Call> calls() {
+    List<Call> all = new ArrayList<>(mainCalls.values());
+    all.addAll(presentations.values());
+    return all;
+  }
+
+  /**
    * Starts an RTMP "go live" stream to an ingest ({@code phone.getGroupCallStreamRtmpUrl} gives
    * the URL and key; group-call.md §10) and blocks until the server accepted the publish. A hold
-   * stream (still frame, silence) is sent until {@link #setStreamSources} gives a source. On
-   * success the connection listener hears CONNECTED (then CONNECTING/CONNECTED on reconnects,
-   * FAILED, CLOSED); a start that throws reports nothing to the listeners, not even CLOSED, and
-   * leaves no call for the chat.
+   * stream (still frame, silence) is sent until a source is set. On success the connection
+   * listener hears CONNECTED (then CONNECTING/CONNECTED on reconnects, FAILED, CLOSED); a start
+   * that throws reports nothing to the listeners, not even CLOSED, and leaves no call for the chat.
    *
    * @param chatId the chat to name the stream by
    * @param url {@code rtmp://} or {@code rtmps://} ingest URL, query string kept verbatim
    * @param key the stream key, appended to the URL
+   * @return the stream
    * @throws InvalidParamsException if the URL is malformed (field {@code url})
    * @throws RtmpException if the server refused the handshake, connect or publish
    * @throws FfmpegSpawnException if ffmpeg cannot be started to make the hold stream
    * @throws ConnectionExistsException if the chat already has a call
    * @throws ClientClosedException if the client was closed
    */
-  public void startRtmp(long chatId, String url, String key) throws TgCallsException {
+  public RtmpStream startRtmp(long chatId, String url, String key) throws TgCallsException {
     checkOpen();
     RtmpUrl target = RtmpUrl.parse(url, key);
+    Map<String, String> logContext = LogContext.of(chatId, CallKind.RTMP_STREAM.name());
+    ThreadFactory threads = LogContext.threads(settings.threadFactory, logContext);
     RtmpCall.Config config = new RtmpCall.Config(settings.ffmpegPath, settings.flvEncoding,
-        settings.rtmpFfmpegFallback, settings.threadFactory, dispatcher, 500, 10_000, 20);
-    RtmpOptions options = new RtmpOptions(settings.connectTimeout.toMillis(),
-        settings.threadFactory, RtmpOptions.defaults().sslSocketFactory());
-    AtomicReference<Object> self = new AtomicReference<>();
-    RtmpCall call = new RtmpCall(target, options, config, new RtmpCall.Events() {
+        settings.rtmpFfmpegFallback, threads, dispatcher.executor(), 500, 10_000, 20);
+    RtmpOptions options = new RtmpOptions(settings.connectTimeout.toMillis(), threads,
+        RtmpOptions.defaults().sslSocketFactory());
+    AtomicReference<RtmpStream> self = new AtomicReference<>();
+    RtmpCall rtmp = new RtmpCall(target, options, config, new RtmpCall.Events() {
       @Override
       public void onConnectionChange(ConnectionState state, TgCallsException cause) {
+        RtmpStream stream = self.get();
+        stream.setState(state);
         if (state == ConnectionState.FAILED || state == ConnectionState.CLOSED) {
-          calls.remove(chatId, self.get()); // not a newer call that reuses the chat id
+          mainCalls.remove(chatId, stream); // not a newer call that reuses the chat id
         }
         // already on the dispatcher thread (RtmpCall posts there)
-        deliver(() -> settings.connectionListener.onConnectionChange(chatId, state, cause));
+        LogContext.run(logContext,
+            () -> settings.connectionListener.onConnectionChange(stream, state, cause));
       }
 
       @Override
       public void onStreamEnd(TgCallsException error) {
-        deliver(() -> settings.streamListener.onStreamEnd(chatId, error));
+        LogContext.run(logContext, () -> settings.streamListener.onStreamEnd(self.get(), error));
       }
     });
-    self.set(call);
-    if (calls.putIfAbsent(chatId, call) != null) {
-      throw new ConnectionExistsException(chatId);
-    }
-    if (closed) { // close() may have swept the map before our put
-      calls.remove(chatId, call);
-      throw new ClientClosedException();
-    }
+    RtmpStream stream = new RtmpStream(chatId, rtmp, s -> mainCalls.remove(chatId, s));
+    self.set(stream);
+    register(mainCalls, chatId, stream);
     try {
-      call.start();
+      rtmp.start();
     } catch (TgCallsException | RuntimeException e) {
-      calls.remove(chatId, call);
-      call.close();
+      mainCalls.remove(chatId, stream);
+      rtmp.close();
       throw e;
     }
+    return stream;
   }
 
   /**
-   * Ends a call: stops sending, kills its ffmpeg, closes its sockets, and reports
-   * {@link ConnectionState#CLOSED}. For a group call, the application then calls
-   * {@code phone.leaveGroupCall}.
+   * Ends the chat's calls (its main call and its presentation): stops sending, kills their ffmpeg,
+   * closes their sockets, and reports {@link ConnectionState#CLOSED} for each. For a group call, the
+   * application then calls {@code phone.leaveGroupCall}.
    *
    * @param chatId the call's chat
    * @throws ConnectionNotFoundException if the chat has no call
    */
   public void stop(long chatId) throws TgCallsException {
-    Object call = calls.remove(chatId);
-    if (call == null) {
-      throw new ConnectionNotFoundException(chatId);
+    GroupCall presentation = presentations.remove(chatId);
+    Call call = mainCalls.remove(chatId);
+    if (presentation != null) {
+      presentation.stop();
     }
-    closeCall(call);
+    if (call == null) {
+      if (presentation == null) {
+        throw new ConnectionNotFoundException(chatId);
+      }
+      return;
+    }
+    call.stop();
   }
 
   /**
-   * Stops every call and the dispatcher thread; idempotent. Pending events are delivered first
-   * (waiting up to 5 s for them), except when called from a listener, which returns at once and
-   * lets the dispatcher finish after it.
+   * Stops every call, the dispatcher and the control threads; idempotent. Pending events are
+   * delivered first (waiting up to 5 s for them), except when called from a listener, which
+   * returns at once and lets the dispatcher finish after it.
    */
   @Override
   public void close() {
@@ -315,88 +422,20 @@ public final class TgCalls implements AutoCloseable {
       return;
     }
     closed = true;
-    for (Long chatId : calls.keySet()) {
-      Object call = calls.remove(chatId);
-      if (call != null) {
-        closeCall(call);
-      }
+    for (GroupCall call : new ArrayList<>(presentations.values())) {
+      call.stop();
     }
-    dispatcher.shutdown();
-    if (Thread.currentThread() == dispatcherThread) {
-      return; // called from a listener: the events still queued run after it returns
+    for (Call call : new ArrayList<>(mainCalls.values())) {
+      call.stop();
     }
-    try {
-      if (!dispatcher.awaitTermination(5, TimeUnit.SECONDS)) {
-        dispatcher.shutdownNow();
-      }
-    } catch (InterruptedException e) {
-      dispatcher.shutdownNow();
-      Thread.currentThread().interrupt();
-    }
-  }
-
-  private static void closeCall(Object call) {
-    if (call instanceof GroupCallSession session) {
-      session.close();
-    } else {
-      ((RtmpCall) call).close();
-    }
-  }
-
-  private SessionEvents eventsFor(long chatId, AtomicReference<Object> self) {
-    return new SessionEvents() {
-      @Override
-      public void onState(ConnectionState state, TgCallsException cause) {
-        if (state == ConnectionState.FAILED) {
-          calls.remove(chatId, self.get()); // not a newer call that reuses the chat id
-        }
-        post(() -> settings.connectionListener.onConnectionChange(chatId, state, cause));
-      }
-
-      @Override
-      public void onStreamEnd(TgCallsException error) {
-        post(() -> settings.streamListener.onStreamEnd(chatId, error));
-      }
-    };
-  }
-
-  private void post(Runnable event) {
-    try {
-      dispatcher.execute(() -> deliver(event));
-    } catch (java.util.concurrent.RejectedExecutionException e) {
-      // the client is closed and its dispatcher drained; the event has no listener to reach
-    }
-  }
-
-  /** Runs a listener on the dispatcher thread; a listener that throws is logged, not fatal. */
-  private static void deliver(Runnable listenerCall) {
-    try {
-      listenerCall.run();
-    } catch (RuntimeException e) {
-      log.warn("listener threw", e);
-    }
+    control.shutdown();
+    dispatcher.close(5_000);
   }
 
   private void checkOpen() throws ClientClosedException {
     if (closed) {
       throw new ClientClosedException();
     }
-  }
-
-  private Object call(long chatId) throws TgCallsException {
-    checkOpen();
-    Object call = calls.get(chatId);
-    if (call == null) {
-      throw new ConnectionNotFoundException(chatId);
-    }
-    return call;
-  }
-
-  private GroupCallSession groupCall(long chatId) throws TgCallsException {
-    if (call(chatId) instanceof GroupCallSession session) {
-      return session;
-    }
-    throw new ConnectionNotFoundException(chatId);
   }
 
   /** Configures a {@link TgCalls}. Not thread-safe; {@link #build()} copies the settings. */
@@ -412,6 +451,7 @@ public final class TgCalls implements AutoCloseable {
     private int audioBitrateKbps = 128;
     private boolean rtmpFfmpegFallback;
     private FlvEncoding flvEncoding = FlvEncoding.defaults();
+    private Duration rejoinWindow = Duration.ZERO;
 
     private Builder() {}
 
@@ -428,6 +468,7 @@ public final class TgCalls implements AutoCloseable {
       b.audioBitrateKbps = audioBitrateKbps;
       b.rtmpFfmpegFallback = rtmpFfmpegFallback;
       b.flvEncoding = flvEncoding;
+      b.rejoinWindow = rejoinWindow;
       return b;
     }
 
@@ -523,6 +564,22 @@ public final class TgCalls implements AutoCloseable {
         throw new IllegalArgumentException("Opus bitrate must be 6..510 kbit/s: " + kbps);
       }
       this.audioBitrateKbps = kbps;
+      return this;
+    }
+
+    /**
+     * @param rejoinWindow how long a group call whose connection was lost waits in
+     *     {@link ConnectionState#DISCONNECTED} for {@link GroupCall#rejoin} before it fails; default
+     *     zero: a lost connection fails the call at once ({@link ConnectionState#FAILED}, as in
+     *     ntgcalls)
+     * @return this
+     * @throws IllegalArgumentException if negative
+     */
+    public Builder rejoinWindow(Duration rejoinWindow) {
+      if (rejoinWindow.isNegative()) {
+        throw new IllegalArgumentException("rejoinWindow must not be negative: " + rejoinWindow);
+      }
+      this.rejoinWindow = rejoinWindow;
       return this;
     }
 

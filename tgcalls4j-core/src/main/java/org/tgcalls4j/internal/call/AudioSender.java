@@ -1,7 +1,10 @@
 package org.tgcalls4j.internal.call;
 
 import java.io.IOException;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
+import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.tgcalls4j.InvalidParamsException;
@@ -11,16 +14,21 @@ import org.tgcalls4j.internal.ogg.OpusPacket;
 import org.tgcalls4j.internal.pacing.NanoClock;
 import org.tgcalls4j.internal.pacing.Pacer;
 import org.tgcalls4j.internal.pacing.Sleeper;
+import org.tgcalls4j.internal.pc.MediaTrack;
+import org.tgcalls4j.internal.rtcp.RtcpPacket;
 import org.tgcalls4j.internal.rtcp.RtcpPackets;
 import org.tgcalls4j.internal.rtp.OpusRtpPacketizer;
-import org.tgcalls4j.internal.srtp.SrtpContext;
 
 /**
- * The sender thread of one call: reads Opus packets from the current source, paces them on
- * absolute deadlines derived from media time, packetizes (RFC 7587), protects (SRTP) and sends
- * them, with an RTCP sender report + CNAME every second (RFC 3550 §6.4.1).
+ * The audio track of one call and its sender thread: reads Opus packets from the current source,
+ * paces them on absolute deadlines derived from media time, packetizes them (RFC 7587) and hands
+ * them to the call's {@link RtpOutput} (which protects and sends them), with an RTCP sender report
+ * + CNAME every second (RFC 3550 §6.4.1). As a {@link MediaTrack} it receives the RTCP that
+ * concerns its SSRC: report blocks (kept for stats) and feedback (counted; audio has no
+ * retransmission or keyframes to act on). It outlives transports: after a rejoin the same SSRC,
+ * sequence numbers and timestamps continue on the new transport.
  */
-final class AudioSender {
+final class AudioSender implements MediaTrack {
   private static final Logger log = LoggerFactory.getLogger(AudioSender.class);
   private static final long SENDER_REPORT_INTERVAL_NANOS = 1_000_000_000L;
   /**
@@ -31,27 +39,32 @@ final class AudioSender {
 
   private final long chatId;
   private final OpusRtpPacketizer packetizer;
-  private final SrtpContext srtp;
   private final SourceSlot sources;
   private final SessionEvents events;
-  private final Consumer<byte[]> wire;
+  private final RtpOutput wire;
   private final Consumer<TgCallsException> onFailure;
   private final String cname;
   private final SessionConfig config;
-  private final long connectStartNanos;
+  private final LongSupplier connectStartNanos;
   private final Thread thread;
   private volatile boolean closed;
+  private volatile boolean started;
   private volatile long firstPacketNanos = -1;
   private volatile long rtcpSent;
   private volatile long totalMediaNanos;
   private long lastReportNanos;
+  private volatile RemoteReport remoteReport = RemoteReport.NONE;
+  private final AtomicLong feedbackReceived = new AtomicLong();
 
-  AudioSender(long chatId, int ssrc, int payloadType, int audioLevelExtensionId, SrtpContext srtp,
-      SourceSlot sources, SessionConfig config, SessionEvents events, Consumer<byte[]> wire,
-      Consumer<TgCallsException> onFailure, long connectStartNanos) {
+  /**
+   * @param connectStartNanos when the current connect started ({@link System#nanoTime()}), for
+   *     {@link #connectToFirstPacketMillis()}
+   */
+  AudioSender(long chatId, int ssrc, int payloadType, int audioLevelExtensionId,
+      SourceSlot sources, SessionConfig config, ThreadFactory threads, SessionEvents events,
+      RtpOutput wire, Consumer<TgCallsException> onFailure, LongSupplier connectStartNanos) {
     this.chatId = chatId;
     this.packetizer = new OpusRtpPacketizer(ssrc, payloadType, audioLevelExtensionId, config.random());
-    this.srtp = srtp;
     this.sources = sources;
     this.config = config;
     this.events = events;
@@ -59,13 +72,22 @@ final class AudioSender {
     this.onFailure = onFailure;
     this.connectStartNanos = connectStartNanos;
     this.cname = Long.toHexString(config.random().nextLong() & Long.MAX_VALUE);
-    this.thread = config.threads().newThread(this::run);
+    this.thread = threads.newThread(this::run);
     thread.setName("tgcalls4j-send-" + chatId);
     thread.setDaemon(true);
   }
 
+  /** Starts the sender thread; once. */
   void start() {
-    thread.start();
+    if (!started) {
+      started = true;
+      thread.start();
+    }
+  }
+
+  /** @return whether {@link #start()} was called */
+  boolean isStarted() {
+    return started;
   }
 
   long packetsSent() {
@@ -82,7 +104,32 @@ final class AudioSender {
 
   long connectToFirstPacketMillis() {
     long first = firstPacketNanos;
-    return first < 0 ? -1 : (first - connectStartNanos) / 1_000_000L;
+    return first < 0 ? -1 : (first - connectStartNanos.getAsLong()) / 1_000_000L;
+  }
+
+  RemoteReport remoteReport() {
+    return remoteReport;
+  }
+
+  long feedbackReceived() {
+    return feedbackReceived.get();
+  }
+
+  @Override
+  public int[] ssrcs() {
+    return new int[] {packetizer.ssrc()};
+  }
+
+  @Override
+  public void onRtcp(RtcpPacket packet) {
+    if (packet instanceof RtcpPacket.Feedback) {
+      feedbackReceived.incrementAndGet();
+      return;
+    }
+    RemoteReport report = RemoteReport.find(packet, packetizer.ssrc());
+    if (report != null) {
+      remoteReport = report;
+    }
   }
 
   long totalMediaMillis() {
@@ -155,9 +202,7 @@ final class AudioSender {
   }
 
   private void send(byte[] rtp) {
-    byte[] packet = srtp.protectRtp(rtp, 0, rtp.length);
-    wire.accept(packet);
-    if (firstPacketNanos < 0) {
+    if (wire.sendRtp(rtp) && firstPacketNanos < 0) {
       firstPacketNanos = System.nanoTime();
     }
   }
@@ -170,8 +215,9 @@ final class AudioSender {
     byte[] report = RtcpPackets.senderReportWithCname(packetizer.ssrc(),
         config.wallClockMillis().getAsLong(), packetizer.lastRtpTimestamp(),
         packetizer.packetCount(), packetizer.octetCount(), cname);
-    wire.accept(srtp.protectRtcp(report, 0, report.length));
-    rtcpSent++;
+    if (wire.sendRtcp(report)) {
+      rtcpSent++;
+    }
   }
 
   /** Stops the thread and waits for it (unless called on it). */

@@ -6,15 +6,15 @@ import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.tgcalls4j.CallKind;
 import org.tgcalls4j.CallStats;
 import org.tgcalls4j.ConnectionExistsException;
 import org.tgcalls4j.ConnectionState;
@@ -24,16 +24,15 @@ import org.tgcalls4j.MediaSource;
 import org.tgcalls4j.NotConnectedException;
 import org.tgcalls4j.TgCallsException;
 import org.tgcalls4j.TransportException;
-import org.tgcalls4j.internal.dtls.DtlsCertificate;
-import org.tgcalls4j.internal.dtls.DtlsEndpoint;
-import org.tgcalls4j.internal.dtls.DtlsException;
 import org.tgcalls4j.internal.dtls.DtlsRole;
-import org.tgcalls4j.internal.dtls.DtlsSrtpKeys;
-import org.tgcalls4j.internal.ice.IceAgent;
 import org.tgcalls4j.internal.ice.IceCandidate;
 import org.tgcalls4j.internal.ice.IceConfig;
 import org.tgcalls4j.internal.ice.IceCredentials;
-import org.tgcalls4j.internal.ice.IceState;
+import org.tgcalls4j.internal.ice.IceRole;
+import org.tgcalls4j.internal.logging.LogContext;
+import org.tgcalls4j.internal.pc.PeerTransport;
+import org.tgcalls4j.internal.pc.RemoteDescription;
+import org.tgcalls4j.internal.pc.TransportSettings;
 import org.tgcalls4j.internal.signaling.AnswerCandidate;
 import org.tgcalls4j.internal.signaling.Fingerprint;
 import org.tgcalls4j.internal.signaling.GroupCallAnswer;
@@ -41,64 +40,69 @@ import org.tgcalls4j.internal.signaling.GroupCallSignaling;
 import org.tgcalls4j.internal.signaling.HeaderExtension;
 import org.tgcalls4j.internal.signaling.JoinPayload;
 import org.tgcalls4j.internal.signaling.PayloadType;
-import org.tgcalls4j.internal.srtp.SrtpContext;
-import org.tgcalls4j.internal.srtp.SrtpResult;
-import org.tgcalls4j.internal.srtp.SrtpStatus;
-import org.tgcalls4j.internal.transport.UdpTransport;
 
 /**
- * One group-call connection: the join JSON, then ICE (controlled), DTLS, SRTP and an Opus sender
- * over a single UDP socket (group-call.md §1, §4, §5.1).
+ * One group-call connection (the chat's main call or its presentation): the join JSON and answer
+ * (group-call.md §2, §3), a {@link PeerTransport} in the ICE-controlled role (§4.1), one audio
+ * track (§5.1), and the connection's life cycle. It holds no socket, ICE, DTLS or SRTP code.
  *
- * <p>Threads: the socket's I/O thread owns the ICE agent and the receiving SRTP context; the
- * thread calling {@link #connect} runs the DTLS handshake; a sender thread started on success owns
- * the packetizer and the sending SRTP context. Public methods may be called from any thread.
+ * <p>Life cycle: NEW → CONNECTING → CONNECTED; a lost connection goes to DISCONNECTED (when the
+ * client has a rejoin window) with fresh ICE credentials for a new join, or to FAILED. A connect
+ * in DISCONNECTED (a rejoin) builds a new transport; the source, its position, the SSRC and the RTP
+ * sequence continue. FAILED and CLOSED are terminal.
+ *
+ * <p>Threads: public methods may be called from any thread; state changes are serialized by one
+ * lock and reported to {@link SessionEvents} in order while it is held.
  */
 public final class GroupCallSession implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(GroupCallSession.class);
   private static final String AUDIO_LEVEL_URI = "urn:ietf:params:rtp-hdrext:ssrc-audio-level";
+  /** Opus's payload type in Telegram's answers (group-call.md §5.1), for a presentation without audio. */
+  private static final int DEFAULT_OPUS_PAYLOAD_TYPE = 111;
   private static final Pattern IP_LITERAL = Pattern.compile("[0-9.]+|[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*");
 
+  private enum Phase { NEW, CONNECTING, CONNECTED, DISCONNECTED, TERMINAL }
+
   private final long chatId;
+  private final CallKind kind;
   private final SessionConfig config;
   private final SessionEvents events;
-  private final IceCredentials localCredentials;
-  private final DtlsCertificate certificate;
   private final int audioSsrc;
-  private final Object stateLock = new Object();
-  private final AtomicLong droppedIncoming = new AtomicLong();
-  private final AtomicBoolean failScheduled = new AtomicBoolean();
-  private final AtomicLong packetsReceived = new AtomicLong();
-  private final AtomicLong rtcpReceived = new AtomicLong();
-  private final CompletableFuture<InetSocketAddress> iceConnected = new CompletableFuture<>();
   private final SourceSlot sources = new SourceSlot();
+  private final Map<String, String> logContext;
+  private final ThreadFactory threads;
+  private final String name;
+  private final Object lock = new Object();
 
-  // guarded by stateLock
-  private boolean connectStarted;
-  private boolean terminal;
-  private volatile UdpTransport transport; // read without the lock by sendMedia
-  private DtlsEndpoint dtls;
+  // guarded by lock
+  private Phase phase = Phase.NEW;
+  private ConnectionState terminalState;
+  private IceCredentials localCredentials;
+  private PeerTransport transport;
   private AudioSender sender;
-
-  // I/O thread only
-  private IceAgent ice;
-  private volatile InetSocketAddress selectedRemote;
-  private volatile SrtpContext receiveContext;
-  private volatile RemoteReport remoteReport = RemoteReport.NONE;
+  private int disconnects;
+  private long retiredPacketsReceived;
+  private long retiredRtcpReceived;
+  private long retiredDropped;
+  private volatile long connectStartNanos;
 
   /**
-   * Creates the call's credentials, certificate and audio SSRC; nothing is bound yet.
+   * Creates the call's ICE credentials and audio SSRC; nothing is bound yet.
    *
    * @param chatId the chat, used in logs and thread names
+   * @param kind {@link CallKind#GROUP_CALL} or {@link CallKind#PRESENTATION}
    * @param config client-wide settings
    * @param events receives state changes and stream ends
    */
-  public GroupCallSession(long chatId, SessionConfig config, SessionEvents events) {
+  public GroupCallSession(long chatId, CallKind kind, SessionConfig config, SessionEvents events) {
     this.chatId = chatId;
+    this.kind = kind;
     this.config = config;
     this.events = events;
+    this.logContext = LogContext.of(chatId, kind.name());
+    this.threads = LogContext.threads(config.threads(), logContext);
+    this.name = (kind == CallKind.PRESENTATION ? "presentation " : "chat ") + chatId;
     this.localCredentials = IceCredentials.generate(config.random());
-    this.certificate = DtlsCertificate.generate();
     // group-call.md §5.3: random 31-bit, non-zero
     int ssrc;
     do {
@@ -112,171 +116,156 @@ public final class GroupCallSession implements AutoCloseable {
     return audioSsrc;
   }
 
-  /** @return the {@code params} JSON for {@code phone.joinGroupCall} (group-call.md §2) */
+  /**
+   * @return the {@code params} JSON for {@code phone.joinGroupCall} (or
+   *     {@code joinGroupCallPresentation}) of the next connect (group-call.md §2); after a
+   *     disconnect it carries fresh ICE credentials
+   */
   public String joinJson() {
+    IceCredentials credentials;
+    synchronized (lock) {
+      credentials = localCredentials;
+    }
     String setup = config.dtlsSetup() == DtlsSetup.PASSIVE ? "passive" : "active";
-    return GroupCallSignaling.encodeJoin(new JoinPayload(localCredentials.ufrag(),
-        localCredentials.pwd(), "sha-256", certificate.sha256Fingerprint(), setup, audioSsrc,
-        List.of()));
+    return GroupCallSignaling.encodeJoin(new JoinPayload(credentials.ufrag(), credentials.pwd(),
+        "sha-256", config.certificate().sha256Fingerprint(), setup, audioSsrc, List.of()));
+  }
+
+  /** The parts of an answer a connect uses, validated before anything changes. */
+  private record Answer(RemoteDescription remote, int payloadType, int levelExtensionId) {}
+
+  /**
+   * Starts connecting with the SFU's answer (a first join or a rejoin after DISCONNECTED) and
+   * returns at once. The answer is validated first, so a malformed one changes nothing.
+   *
+   * @param answerJson {@code updateGroupCallConnection.params} (group-call.md §3)
+   * @return completes once CONNECTED was reported; fails with {@link NotConnectedException} (timeout,
+   *     stopped) or {@link TransportException}, after FAILED was reported
+   * @throws InvalidParamsException if the answer is malformed, stream-mode, or lacks Opus or a
+   *     usable candidate; names the field
+   * @throws ConnectionExistsException if the call is connecting or connected already
+   * @throws NotConnectedException if the call is closed or failed
+   */
+  public CompletableFuture<Void> connectAsync(String answerJson) throws TgCallsException {
+    long startNanos = System.nanoTime();
+    Answer answer = parse(answerJson);
+    PeerTransport created;
+    CompletableFuture<Void> transportReady;
+    synchronized (lock) {
+      if (phase == Phase.TERMINAL) {
+        throw new NotConnectedException(name + ": the call is already closed");
+      }
+      if (phase == Phase.CONNECTING || phase == Phase.CONNECTED) {
+        throw new ConnectionExistsException(chatId);
+      }
+      if (sender == null) {
+        sender = new AudioSender(chatId, audioSsrc, answer.payloadType(), answer.levelExtensionId(),
+            sources, config, threads, events, output, this::fail, () -> connectStartNanos);
+      }
+      created = new PeerTransport(transportSettings(), cause -> onDisconnected(cause));
+      created.addTrack(sender);
+      try {
+        transportReady = created.connect(answer.remote());
+      } catch (IllegalArgumentException e) {
+        throw new InvalidParamsException("transport.fingerprints[0]", e.getMessage(), e);
+      }
+      connectStartNanos = startNanos;
+      transport = created;
+      phase = Phase.CONNECTING;
+      events.onState(ConnectionState.CONNECTING, null);
+    }
+    return transportReady.handle((ok, error) -> {
+      if (error != null) {
+        TgCallsException cause = asTgCallsException(error);
+        fail(cause);
+        throw new CompletionException(cause);
+      }
+      boolean first;
+      synchronized (lock) {
+        if (phase != Phase.CONNECTING || transport != created) {
+          throw new CompletionException(
+              new NotConnectedException(name + ": the call was stopped while connecting"));
+        }
+        first = !sender.isStarted();
+        phase = Phase.CONNECTED;
+        sources.setHeld(false);
+        events.onState(ConnectionState.CONNECTED, null);
+      }
+      if (first) {
+        sender.start();
+      }
+      return null;
+    });
   }
 
   /**
-   * Connects to the SFU described by its answer and blocks until media can flow. The answer is
-   * validated before anything changes, so a malformed answer leaves the call ready for another
-   * {@code connect}.
+   * Connects and blocks until media can flow: {@link #connectAsync} and a wait.
    *
    * @param answerJson {@code updateGroupCallConnection.params} (group-call.md §3)
-   * @throws InvalidParamsException if the answer is malformed, stream-mode, or lacks Opus or a
-   *     usable candidate; names the field
-   * @throws ConnectionExistsException if connect was already called on this call
-   * @throws NotConnectedException if ICE or DTLS did not finish within the connect timeout
-   * @throws TransportException if ICE failed, the DTLS handshake failed or the SFU's certificate
-   *     did not match its fingerprint; the call is then failed and closed
+   * @throws InvalidParamsException if the answer is malformed (the call is unchanged)
+   * @throws ConnectionExistsException if the call is connecting or connected already
+   * @throws NotConnectedException if ICE or DTLS did not finish within the connect timeout, or the
+   *     call was stopped
+   * @throws TransportException if ICE or the DTLS handshake failed or the SFU's certificate did not
+   *     match its fingerprint; the call is then failed and closed
    */
   public void connect(String answerJson) throws TgCallsException {
-    long startNanos = System.nanoTime();
+    CompletableFuture<Void> done = connectAsync(answerJson);
+    try {
+      done.get(config.connectTimeoutMillis() + 5_000, TimeUnit.MILLISECONDS);
+    } catch (java.util.concurrent.ExecutionException e) {
+      throw asTgCallsException(e.getCause());
+    } catch (java.util.concurrent.TimeoutException e) {
+      NotConnectedException timeout = new NotConnectedException(name + ": no connection within "
+          + config.connectTimeoutMillis() + " ms");
+      fail(timeout);
+      throw timeout;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new NotConnectedException("interrupted while connecting");
+    }
+  }
+
+  private TransportSettings transportSettings() {
+    IceConfig ice = new IceConfig(config.connectTimeoutMillis(),
+        IceConfig.defaults().consentIntervalMillis(), IceConfig.defaults().consentTimeoutMillis(),
+        config.network().includeIpv6());
+    DtlsRole role = config.dtlsSetup() == DtlsSetup.PASSIVE ? DtlsRole.SERVER : DtlsRole.CLIENT;
+    InetAddress bind = BindAddresses.resolve(config.network());
+    return new TransportSettings(IceRole.CONTROLLED, role, localCredentials, config.certificate(),
+        bind, ice, config.connectTimeoutMillis(), config.random().nextLong(), threads,
+        config.control(), name, "the SFU", logContext);
+  }
+
+  private Answer parse(String answerJson) throws TgCallsException {
     GroupCallAnswer answer = GroupCallSignaling.decodeAnswer(answerJson);
     if (answer.stream() || answer.transport() == null) {
       throw new InvalidParamsException(answer.rtmp() ? "rtmp" : "stream",
           "the SFU answered in stream mode; this participant cannot send media now");
     }
+    int payloadType = DEFAULT_OPUS_PAYLOAD_TYPE;
+    int levelExtensionId = 0;
     if (answer.audio() == null) {
-      throw new InvalidParamsException("audio", "missing");
+      if (kind != CallKind.PRESENTATION) { // group-call.md §3.1: a presentation answer has none
+        throw new InvalidParamsException("audio", "missing");
+      }
+    } else {
+      PayloadType opus = answer.audio().payloadTypes().stream()
+          .filter(p -> p.name().equalsIgnoreCase("opus")).findFirst()
+          .orElseThrow(() -> new InvalidParamsException("audio.payload-types", "no opus payload type"));
+      payloadType = opus.id();
+      // RFC 8285 §4.2: the one-byte form we send carries ids 1..14; otherwise send no level
+      levelExtensionId = answer.audio().headerExtensions().stream()
+          .filter(e -> e.uri().equals(AUDIO_LEVEL_URI)).mapToInt(HeaderExtension::id)
+          .filter(id -> id >= 1 && id <= 14)
+          .findFirst().orElse(0);
     }
-    PayloadType opus = answer.audio().payloadTypes().stream()
-        .filter(p -> p.name().equalsIgnoreCase("opus")).findFirst()
-        .orElseThrow(() -> new InvalidParamsException("audio.payload-types", "no opus payload type"));
-    // RFC 8285 §4.2: the one-byte form we send carries ids 1..14; otherwise send no level
-    int levelExtensionId = answer.audio().headerExtensions().stream()
-        .filter(e -> e.uri().equals(AUDIO_LEVEL_URI)).mapToInt(HeaderExtension::id)
-        .filter(id -> id >= 1 && id <= 14)
-        .findFirst().orElse(0);
     List<IceCandidate> candidates = usableCandidates(answer.transport().candidates());
     Fingerprint fingerprint = answer.transport().fingerprints().get(0);
-    IceCredentials remoteCredentials =
-        new IceCredentials(answer.transport().ufrag(), answer.transport().pwd());
-
-    DtlsRole role = config.dtlsSetup() == DtlsSetup.PASSIVE ? DtlsRole.SERVER : DtlsRole.CLIENT;
-    DtlsEndpoint endpoint;
-    try {
-      endpoint = new DtlsEndpoint(role, certificate, fingerprint.hash(), fingerprint.fingerprint(),
-          this::sendMedia);
-    } catch (IllegalArgumentException e) {
-      throw new InvalidParamsException("transport.fingerprints[0]", e.getMessage(), e);
-    }
-    synchronized (stateLock) {
-      if (terminal || connectStarted) {
-        endpoint.close();
-        if (terminal) {
-          throw new NotConnectedException("call for chat " + chatId + " is already closed");
-        }
-        throw new ConnectionExistsException(chatId);
-      }
-      connectStarted = true;
-      dtls = endpoint;
-      events.onState(ConnectionState.CONNECTING, null); // under the lock: before any FAILED/CLOSED
-    }
-    try {
-      connectTransport(candidates, remoteCredentials, endpoint, fingerprint, opus.id(),
-          levelExtensionId, startNanos);
-    } catch (TgCallsException e) {
-      fail(e);
-      throw e;
-    } catch (RuntimeException e) {
-      TransportException failure = new TransportException(TransportException.Stage.INTERNAL,
-          "unexpected error while connecting: " + e, e);
-      fail(failure);
-      throw failure;
-    }
-  }
-
-  private void connectTransport(List<IceCandidate> candidates, IceCredentials remote,
-      DtlsEndpoint endpoint, Fingerprint fingerprint, int payloadType, int levelExtensionId,
-      long startNanos) throws TgCallsException {
-    long deadline = startNanos + TimeUnit.MILLISECONDS.toNanos(config.connectTimeoutMillis());
-    InetAddress bindAddress = BindAddresses.resolve(config.network());
-    UdpTransport udp;
-    try {
-      udp = UdpTransport.bind(new InetSocketAddress(bindAddress, 0), config.threads(),
-          "tgcalls4j-io-" + chatId);
-    } catch (IOException e) {
-      throw new TransportException(TransportException.Stage.SOCKET,
-          "cannot bind UDP socket on " + bindAddress.getHostAddress() + ": " + e.getMessage(), e);
-    }
-    synchronized (stateLock) {
-      if (terminal) {
-        udp.close();
-        throw new NotConnectedException("call for chat " + chatId + " was stopped while connecting");
-      }
-      transport = udp;
-    }
-    IceConfig iceConfig = new IceConfig(config.connectTimeoutMillis(),
-        IceConfig.defaults().consentIntervalMillis(), IceConfig.defaults().consentTimeoutMillis(),
-        config.network().includeIpv6());
-    long tieBreaker = config.random().nextLong();
-    udp.start(new IoHandler(udp, endpoint));
-    udp.execute(() -> {
-      ice = new IceAgent(iceConfig, localCredentials, remote, candidates, tieBreaker, new IceOutput(udp));
-      ice.start(System.nanoTime());
-    });
-
-    try {
-      iceConnected.get(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-    } catch (TimeoutException e) {
-      throw new NotConnectedException("ICE did not connect within "
-          + config.connectTimeoutMillis() + " ms (no nominated pair)");
-    } catch (ExecutionException e) {
-      synchronized (stateLock) {
-        if (terminal) {
-          throw new NotConnectedException("call for chat " + chatId + " was stopped while connecting");
-        }
-      }
-      throw new TransportException(TransportException.Stage.ICE,
-          "ICE failed: no candidate pair succeeded", e.getCause());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new NotConnectedException("interrupted while waiting for ICE");
-    }
-    DtlsSrtpKeys keys;
-    try {
-      keys = endpoint.handshake(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
-    } catch (DtlsException e) {
-      switch (e.reason()) {
-        case FINGERPRINT_MISMATCH:
-          throw new TransportException(TransportException.Stage.FINGERPRINT,
-              "the SFU's DTLS certificate does not match the answer's " + fingerprint.hash()
-                  + " fingerprint " + fingerprint.fingerprint(), e);
-        case TIMEOUT:
-          throw new NotConnectedException("DTLS handshake did not finish within "
-              + config.connectTimeoutMillis() + " ms of connect");
-        default:
-          throw new TransportException(TransportException.Stage.DTLS,
-              "DTLS handshake failed: " + e.getMessage(), e);
-      }
-    }
-    receiveContext = new SrtpContext(keys.profile(), keys.remoteMasterKey(), keys.remoteMasterSalt());
-    SrtpContext sendContext =
-        new SrtpContext(keys.profile(), keys.localMasterKey(), keys.localMasterSalt());
-    AudioSender audio = new AudioSender(chatId, audioSsrc, payloadType, levelExtensionId,
-        sendContext, sources, config, events, this::sendMedia, this::fail, startNanos);
-    synchronized (stateLock) {
-      if (terminal) {
-        throw new NotConnectedException("call for chat " + chatId + " was stopped while connecting");
-      }
-      sender = audio;
-      events.onState(ConnectionState.CONNECTED, null); // under the lock: before any FAILED/CLOSED
-    }
-    log.debug("chat {}: connected via {} with {}", chatId, selectedRemote, keys.profile());
-    audio.start();
-  }
-
-  /** Sends DTLS records and SRTP packets on the selected pair; drops them before ICE selected one. */
-  private void sendMedia(byte[] packet) {
-    InetSocketAddress to = selectedRemote;
-    UdpTransport udp = transport;
-    if (to != null && udp != null) {
-      udp.send(to, packet, 0, packet.length);
-    }
+    RemoteDescription remote = new RemoteDescription(
+        new IceCredentials(answer.transport().ufrag(), answer.transport().pwd()), candidates,
+        fingerprint.hash(), fingerprint.fingerprint());
+    return new Answer(remote, payloadType, levelExtensionId);
   }
 
   private List<IceCandidate> usableCandidates(List<AnswerCandidate> answerCandidates)
@@ -316,6 +305,74 @@ public final class GroupCallSession implements AutoCloseable {
     return result;
   }
 
+  /** The transport lost its connection; runs on the control executor. */
+  private void onDisconnected(TransportException cause) {
+    int generation;
+    synchronized (lock) {
+      if (phase != Phase.CONNECTED) {
+        return;
+      }
+      retire(transport);
+      transport = null;
+      if (config.rejoinWindowMillis() <= 0) {
+        generation = -1;
+      } else {
+        phase = Phase.DISCONNECTED;
+        sources.setHeld(true); // keep the source where it is until the rejoin
+        localCredentials = IceCredentials.generate(config.random()); // for the new join
+        generation = ++disconnects;
+        events.onState(ConnectionState.DISCONNECTED, cause);
+      }
+    }
+    if (generation < 0) {
+      fail(cause);
+      return;
+    }
+    log.debug("{}: disconnected, waiting {} ms for a rejoin: {}", name,
+        config.rejoinWindowMillis(), cause.getMessage());
+    CompletableFuture.delayedExecutor(config.rejoinWindowMillis(), TimeUnit.MILLISECONDS,
+        LogContext.executor(config.control(), logContext)).execute(() -> {
+          synchronized (lock) {
+            if (phase != Phase.DISCONNECTED || disconnects != generation) {
+              return;
+            }
+          }
+          fail(new NotConnectedException(name + ": not rejoined within "
+              + config.rejoinWindowMillis() + " ms after the connection was lost (" + cause.getMessage()
+              + ")"));
+        });
+  }
+
+  /** Adds a transport's counters to the call's before it goes away; under the lock. */
+  private void retire(PeerTransport t) {
+    if (t != null) {
+      retiredPacketsReceived += t.packetsReceived();
+      retiredRtcpReceived += t.rtcpReceived();
+      retiredDropped += t.droppedIncoming();
+    }
+  }
+
+  /** Sends through whatever transport is current; drops while there is none. */
+  private final RtpOutput output = new RtpOutput() {
+    @Override
+    public boolean sendRtp(byte[] rtp) {
+      PeerTransport t = current();
+      return t != null && t.sendRtp(rtp);
+    }
+
+    @Override
+    public boolean sendRtcp(byte[] rtcp) {
+      PeerTransport t = current();
+      return t != null && t.sendRtcp(rtcp);
+    }
+  };
+
+  private PeerTransport current() {
+    synchronized (lock) {
+      return transport;
+    }
+  }
+
   /**
    * Replaces what the call plays. The source is opened on the calling thread; the previous source
    * is closed without a stream-end event. May be called before {@code connect} finishes.
@@ -325,7 +382,7 @@ public final class GroupCallSession implements AutoCloseable {
    */
   public void setSource(MediaSource source) throws TgCallsException {
     OpusFrameSource frames = OpusFrameSources.open(source, config.ffmpeg(),
-        config.audioBitrateKbps(), 0, config.threads());
+        config.audioBitrateKbps(), 0, threads);
     sources.replace(frames);
   }
 
@@ -344,193 +401,104 @@ public final class GroupCallSession implements AutoCloseable {
     return sources.positionMillis();
   }
 
-  /** @return the call's counters now */
+  /** @return the call's state now: CONNECTING until connected, FAILED or CLOSED at the end */
+  public ConnectionState state() {
+    synchronized (lock) {
+      switch (phase) {
+        case NEW:
+        case CONNECTING:
+          return ConnectionState.CONNECTING;
+        case CONNECTED:
+          return ConnectionState.CONNECTED;
+        case DISCONNECTED:
+          return ConnectionState.DISCONNECTED;
+        default:
+          return terminalState;
+      }
+    }
+  }
+
+  /** @return the call's counters now, over every transport it had */
   public CallStats stats() {
     AudioSender s;
-    synchronized (stateLock) {
+    long received;
+    long rtcp;
+    long dropped;
+    synchronized (lock) {
       s = sender;
+      received = retiredPacketsReceived;
+      rtcp = retiredRtcpReceived;
+      dropped = retiredDropped;
+      if (transport != null) {
+        received += transport.packetsReceived();
+        rtcp += transport.rtcpReceived();
+        dropped += transport.droppedIncoming();
+      }
     }
-    UdpTransport t = transport;
+    RemoteReport report = s == null ? RemoteReport.NONE : s.remoteReport();
     return new CallStats(s == null ? 0 : s.packetsSent(),
-        s == null ? 0 : s.payloadBytesSent(), s == null ? 0 : s.rtcpSent(), packetsReceived.get(),
-        rtcpReceived.get(), droppedIncoming.get() + (t == null ? 0 : t.handlerFailures()),
-        s == null ? -1 : s.connectToFirstPacketMillis(),
-        s == null ? 0 : s.totalMediaMillis(), remoteReport.fractionLost(),
-        remoteReport.jitterMillis());
+        s == null ? 0 : s.payloadBytesSent(), s == null ? 0 : s.rtcpSent(), received, rtcp,
+        dropped, s == null ? -1 : s.connectToFirstPacketMillis(),
+        s == null ? 0 : s.totalMediaMillis(), report.fractionLost(), report.jitterMillis());
   }
 
   private void fail(TgCallsException cause) {
-    synchronized (stateLock) {
-      if (terminal) {
-        return;
-      }
-      terminal = true;
+    if (!enterTerminal(ConnectionState.FAILED)) {
+      return;
     }
-    log.debug("chat {}: failed: {}", chatId, cause.getMessage());
+    log.debug("{}: failed: {}", name, cause.getMessage());
     teardown();
     events.onState(ConnectionState.FAILED, cause);
   }
 
-  /** Fails the call from the I/O thread, which {@link #teardown()} must not run on (it joins it). */
-  private void failLater(TgCallsException cause) {
-    if (!failScheduled.compareAndSet(false, true)) {
-      return;
-    }
-    Thread t = config.threads().newThread(() -> fail(cause));
-    t.setName("tgcalls4j-fail-" + chatId);
-    t.setDaemon(true);
-    t.start();
-  }
-
-  /** Stops sending, kills ffmpeg, closes DTLS and the socket; reports CLOSED once. */
+  /** Stops sending, kills ffmpeg, closes the transport; reports CLOSED once. */
   @Override
   public void close() {
-    synchronized (stateLock) {
-      if (terminal) {
-        return;
-      }
-      terminal = true;
+    if (!enterTerminal(ConnectionState.CLOSED)) {
+      return;
     }
     teardown();
     events.onState(ConnectionState.CLOSED, null);
   }
 
+  private boolean enterTerminal(ConnectionState state) {
+    synchronized (lock) {
+      if (phase == Phase.TERMINAL) {
+        return false;
+      }
+      phase = Phase.TERMINAL;
+      terminalState = state;
+      retire(transport);
+      return true;
+    }
+  }
+
   private void teardown() {
     AudioSender s;
-    DtlsEndpoint d;
-    UdpTransport t;
-    synchronized (stateLock) {
+    PeerTransport t;
+    synchronized (lock) {
       s = sender;
-      d = dtls;
       t = transport;
+      transport = null;
     }
     sources.close();
     if (s != null) {
       s.close();
     }
-    if (d != null) {
-      d.close();
-    }
     if (t != null) {
       t.close();
     }
-    iceConnected.completeExceptionally(new IllegalStateException("closed"));
   }
 
-  /** Demultiplexes the socket by first byte (RFC 7983 §7) and runs ICE timers. */
-  private final class IoHandler implements UdpTransport.Handler {
-    private final UdpTransport udp;
-    private final DtlsEndpoint endpoint;
-
-    IoHandler(UdpTransport udp, DtlsEndpoint endpoint) {
-      this.udp = udp;
-      this.endpoint = endpoint;
+  private static TgCallsException asTgCallsException(Throwable error) {
+    Throwable e = error;
+    while (e instanceof CompletionException && e.getCause() != null) {
+      e = e.getCause();
     }
-
-    @Override
-    public void onDatagram(byte[] data, int length, InetSocketAddress from, long nowNanos) {
-      int first = data[0] & 0xff;
-      if (length == 0) {
-        droppedIncoming.incrementAndGet();
-      } else if (first <= 3) {
-        if (ice != null) {
-          ice.handleStun(data, 0, length, from, nowNanos);
-        }
-      } else if (!fromSelectedPair(from)) {
-        droppedIncoming.incrementAndGet(); // DTLS and SRTP only from the pair ICE selected
-      } else if (first >= 20 && first <= 63) {
-        endpoint.receive(data, 0, length);
-        if (receiveContext != null && endpoint.isClosed()) {
-          failLater(new TransportException(TransportException.Stage.DTLS,
-              "the SFU closed the DTLS session", null));
-        }
-      } else if (first >= 128 && first <= 191 && length >= 2) {
-        receiveSrtp(data, length);
-      } else {
-        droppedIncoming.incrementAndGet();
-      }
+    if (e instanceof TgCallsException tg) {
+      return tg;
     }
-
-    /** Before ICE selects a pair, DTLS may already arrive (it is queued); after, only from it. */
-    private boolean fromSelectedPair(InetSocketAddress from) {
-      InetSocketAddress selected = selectedRemote;
-      return selected == null || selected.equals(from);
-    }
-
-    @Override
-    public void onFailure(Exception cause) {
-      failLater(new TransportException(TransportException.Stage.SOCKET,
-          "the UDP socket failed: " + cause, cause));
-    }
-
-    @Override
-    public long onTimer(long nowNanos) {
-      IceAgent agent = ice;
-      if (agent == null) {
-        return Long.MAX_VALUE;
-      }
-      if (nowNanos >= agent.nextTimeoutNanos()) {
-        agent.handleTimeout(nowNanos);
-      }
-      return agent.nextTimeoutNanos();
-    }
-  }
-
-  private void receiveSrtp(byte[] data, int length) {
-    SrtpContext context = receiveContext;
-    if (context == null) {
-      droppedIncoming.incrementAndGet();
-      return;
-    }
-    int payloadType = data[1] & 0xff;
-    boolean rtcp = payloadType >= 192 && payloadType <= 223; // RFC 5761 §4
-    SrtpResult result = rtcp ? context.unprotectRtcp(data, 0, length)
-        : context.unprotectRtp(data, 0, length);
-    if (result.status() != SrtpStatus.OK) {
-      droppedIncoming.incrementAndGet();
-      return;
-    }
-    if (rtcp) {
-      rtcpReceived.incrementAndGet();
-      RemoteReport report = RemoteReport.find(result.data(), audioSsrc);
-      if (report != null) {
-        remoteReport = report;
-      }
-    } else {
-      packetsReceived.incrementAndGet();
-    }
-  }
-
-  /** Feeds ICE output to the socket; runs on the I/O thread. */
-  private final class IceOutput implements IceAgent.Output {
-    private final UdpTransport udp;
-
-    IceOutput(UdpTransport udp) {
-      this.udp = udp;
-    }
-
-    @Override
-    public void sendDatagram(InetSocketAddress to, byte[] data, int offset, int length) {
-      udp.send(to, data, offset, length);
-    }
-
-    @Override
-    public void onStateChange(IceState state) {
-      if (state == IceState.FAILED) {
-        if (!iceConnected.isDone()) {
-          iceConnected.completeExceptionally(new IllegalStateException("ICE failed"));
-        } else {
-          // RFC 7675 §5.1: consent expired; the transport may no longer be used
-          failLater(new TransportException(TransportException.Stage.ICE,
-              "ICE consent lost: the SFU stopped answering", null));
-        }
-      }
-    }
-
-    @Override
-    public void onSelectedPair(InetSocketAddress remote) {
-      selectedRemote = remote;
-      iceConnected.complete(remote);
-    }
+    return new TransportException(TransportException.Stage.INTERNAL,
+        "unexpected error while connecting: " + e, e);
   }
 }

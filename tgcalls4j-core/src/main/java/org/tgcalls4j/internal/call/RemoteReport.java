@@ -14,24 +14,39 @@ record RemoteReport(double fractionLost, double jitterMillis) {
   static final RemoteReport NONE = new RemoteReport(-1, -1);
 
   /**
+   * @param packet one received RTCP packet
+   * @param ssrc our audio SSRC
+   * @return what its report block about {@code ssrc} says, or null if it has none
+   */
+  static RemoteReport find(RtcpPacket packet, int ssrc) {
+    List<RtcpPacket.ReportBlock> blocks = packet instanceof RtcpPacket.ReceiverReport rr
+        ? rr.reports()
+        : packet instanceof RtcpPacket.SenderReport sr ? sr.reports() : List.of();
+    RemoteReport found = null;
+    for (RtcpPacket.ReportBlock block : blocks) {
+      if (block.ssrc() == ssrc) {
+        found = new RemoteReport(block.fractionLost() / 256.0, block.jitterRtpUnits() / 48.0);
+      }
+    }
+    return found;
+  }
+
+  /**
    * @param rtcp a decrypted compound RTCP packet
    * @param ssrc our audio SSRC
-   * @return the report block about {@code ssrc}, or null if the packet has none
+   * @return the last report block about {@code ssrc}, or null if the packet has none or is
+   *     malformed
    */
   static RemoteReport find(byte[] rtcp, int ssrc) {
     List<RtcpPacket> packets = RtcpPackets.parseCompound(rtcp, 0, rtcp.length);
     if (packets == null) {
-      return null; // malformed compound packet
+      return null;
     }
     RemoteReport found = null;
     for (RtcpPacket packet : packets) {
-      List<RtcpPacket.ReportBlock> blocks = packet instanceof RtcpPacket.ReceiverReport rr
-          ? rr.reports()
-          : packet instanceof RtcpPacket.SenderReport sr ? sr.reports() : List.of();
-      for (RtcpPacket.ReportBlock block : blocks) {
-        if (block.ssrc() == ssrc) {
-          found = new RemoteReport(block.fractionLost() / 256.0, block.jitterRtpUnits() / 48.0);
-        }
+      RemoteReport report = find(packet, ssrc);
+      if (report != null) {
+        found = report;
       }
     }
     return found;

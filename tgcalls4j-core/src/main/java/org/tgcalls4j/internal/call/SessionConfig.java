@@ -1,11 +1,13 @@
 package org.tgcalls4j.internal.call;
 
 import java.nio.file.Path;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ThreadFactory;
 import java.util.function.LongSupplier;
 import java.util.random.RandomGenerator;
 import org.tgcalls4j.DtlsSetup;
 import org.tgcalls4j.NetworkOptions;
+import org.tgcalls4j.internal.dtls.DtlsCertificate;
 
 /**
  * Settings shared by every group call of one client.
@@ -18,7 +20,12 @@ import org.tgcalls4j.NetworkOptions;
  * @param audioBitrateKbps Opus bitrate when ffmpeg transcodes, kbit/s
  * @param random source of SSRCs, credentials and initial RTP sequence numbers
  * @param wallClockMillis wall clock for RTCP sender-report NTP timestamps, ms since the epoch
+ * @param certificate the client's DTLS certificate, shared by all its calls
+ * @param control the client's bounded pool for DTLS handshakes and lifecycle work
+ * @param rejoinWindowMillis how long a call that lost its connection waits in DISCONNECTED for a
+ *     rejoin before it fails, ms; 0: it fails at once
  */
 public record SessionConfig(Path ffmpeg, NetworkOptions network, long connectTimeoutMillis,
     ThreadFactory threads, DtlsSetup dtlsSetup, int audioBitrateKbps, RandomGenerator random,
-    LongSupplier wallClockMillis) {}
+    LongSupplier wallClockMillis, DtlsCertificate certificate, Executor control,
+    long rejoinWindowMillis) {}

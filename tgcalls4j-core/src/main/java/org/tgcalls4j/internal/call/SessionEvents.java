@@ -5,12 +5,15 @@ import org.tgcalls4j.TgCallsException;
 
 /**
  * What a call reports to its client. Invoked on the call's own threads; the client re-posts each
- * event to its dispatcher thread. Each state is reported at most once per call.
+ * event to its dispatcher thread. States arrive in the order
+ * of the call's transitions: CONNECTING and CONNECTED again after each rejoin, FAILED or CLOSED
+ * once and last.
  */
 public interface SessionEvents {
   /**
    * @param state the new state
-   * @param cause set for {@link ConnectionState#FAILED}, else null
+   * @param cause set for {@link ConnectionState#FAILED} and {@link ConnectionState#DISCONNECTED},
+   *     else null
    */
   void onState(ConnectionState state, TgCallsException cause);
 

@@ -7,6 +7,7 @@ package org.tgcalls4j.internal.call;
 final class SourceSlot {
   private OpusFrameSource current;
   private boolean paused;
+  private boolean held;
   private boolean closed;
   private volatile long positionMillis;
 
@@ -35,7 +36,16 @@ final class SourceSlot {
   }
 
   /**
-   * Blocks the sender until a source is set and not paused.
+   * Holds or releases the source for the call's own reasons (no connection), independently of the
+   * user's {@link #setPaused pause}: a held source is not read, so it keeps its position.
+   */
+  synchronized void setHeld(boolean held) {
+    this.held = held;
+    notifyAll();
+  }
+
+  /**
+   * Blocks the sender until a source is set, not paused and not held.
    *
    * @param maxWaitMillis longest wait, ms
    * @return the source to read, or null after the wait elapsed or the slot closed
@@ -43,7 +53,7 @@ final class SourceSlot {
    */
   synchronized OpusFrameSource awaitPlayable(long maxWaitMillis) throws InterruptedException {
     long deadline = System.nanoTime() + maxWaitMillis * 1_000_000L;
-    while (!closed && (current == null || paused)) {
+    while (!closed && (current == null || paused || held)) {
       long left = (deadline - System.nanoTime()) / 1_000_000L;
       if (left <= 0) {
         return null;

@@ -1,0 +1,71 @@
+package org.tgcalls4j;
+
+/**
+ * One call of a {@link TgCalls} client: a {@link GroupCall} (the chat's voice chat or its
+ * presentation) or an {@link RtmpStream}. Obtained from the client; every method may be called
+ * from any thread. After {@link #stop()} (or a terminal state) every control method throws
+ * {@link ConnectionNotFoundException} and the client no longer lists the call.
+ */
+public sealed interface Call extends AutoCloseable permits GroupCall, RtmpStream {
+  /** @return the chat the call belongs to */
+  long chatId();
+
+  /** @return what the call is */
+  CallKind kind();
+
+  /** @return the connection state now (the last state reported, or about to be) */
+  ConnectionState state();
+
+  /**
+   * Plays a source, replacing the current one without a stream-end event. A group call may be
+   * given its source before it connects; playback starts once connected.
+   *
+   * @param source what to play
+   * @throws InvalidParamsException if a local file is missing or unreadable
+   * @throws FfmpegSpawnException if ffmpeg cannot be started
+   * @throws ConnectionNotFoundException if the call was stopped or failed
+   */
+  void setSource(MediaSource source) throws TgCallsException;
+
+  /**
+   * Pauses sending; the source keeps its position. A group call stops sending audio; an RTMP
+   * stream switches to its hold stream and keeps the ingest connection.
+   *
+   * @throws ConnectionNotFoundException if the call was stopped or failed
+   */
+  void pause() throws TgCallsException;
+
+  /**
+   * Resumes after {@link #pause()} from the paused position.
+   *
+   * @throws ConnectionNotFoundException if the call was stopped or failed
+   */
+  void resume() throws TgCallsException;
+
+  /**
+   * Restarts the current source at a position.
+   *
+   * @param positionMillis position within the current source, ms, at least 0
+   * @throws IllegalArgumentException if {@code positionMillis} is negative
+   * @throws InvalidParamsException if the call cannot seek (group calls, for now)
+   * @throws ConnectionNotFoundException if the call was stopped or failed
+   */
+  void seek(long positionMillis) throws TgCallsException;
+
+  /**
+   * @return the media position within the current source, ms
+   * @throws ConnectionNotFoundException if the call was stopped or failed
+   */
+  long positionMillis() throws TgCallsException;
+
+  /**
+   * Ends the call: stops sending, kills its ffmpeg, closes its sockets and reports
+   * {@link ConnectionState#CLOSED}. For a group call the application then calls
+   * {@code phone.leaveGroupCall} (or {@code leaveGroupCallPresentation}). Idempotent.
+   */
+  void stop();
+
+  /** Same as {@link #stop()}. */
+  @Override
+  void close();
+}

@@ -1,0 +1,214 @@
+package org.tgcalls4j;
+
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
+import org.tgcalls4j.internal.call.GroupCallSession;
+
+/**
+ * A connection to a Telegram group call: the chat's main call ({@link CallKind#GROUP_CALL}, from
+ * {@link TgCalls#createGroupCall}) or its screen-share connection ({@link CallKind#PRESENTATION},
+ * from {@link TgCalls#createPresentation}). Signaling goes through the application's own
+ * Telegram client:
+ *
+ * <pre>{@code
+ * GroupCall call = calls.createGroupCall(chatId);
+ * String answer = joinViaYourMtproto(call.joinJson()); // phone.joinGroupCall(params) -> updateGroupCallConnection
+ * call.connect(answer);                               // or connectAsync(answer)
+ * call.setSource(MediaSource.file(Path.of("song.mp3")));
+ * ...
+ * call.stop();                                        // then phone.leaveGroupCall(source = call.audioSsrc())
+ * }</pre>
+ *
+ * <p>When the connection is lost and the client has a rejoin window, the call reports
+ * {@link ConnectionState#DISCONNECTED} with the cause; join again with {@link #joinJson()} (fresh
+ * ICE credentials, same SSRC) and pass the new answer to {@link #rejoin}: the source continues
+ * from its position. Thread-safe.
+ */
+public final class GroupCall implements Call {
+  private final long chatId;
+  private final CallKind kind;
+  private final GroupCallSession session;
+  private final Consumer<GroupCall> onStop;
+
+  GroupCall(long chatId, CallKind kind, GroupCallSession session, Consumer<GroupCall> onStop) {
+    this.chatId = chatId;
+    this.kind = kind;
+    this.session = session;
+    this.onStop = onStop;
+  }
+
+  @Override
+  public long chatId() {
+    return chatId;
+  }
+
+  @Override
+  public CallKind kind() {
+    return kind;
+  }
+
+  @Override
+  public ConnectionState state() {
+    return session.state();
+  }
+
+  /**
+   * @return the {@code params} JSON for {@code phone.joinGroupCall} ({@code
+   *     phone.joinGroupCallPresentation} for a presentation), group-call.md §2; after
+   *     {@link ConnectionState#DISCONNECTED} it carries fresh ICE credentials for the rejoin
+   */
+  public String joinJson() {
+    return session.joinJson();
+  }
+
+  /**
+   * @return the audio SSRC announced in the join JSON; pass it as {@code source} to
+   *     {@code phone.leaveGroupCall}
+   */
+  public int audioSsrc() {
+    return session.audioSsrc();
+  }
+
+  /**
+   * Connects using the SFU's answer and blocks until media can flow (ICE nominated, DTLS-SRTP keys
+   * agreed) or the connect timeout elapses.
+   *
+   * @param answerJson {@code updateGroupCallConnection.params} (group-call.md §3)
+   * @throws InvalidParamsException if the answer is malformed; {@link InvalidParamsException#field()}
+   *     names the field, and the call is unchanged so a corrected answer can be passed
+   * @throws ConnectionExistsException if the call is already connecting or connected; it goes on
+   *     unchanged
+   * @throws NotConnectedException if ICE or DTLS did not finish within the connect timeout, or the
+   *     call was stopped meanwhile; the call is then failed and removed
+   * @throws TransportException if the transport failed, including a DTLS certificate that does not
+   *     match the answer's fingerprint (no media is sent); the call is then failed and removed
+   * @throws ConnectionNotFoundException if the call was stopped or failed before
+   */
+  public void connect(String answerJson) throws TgCallsException {
+    Objects.requireNonNull(answerJson, "answerJson");
+    checkLive();
+    session.connect(answerJson);
+  }
+
+  /**
+   * Starts connecting and returns at once; many calls can be connected from one thread.
+   *
+   * @param answerJson {@code updateGroupCallConnection.params} (group-call.md §3)
+   * @return completes (on a tgcalls4j thread) once {@link ConnectionState#CONNECTED} was reported;
+   *     fails with the {@link NotConnectedException} or {@link TransportException} that
+   *     {@link #connect} would throw, after {@link ConnectionState#FAILED} was reported
+   * @throws InvalidParamsException if the answer is malformed (the call is unchanged)
+   * @throws ConnectionExistsException if the call is already connecting or connected
+   * @throws ConnectionNotFoundException if the call was stopped or failed before
+   */
+  public CompletableFuture<Void> connectAsync(String answerJson) throws TgCallsException {
+    Objects.requireNonNull(answerJson, "answerJson");
+    checkLive();
+    return session.connectAsync(answerJson);
+  }
+
+  /**
+   * Connects again after {@link ConnectionState#DISCONNECTED} with the answer to a new join made
+   * with {@link #joinJson()}, and blocks like {@link #connect}. The source resumes from its
+   * position on the same SSRC. A rejoin that fails fails the call.
+   *
+   * @param answerJson the new {@code updateGroupCallConnection.params}
+   * @throws InvalidParamsException if the answer is malformed (the call is unchanged)
+   * @throws ConnectionExistsException if the call is connecting or connected (nothing to rejoin)
+   * @throws NotConnectedException if the rejoin did not finish within the connect timeout
+   * @throws TransportException if the new transport failed
+   * @throws ConnectionNotFoundException if the call was stopped or failed before
+   */
+  public void rejoin(String answerJson) throws TgCallsException {
+    connect(answerJson);
+  }
+
+  /**
+   * {@link #rejoin} without blocking.
+   *
+   * @param answerJson the new {@code updateGroupCallConnection.params}
+   * @return as {@link #connectAsync}
+   * @throws InvalidParamsException if the answer is malformed (the call is unchanged)
+   * @throws ConnectionExistsException if the call is connecting or connected
+   * @throws ConnectionNotFoundException if the call was stopped or failed before
+   */
+  public CompletableFuture<Void> rejoinAsync(String answerJson) throws TgCallsException {
+    return connectAsync(answerJson);
+  }
+
+  @Override
+  public void setSource(MediaSource source) throws TgCallsException {
+    Objects.requireNonNull(source, "source");
+    checkLive();
+    session.setSource(source);
+  }
+
+  @Override
+  public void pause() throws TgCallsException {
+    checkLive();
+    session.pause();
+  }
+
+  @Override
+  public void resume() throws TgCallsException {
+    checkLive();
+    session.resume();
+  }
+
+  /**
+   * Not supported for group calls yet.
+   *
+   * @throws IllegalArgumentException if {@code positionMillis} is negative
+   * @throws InvalidParamsException always otherwise (field {@code chatId})
+   */
+  @Override
+  public void seek(long positionMillis) throws TgCallsException {
+    if (positionMillis < 0) {
+      throw new IllegalArgumentException("positionMillis must be >= 0: " + positionMillis);
+    }
+    throw new InvalidParamsException("chatId", "seek is supported for RTMP streams only");
+  }
+
+  @Override
+  public long positionMillis() throws TgCallsException {
+    checkLive();
+    return session.positionMillis();
+  }
+
+  /**
+   * @return the call's counters now, over every connection it had
+   * @throws ConnectionNotFoundException if the call was stopped or failed
+   */
+  public CallStats stats() throws TgCallsException {
+    checkLive();
+    return session.stats();
+  }
+
+  @Override
+  public void stop() {
+    onStop.accept(this);
+    session.close();
+  }
+
+  @Override
+  public void close() {
+    stop();
+  }
+
+  private void checkLive() throws ConnectionNotFoundException {
+    ConnectionState state = session.state();
+    if (state == ConnectionState.CLOSED || state == ConnectionState.FAILED) {
+      throw new ConnectionNotFoundException(chatId);
+    }
+  }
+
+  GroupCallSession session() {
+    return session;
+  }
+
+  @Override
+  public String toString() {
+    return kind + " " + chatId;
+  }
+}

@@ -1,0 +1,88 @@
+package org.tgcalls4j.internal.call;
+
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.tgcalls4j.internal.logging.LogContext;
+
+/**
+ * The client's one dispatcher thread for lifecycle events (state changes, stream ends): events
+ * are queued without bound and run in the order they were posted, each with its call's MDC. A
+ * listener that throws is logged and the next event still runs. High-rate data (received audio,
+ * levels) must not go through this queue.
+ */
+public final class EventDispatcher {
+  private static final Logger log = LoggerFactory.getLogger(EventDispatcher.class);
+
+  private final ExecutorService executor;
+  private volatile Thread thread;
+
+  /** @param threads makes the dispatcher thread (named {@code tgcalls4j-events}) */
+  public EventDispatcher(ThreadFactory threads) {
+    this.executor = Executors.newSingleThreadExecutor(r -> {
+      Thread t = threads.newThread(r);
+      t.setName("tgcalls4j-events");
+      t.setDaemon(true);
+      thread = t;
+      return t;
+    });
+  }
+
+  /**
+   * Queues one listener call.
+   *
+   * @param logContext the call's MDC entries, set while the listener runs
+   * @param listenerCall what to run; a {@link RuntimeException} from it is logged and contained
+   */
+  public void post(Map<String, String> logContext, Runnable listenerCall) {
+    try {
+      executor.execute(() -> LogContext.run(logContext, () -> deliver(listenerCall)));
+    } catch (RejectedExecutionException e) {
+      log.debug("event after the client closed, not delivered");
+    }
+  }
+
+  /** @return an executor that runs tasks on the dispatcher thread, in order, contained */
+  public java.util.concurrent.Executor executor() {
+    return task -> post(Map.of(), task);
+  }
+
+  /** @return whether the calling thread is the dispatcher thread */
+  public boolean isDispatcherThread() {
+    return Thread.currentThread() == thread;
+  }
+
+  /**
+   * Stops taking events and waits for the queued ones to run, unless called on the dispatcher
+   * thread (then they run after the caller returns).
+   *
+   * @param timeoutMillis longest wait, ms; events still queued then are dropped
+   */
+  public void close(long timeoutMillis) {
+    executor.shutdown();
+    if (isDispatcherThread()) {
+      return;
+    }
+    try {
+      if (!executor.awaitTermination(timeoutMillis, TimeUnit.MILLISECONDS)) {
+        executor.shutdownNow();
+      }
+    } catch (InterruptedException e) {
+      executor.shutdownNow();
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private static void deliver(Runnable listenerCall) {
+    try {
+      listenerCall.run();
+    } catch (RuntimeException e) {
+      log.warn("listener threw; later events are still delivered", e);
+    }
+  }
+}

@@ -1,0 +1,481 @@
+package org.tgcalls4j.internal.pc;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.tgcalls4j.NotConnectedException;
+import org.tgcalls4j.TgCallsException;
+import org.tgcalls4j.TransportException;
+import org.tgcalls4j.internal.dtls.DtlsEndpoint;
+import org.tgcalls4j.internal.dtls.DtlsException;
+import org.tgcalls4j.internal.dtls.DtlsSrtpKeys;
+import org.tgcalls4j.internal.ice.IceAgent;
+import org.tgcalls4j.internal.ice.IceState;
+import org.tgcalls4j.internal.logging.LogContext;
+import org.tgcalls4j.internal.rtcp.RtcpPacket;
+import org.tgcalls4j.internal.rtcp.RtcpPackets;
+import org.tgcalls4j.internal.srtp.SrtpContext;
+import org.tgcalls4j.internal.srtp.SrtpResult;
+import org.tgcalls4j.internal.srtp.SrtpStatus;
+import org.tgcalls4j.internal.transport.UdpTransport;
+
+/**
+ * The one transport every call type uses: ICE, DTLS-SRTP, SRTP/SRTCP and RTCP routing over one
+ * UDP socket (RFC 8445, RFC 5764, RFC 3711, RFC 7983 demultiplexing), with {@link MediaTrack}s
+ * plugged in. It knows nothing of signaling: the caller gives it credentials, candidates and the
+ * peer's fingerprint, and gets media paths and lifecycle events back.
+ *
+ * <p>Threads: the socket's I/O thread owns the ICE agent, the receiving SRTP context and the
+ * track routing; the DTLS handshake runs on the shared {@link TransportSettings#control()}
+ * executor, which also runs {@link Listener} callbacks; after the handshake no thread is held for
+ * DTLS. {@link #sendRtp} and {@link #sendRtcp} may be called from any thread (the sending SRTP
+ * context is guarded by a lock). Every thread that works for the transport carries its
+ * {@link TransportSettings#logContext()} in the SLF4J MDC.
+ *
+ * <p>Life cycle: {@link #connect} once; its future completes when media can flow or fails with
+ * {@link NotConnectedException} (timeout, stopped) or {@link TransportException} (ICE, DTLS,
+ * fingerprint, socket), after which the transport is closed. Once connected, a lost connection is
+ * reported once to {@link Listener#onDisconnected} and the transport closes itself.
+ */
+public final class PeerTransport implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(PeerTransport.class);
+  /** The only local port of a transport today: its one UDP socket. */
+  private static final int SOCKET_PORT_ID = 0;
+
+  /** Lifecycle events after a successful connect. */
+  public interface Listener {
+    /**
+     * The connection was lost after {@link #connect} completed: ICE consent expired (RFC 7675
+     * §5.1), the peer closed DTLS or sent a fatal alert, or the socket failed. Called at most once,
+     * on the control executor; the transport is already closed.
+     *
+     * @param cause what was lost, with the layer in {@link TransportException#stage()}
+     */
+    void onDisconnected(TransportException cause);
+  }
+
+  private final TransportSettings settings;
+  private final Listener listener;
+  private final CompletableFuture<Void> connected = new CompletableFuture<>();
+  private final AtomicBoolean connectCalled = new AtomicBoolean();
+  private final AtomicBoolean ended = new AtomicBoolean();
+  private final Map<Integer, MediaTrack> tracksBySsrc = new ConcurrentHashMap<>();
+  private final AtomicLong packetsReceived = new AtomicLong();
+  private final AtomicLong rtcpReceived = new AtomicLong();
+  private final AtomicLong droppedIncoming = new AtomicLong();
+  private final Object sendLock = new Object();
+
+  private volatile UdpTransport udp;
+  private volatile DtlsEndpoint dtls;
+  private volatile InetSocketAddress selectedRemote;
+  private volatile SrtpContext receiveContext;
+  private SrtpContext sendContext; // guarded by sendLock
+  private volatile long connectStartNanos;
+  private volatile RemoteDescription remote;
+
+  // I/O thread only
+  private IceAgent ice;
+
+  /**
+   * Creates the transport; nothing is bound until {@link #connect}.
+   *
+   * @param settings how to connect
+   * @param listener told when an established connection is lost
+   */
+  public PeerTransport(TransportSettings settings, Listener listener) {
+    this.settings = settings;
+    this.listener = listener;
+  }
+
+  /**
+   * Binds the socket, starts ICE towards the peer's candidates and, once a pair is selected, the
+   * DTLS handshake; returns at once.
+   *
+   * @param remote the peer's credentials, candidates and fingerprint
+   * @return completes when ICE selected a pair and the SRTP keys are installed; fails with
+   *     {@link NotConnectedException} if that took longer than the connect timeout or the
+   *     transport was closed first, or with {@link TransportException} if the socket, ICE or the
+   *     DTLS handshake failed or the peer's certificate did not match its fingerprint
+   *     ({@link TransportException.Stage#FINGERPRINT}); on failure the transport is closed
+   * @throws IllegalArgumentException if the fingerprint's hash function is not supported
+   * @throws IllegalStateException if connect was already called
+   */
+  public CompletableFuture<Void> connect(RemoteDescription remote) {
+    if (!connectCalled.compareAndSet(false, true)) {
+      throw new IllegalStateException("connect was already called on this transport");
+    }
+    connectStartNanos = System.nanoTime();
+    this.remote = remote;
+    DtlsEndpoint endpoint = new DtlsEndpoint(settings.dtlsRole(), settings.certificate(),
+        remote.fingerprintHash(), remote.fingerprint(), this::sendToSelected);
+    dtls = endpoint;
+    UdpTransport socket;
+    try {
+      socket = UdpTransport.bind(new InetSocketAddress(settings.bindAddress(), 0),
+          LogContext.threads(settings.threads(), settings.logContext()),
+          "tgcalls4j-io-" + settings.name().replace(' ', '-'));
+    } catch (IOException e) {
+      failConnect(new TransportException(TransportException.Stage.SOCKET, "cannot bind UDP socket on "
+          + settings.bindAddress().getHostAddress() + ": " + e.getMessage(), e));
+      return connected;
+    }
+    udp = socket;
+    if (ended.get()) { // closed while binding
+      socket.close();
+      return connected;
+    }
+    socket.start(new IoHandler(endpoint));
+    socket.execute(() -> {
+      ice = new IceAgent(settings.ice(), settings.localCredentials(), remote.credentials(),
+          remote.candidates(), settings.tieBreaker(), new IceOutput(socket));
+      ice.start(System.nanoTime());
+    });
+    return connected;
+  }
+
+  /**
+   * Plugs a track in: RTCP and RTP concerning its SSRCs reach it from now on.
+   *
+   * @param track the track
+   * @throws IllegalArgumentException if one of its SSRCs already belongs to another track
+   */
+  public void addTrack(MediaTrack track) {
+    for (int ssrc : track.ssrcs()) {
+      MediaTrack previous = tracksBySsrc.putIfAbsent(ssrc, track);
+      if (previous != null && previous != track) {
+        throw new IllegalArgumentException("SSRC " + Integer.toUnsignedString(ssrc)
+            + " already belongs to another track");
+      }
+    }
+  }
+
+  /**
+   * Protects one RTP packet (SRTP, RFC 3711 §3.3) and sends it on the selected pair.
+   *
+   * @param rtp the plain RTP packet; read only, not kept
+   * @return false if the keys are not installed yet or the transport is closed (nothing is sent)
+   */
+  public boolean sendRtp(byte[] rtp) {
+    byte[] packet;
+    synchronized (sendLock) {
+      if (sendContext == null || ended.get()) {
+        return false;
+      }
+      packet = sendContext.protectRtp(rtp, 0, rtp.length);
+    }
+    sendToSelected(packet);
+    return true;
+  }
+
+  /**
+   * Protects one compound RTCP packet (SRTCP, RFC 3711 §3.4) and sends it on the selected pair.
+   *
+   * @param rtcp the plain compound RTCP packet; read only, not kept
+   * @return false if the keys are not installed yet or the transport is closed (nothing is sent)
+   */
+  public boolean sendRtcp(byte[] rtcp) {
+    byte[] packet;
+    synchronized (sendLock) {
+      if (sendContext == null || ended.get()) {
+        return false;
+      }
+      packet = sendContext.protectRtcp(rtcp, 0, rtcp.length);
+    }
+    sendToSelected(packet);
+    return true;
+  }
+
+  /** @return SRTP packets received that passed authentication */
+  public long packetsReceived() {
+    return packetsReceived.get();
+  }
+
+  /** @return SRTCP packets received that passed authentication */
+  public long rtcpReceived() {
+    return rtcpReceived.get();
+  }
+
+  /**
+   * @return incoming datagrams dropped: unknown first byte, failed SRTP authentication or replay,
+   *     from an address other than the selected pair's, or whose handling failed
+   */
+  public long droppedIncoming() {
+    UdpTransport socket = udp;
+    return droppedIncoming.get() + (socket == null ? 0 : socket.handlerFailures());
+  }
+
+  /** @return {@link System#nanoTime()} when {@link #connect} was called */
+  public long connectStartNanos() {
+    return connectStartNanos;
+  }
+
+  /**
+   * Closes DTLS (close_notify when established), the socket and its I/O thread; a pending
+   * {@link #connect} future fails with {@link NotConnectedException}. Reports nothing to the
+   * listener. Idempotent; safe from any thread, including the transport's own.
+   */
+  @Override
+  public void close() {
+    if (!ended.compareAndSet(false, true)) {
+      return;
+    }
+    connected.completeExceptionally(new NotConnectedException(
+        settings.name() + ": the call was stopped while connecting"));
+    teardown();
+  }
+
+  private void teardown() {
+    DtlsEndpoint endpoint = dtls;
+    if (endpoint != null) {
+      endpoint.close();
+    }
+    UdpTransport socket = udp;
+    if (socket != null) {
+      socket.close();
+    }
+  }
+
+  /** Fails a pending connect: closes everything and completes the future with the cause. */
+  private void failConnect(TgCallsException cause) {
+    if (!ended.compareAndSet(false, true)) {
+      return;
+    }
+    log.debug("{}: connect failed: {}", settings.name(), cause.getMessage());
+    teardown();
+    connected.completeExceptionally(cause);
+  }
+
+  /** After connect: closes everything and tells the listener once, on the control executor. */
+  private void disconnect(TransportException cause) {
+    if (!connected.isDone() || connected.isCompletedExceptionally()) {
+      failConnect(cause);
+      return;
+    }
+    if (!ended.compareAndSet(false, true)) {
+      return;
+    }
+    log.debug("{}: disconnected: {}", settings.name(), cause.getMessage());
+    // not on the I/O thread: closing the socket there cannot join it, and the listener may block
+    LogContext.executor(settings.control(), settings.logContext()).execute(() -> {
+      teardown();
+      listener.onDisconnected(cause);
+    });
+  }
+
+  /** Runs the DTLS handshake on the control executor once ICE selected a pair. */
+  private void startHandshake(DtlsEndpoint endpoint) {
+    long deadline = connectStartNanos + TimeUnit.MILLISECONDS.toNanos(settings.connectTimeoutMillis());
+    LogContext.executor(settings.control(), settings.logContext()).execute(() -> {
+      DtlsSrtpKeys keys;
+      try {
+        keys = endpoint.handshake(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
+      } catch (DtlsException e) {
+        failConnect(handshakeFailure(e));
+        return;
+      } catch (RuntimeException e) {
+        failConnect(new TransportException(TransportException.Stage.INTERNAL,
+            "unexpected error in the DTLS handshake: " + e, e));
+        return;
+      }
+      installKeys(keys);
+    });
+  }
+
+  private TgCallsException handshakeFailure(DtlsException e) {
+    switch (e.reason()) {
+      case FINGERPRINT_MISMATCH:
+        return new TransportException(TransportException.Stage.FINGERPRINT, settings.peerName()
+            + "'s DTLS certificate does not match its signaled " + remote.fingerprintHash()
+            + " fingerprint " + remote.fingerprint(), e);
+      case TIMEOUT:
+        return new NotConnectedException("DTLS handshake did not finish within "
+            + settings.connectTimeoutMillis() + " ms of connect");
+      case CLOSED:
+        return new NotConnectedException(settings.name() + ": the call was stopped while connecting");
+      default:
+        return new TransportException(TransportException.Stage.DTLS,
+            "DTLS handshake failed: " + e.getMessage(), e);
+    }
+  }
+
+  private void installKeys(DtlsSrtpKeys keys) {
+    receiveContext = new SrtpContext(keys.profile(), keys.remoteMasterKey(), keys.remoteMasterSalt());
+    synchronized (sendLock) {
+      sendContext = new SrtpContext(keys.profile(), keys.localMasterKey(), keys.localMasterSalt());
+    }
+    log.debug("{}: connected via {} with {} in {} ms", settings.name(), selectedRemote,
+        keys.profile(), TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - connectStartNanos));
+    if (!connected.complete(null)) {
+      return; // closed meanwhile
+    }
+    DtlsEndpoint endpoint = dtls;
+    if (endpoint != null && endpoint.isClosed()) { // the peer closed it before we got here
+      disconnect(dtlsClosed());
+    }
+  }
+
+  private TransportException dtlsClosed() {
+    return new TransportException(TransportException.Stage.DTLS,
+        settings.peerName() + " closed the DTLS session", null);
+  }
+
+  /** Sends DTLS records and SRTP packets on the selected pair; drops them before ICE selected one. */
+  private void sendToSelected(byte[] packet) {
+    InetSocketAddress to = selectedRemote;
+    UdpTransport socket = udp;
+    if (to != null && socket != null) {
+      socket.send(to, packet, 0, packet.length);
+    }
+  }
+
+  private void receiveSrtp(byte[] data, int length) {
+    SrtpContext context = receiveContext;
+    if (context == null) {
+      droppedIncoming.incrementAndGet();
+      return;
+    }
+    int payloadType = data[1] & 0xff;
+    boolean rtcp = payloadType >= 192 && payloadType <= 223; // RFC 5761 §4
+    SrtpResult result = rtcp ? context.unprotectRtcp(data, 0, length)
+        : context.unprotectRtp(data, 0, length);
+    if (result.status() != SrtpStatus.OK) {
+      droppedIncoming.incrementAndGet();
+      return;
+    }
+    byte[] plain = result.data();
+    if (rtcp) {
+      rtcpReceived.incrementAndGet();
+      routeRtcp(plain);
+    } else {
+      packetsReceived.incrementAndGet();
+      int ssrc = ((plain[8] & 0xff) << 24) | ((plain[9] & 0xff) << 16) | ((plain[10] & 0xff) << 8)
+          | (plain[11] & 0xff);
+      MediaTrack track = tracksBySsrc.get(ssrc);
+      if (track != null) {
+        track.onRtp(plain, 0, plain.length);
+      }
+    }
+  }
+
+  /** Hands each packet of a compound RTCP packet to every track it concerns, once per track. */
+  private void routeRtcp(byte[] plain) {
+    List<RtcpPacket> packets = RtcpPackets.parseCompound(plain, 0, plain.length);
+    if (packets == null) {
+      droppedIncoming.incrementAndGet(); // malformed compound packet
+      return;
+    }
+    for (RtcpPacket packet : packets) {
+      MediaTrack last = null;
+      for (int ssrc : RtcpRouting.ssrcsConcerned(packet)) {
+        MediaTrack track = tracksBySsrc.get(ssrc);
+        if (track != null && track != last) {
+          track.onRtcp(packet);
+          last = track;
+        }
+      }
+    }
+  }
+
+  /** Demultiplexes the socket by first byte (RFC 7983 §7) and runs ICE timers. */
+  private final class IoHandler implements UdpTransport.Handler {
+    private final DtlsEndpoint endpoint;
+
+    IoHandler(DtlsEndpoint endpoint) {
+      this.endpoint = endpoint;
+    }
+
+    @Override
+    public void onDatagram(byte[] data, int length, InetSocketAddress from, long nowNanos) {
+      if (length == 0) {
+        droppedIncoming.incrementAndGet();
+        return;
+      }
+      int first = data[0] & 0xff;
+      if (first <= 3) {
+        if (ice != null) {
+          ice.handleStun(data, 0, length, from, nowNanos);
+        }
+      } else if (!fromSelectedPair(from)) {
+        droppedIncoming.incrementAndGet(); // DTLS and SRTP only from the pair ICE selected
+      } else if (first >= 20 && first <= 63) {
+        endpoint.receive(data, 0, length);
+        if (receiveContext != null && endpoint.isClosed()) {
+          disconnect(dtlsClosed());
+        }
+      } else if (first >= 128 && first <= 191 && length >= 12) {
+        receiveSrtp(data, length);
+      } else {
+        droppedIncoming.incrementAndGet();
+      }
+    }
+
+    /** Before ICE selects a pair, DTLS may already arrive (it is queued); after, only from it. */
+    private boolean fromSelectedPair(InetSocketAddress from) {
+      InetSocketAddress selected = selectedRemote;
+      return selected == null || selected.equals(from);
+    }
+
+    @Override
+    public void onFailure(Exception cause) {
+      disconnect(new TransportException(TransportException.Stage.SOCKET,
+          "the UDP socket failed: " + cause, cause));
+    }
+
+    @Override
+    public long onTimer(long nowNanos) {
+      IceAgent agent = ice;
+      if (agent == null) {
+        return Long.MAX_VALUE;
+      }
+      if (nowNanos >= agent.nextTimeoutNanos()) {
+        agent.handleTimeout(nowNanos);
+      }
+      return agent.nextTimeoutNanos();
+    }
+  }
+
+  /** Feeds ICE output to the socket; runs on the I/O thread. */
+  private final class IceOutput implements IceAgent.Output {
+    private final UdpTransport socket;
+
+    IceOutput(UdpTransport socket) {
+      this.socket = socket;
+    }
+
+    @Override
+    public void sendDatagram(InetSocketAddress to, byte[] data, int offset, int length) {
+      socket.send(to, data, offset, length);
+    }
+
+    @Override
+    public void onStateChange(IceState state) {
+      if (state != IceState.FAILED) {
+        return;
+      }
+      if (selectedRemote == null) {
+        failConnect(new NotConnectedException("ICE did not connect within "
+            + settings.ice().connectTimeoutMillis() + " ms (no nominated pair)"));
+      } else {
+        // RFC 7675 §5.1: consent expired; the transport may no longer be used
+        disconnect(new TransportException(TransportException.Stage.ICE,
+            "ICE consent lost: " + settings.peerName() + " stopped answering", null));
+      }
+    }
+
+    @Override
+    public void onSelectedPair(InetSocketAddress remote) {
+      if (selectedRemote == null) {
+        selectedRemote = remote;
+        startHandshake(dtls);
+      }
+    }
+  }
+}

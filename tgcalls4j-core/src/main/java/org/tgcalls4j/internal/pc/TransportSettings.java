@@ -1,0 +1,51 @@
+package org.tgcalls4j.internal.pc;
+
+import java.net.InetAddress;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ThreadFactory;
+import org.tgcalls4j.internal.dtls.DtlsCertificate;
+import org.tgcalls4j.internal.dtls.DtlsRole;
+import org.tgcalls4j.internal.ice.IceConfig;
+import org.tgcalls4j.internal.ice.IceCredentials;
+import org.tgcalls4j.internal.ice.IceRole;
+
+/**
+ * How one {@link PeerTransport} connects.
+ *
+ * @param iceRole our ICE role (RFC 8445 §6.1.1); group calls are controlled (group-call.md §4.1)
+ * @param dtlsRole our DTLS role (RFC 5763 §5: from the setup attribute)
+ * @param localCredentials our ICE ufrag and pwd, as signaled
+ * @param certificate our DTLS certificate, whose fingerprint was signaled; shared by every call of
+ *     a client
+ * @param bindAddress where the UDP socket binds (port chosen by the system)
+ * @param ice ICE timing and address-family settings; its connect timeout bounds ICE
+ * @param connectTimeoutMillis budget of the whole connect (ICE + DTLS), ms
+ * @param tieBreaker our ICE tie-breaker (RFC 8445 §16.1), random per transport
+ * @param threads creates the transport's I/O thread
+ * @param control runs DTLS handshakes and the transport's lifecycle callbacks; shared by the
+ *     client's calls
+ * @param name used in thread names and messages (for example {@code "chat 42"})
+ * @param peerName how error messages call the peer (for example {@code "the SFU"})
+ * @param logContext SLF4J MDC entries set on every thread while it works for this transport
+ */
+public record TransportSettings(IceRole iceRole, DtlsRole dtlsRole, IceCredentials localCredentials,
+    DtlsCertificate certificate, InetAddress bindAddress, IceConfig ice, long connectTimeoutMillis,
+    long tieBreaker, ThreadFactory threads, Executor control, String name, String peerName,
+    Map<String, String> logContext) {
+  /** @throws NullPointerException if a reference is null */
+  public TransportSettings {
+    Objects.requireNonNull(iceRole, "iceRole");
+    Objects.requireNonNull(dtlsRole, "dtlsRole");
+    Objects.requireNonNull(localCredentials, "localCredentials");
+    Objects.requireNonNull(certificate, "certificate");
+    Objects.requireNonNull(bindAddress, "bindAddress");
+    Objects.requireNonNull(ice, "ice");
+    Objects.requireNonNull(threads, "threads");
+    Objects.requireNonNull(control, "control");
+    Objects.requireNonNull(name, "name");
+    Objects.requireNonNull(peerName, "peerName");
+    logContext = Map.copyOf(logContext);
+  }
+}
