@@ -1,0 +1,24 @@
+/**
+ * tgcalls4j: Telegram group calls, RTMP ingest and private calls on the JVM.
+ *
+ * <p>Only {@code org.tgcalls4j} is API. Everything under {@code org.tgcalls4j.internal} is
+ * implementation and is not exported, so a consumer on the module path cannot compile against it.
+ *
+ * <p>No {@code requires transitive}: no type of these modules appears in the exported API.
+ * Gson is used only through its tree model ({@code JsonParser}, {@code JsonObject}) in
+ * {@code org.tgcalls4j.internal.json.JsonCodec}; it never reflects on our classes, so nothing is
+ * opened to it.
+ */
+module org.tgcalls4j {
+  exports org.tgcalls4j;
+
+  requires org.slf4j;
+  requires com.google.gson;
+  // org.bouncycastle.tls, .tls.crypto, .tls.crypto.impl.jcajce (bctls-jdk18on)
+  requires org.bouncycastle.tls;
+  // org.bouncycastle.cert.jcajce, .operator, .operator.jcajce (bcpkix-jdk18on)
+  requires org.bouncycastle.pkix;
+  // org.bouncycastle.asn1.x500 (bcprov-jdk18on)
+  requires org.bouncycastle.provider;
+  // bcutil-jdk18on (org.bouncycastle.util) is not used directly; bctls and bcpkix require it.
+}
