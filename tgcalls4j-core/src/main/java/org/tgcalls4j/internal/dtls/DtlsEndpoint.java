@@ -50,8 +50,8 @@ public final class DtlsEndpoint implements AutoCloseable {
   /**
    * What the endpoint tells its owner. Callbacks must not block for long: {@link #sendDatagram} and
    * {@link #onApplicationData} run on I/O threads, {@link #onHandshakeComplete} on a handshake-pool
-   * thread. An exception thrown by a callback is logged and otherwise ignored (except from {@link
-   * #sendDatagram} during the handshake, where it fails the handshake).
+   * thread. An exception thrown by a callback is logged and otherwise ignored; one thrown by {@link
+   * #sendDatagram} loses that datagram, as the network might (DTLS retransmits handshake flights).
    */
   public interface Listener {
     /**
@@ -250,9 +250,11 @@ public final class DtlsEndpoint implements AutoCloseable {
    *
    * @param data the bytes; not retained
    * @param offset start in {@code data}
-   * @param length number of bytes, at most the record's plaintext limit (about 1150 with AES-GCM)
+   * @param length number of bytes, at most the record's plaintext limit (1163 with AES-GCM in our
+   *     1200-byte records)
    * @throws DtlsException {@link DtlsException.Reason#CLOSED} if the endpoint is closed, {@link
-   *     DtlsException.Reason#CONNECTION_FAILED} if Bouncy Castle could not send it
+   *     DtlsException.Reason#CONNECTION_FAILED} if Bouncy Castle could not send it (the association
+   *     is then over: the endpoint closes and {@link Listener#onClosed} gets the same exception)
    * @throws IllegalStateException if the handshake has not completed
    * @throws IllegalArgumentException if {@code length} exceeds the plaintext limit
    * @throws IndexOutOfBoundsException if offset and length do not lie within {@code data}
@@ -273,7 +275,14 @@ public final class DtlsEndpoint implements AutoCloseable {
       }
       association.send(data, offset, length);
     } catch (IOException e) {
-      throw new DtlsException(DtlsException.Reason.CONNECTION_FAILED, "cannot send: " + e.getMessage(), e);
+      DtlsException failure =
+          new DtlsException(DtlsException.Reason.CONNECTION_FAILED, "cannot send: " + e.getMessage(), e);
+      if (!closeRequested) {
+        // Bouncy Castle fails the association on a send error (and sends a fatal alert): it is over.
+        transport.close();
+        reportClosed(failure);
+      }
+      throw failure;
     }
   }
 

@@ -8,6 +8,8 @@ import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 import org.bouncycastle.tls.DatagramTransport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The datagram transport Bouncy Castle's DTLS runs over: incoming datagrams are pushed in by the
@@ -20,6 +22,8 @@ import org.bouncycastle.tls.DatagramTransport;
  * 1.84), so the caller can process exactly the queued datagrams and return.
  */
 final class QueuedDatagramTransport implements DatagramTransport {
+  private static final Logger LOG = LoggerFactory.getLogger(QueuedDatagramTransport.class);
+
   /** Largest record we send: fits a 1280-byte IPv6 minimum MTU with room for TURN framing. */
   static final int SEND_LIMIT_BYTES = 1200;
 
@@ -154,13 +158,21 @@ final class QueuedDatagramTransport implements DatagramTransport {
     }
   }
 
-  /** Hands a copy of the record to the sender; drops it once closed. */
+  /**
+   * Hands a copy of the record to the sender; drops it once closed. A sender that throws loses the
+   * datagram, as the network might: DTLS retransmits handshake flights (RFC 6347 §4.2.4), and a lost
+   * application record is the upper layer's concern, so the association goes on.
+   */
   @Override
   public void send(byte[] buf, int off, int len) {
     if (!closed) {
       byte[] datagram = new byte[len];
       System.arraycopy(buf, off, datagram, 0, len);
-      sender.accept(datagram);
+      try {
+        sender.accept(datagram);
+      } catch (RuntimeException e) {
+        LOG.warn("DTLS datagram of {} bytes dropped: the sender failed", len, e);
+      }
     }
   }
 

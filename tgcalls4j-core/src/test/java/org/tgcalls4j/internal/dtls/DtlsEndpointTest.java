@@ -231,6 +231,41 @@ class DtlsEndpointTest {
   }
 
   @Test
+  void applicationDataUpToTheRecordLimitIsSentAndLargerIsRefusedWithoutHarm() throws Exception {
+    connect();
+    handshakeBoth();
+
+    // 1200-byte records - 13 header - 8 explicit nonce - 16 GCM tag.
+    assertThatThrownBy(() -> client.sendApplicationData(new byte[1164], 0, 1164))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("1163");
+    client.sendApplicationData(new byte[1163], 0, 1163);
+
+    await().atMost(Duration.ofSeconds(5)).until(() -> serverEvents.applicationData.size() == 1);
+    assertThat(serverEvents.applicationData.get(0)).hasSize(1163);
+    assertThat(client.isClosed()).isFalse();
+  }
+
+  @Test
+  void senderThatThrowsLosesTheDatagramAndTheHandshakeRecoversByRetransmission() throws Exception {
+    connect();
+    AtomicBoolean thrown = new AtomicBoolean();
+    InMemoryPipe toServer = (InMemoryPipe) resources.get(2);
+    clientEvents.sendTo(
+        datagram -> {
+          if (thrown.compareAndSet(false, true)) {
+            throw new IllegalStateException("socket not ready");
+          }
+          toServer.send(datagram);
+        });
+
+    handshakeBoth();
+
+    assertThat(thrown).isTrue();
+    assertThat(clientEvents.awaitKeys().localMasterKey()).isEqualTo(serverEvents.awaitKeys().remoteMasterKey());
+  }
+
+  @Test
   void receiveProcessesEachRecordWithinTheCallAndNeverWaits() throws Exception {
     connect();
     handshakeBoth();
