@@ -33,6 +33,8 @@ import org.slf4j.LoggerFactory;
  * Listener#onHandshakeComplete} gets; {@link #close} ends it. Bouncy Castle's handshake is blocking,
  * so it holds one pool thread while it runs (waiting for the peer's flights); after it, no thread is
  * held: every record is processed on the thread calling {@link #receive}, which never waits.
+ * {@link #handshake(long)} remains as a blocking convenience that runs the handshake on the calling
+ * thread.
  *
  * <p>The negotiated parameters are: DTLS 1.2 only, ECDHE with AES-GCM, signature algorithms
  * ecdsa_secp256r1_sha256 and rsa_pkcs1_sha256, extended master secret, mutual certificates, use_srtp
@@ -55,11 +57,12 @@ public final class DtlsEndpoint implements AutoCloseable {
    */
   public interface Listener {
     /**
-     * An outgoing DTLS record (at most 1200 bytes) to send to the peer.
+     * An outgoing DTLS datagram (at most 1200 bytes) to send to the peer. Called on any thread: the
+     * handshake-pool thread, a thread calling {@link DtlsEndpoint#receive} (retransmissions, alerts),
+     * {@link DtlsEndpoint#sendApplicationData} or {@link DtlsEndpoint#close}; possibly on two of them
+     * at once, so it must be thread-safe.
      *
      * @param datagram a new array the callee owns
-     * <p>Called on any thread: the handshake-pool thread, a thread calling {@link #receive} (for
-     *     retransmissions and alerts), {@link #sendApplicationData} or {@link #close}.
      */
     void sendDatagram(byte[] datagram);
 
@@ -74,8 +77,9 @@ public final class DtlsEndpoint implements AutoCloseable {
 
     /**
      * The handshake failed; called exactly once (and then no other callback), on the handshake-pool
-     * thread, or on the thread calling {@link #startHandshake} if the endpoint was already closed or
-     * the pool refused the task. The endpoint is closed.
+     * thread, or on the thread calling {@link DtlsEndpoint#startHandshake} if the endpoint was
+     * already closed or the pool refused the task. The endpoint is closed. No key was derived: the
+     * fingerprint is checked inside the handshake, before the keys are exported.
      *
      * @param cause its reason is {@link DtlsException.Reason#FINGERPRINT_MISMATCH}, {@link
      *     DtlsException.Reason#TIMEOUT}, {@link DtlsException.Reason#CLOSED} or {@link
@@ -85,8 +89,11 @@ public final class DtlsEndpoint implements AutoCloseable {
 
     /**
      * Application data from the peer after the handshake (for the SCTP data channel, RFC 8261), in
-     * order of processing; on the thread calling {@link #receive} (or on the handshake-pool thread
-     * right after {@link #onHandshakeComplete} for records that arrived before the handshake ended).
+     * order of processing, never two calls at once; on the thread calling {@link
+     * DtlsEndpoint#receive}, except when another thread is processing this endpoint's records at
+     * that moment: then that thread takes the record too. In practice that other thread is the
+     * handshake-pool thread, which processes what arrived until just after {@link
+     * #onHandshakeComplete} returned.
      *
      * @param data buffer owned by the endpoint, valid only during the call
      * @param offset start of the data in {@code data}
@@ -96,9 +103,11 @@ public final class DtlsEndpoint implements AutoCloseable {
 
     /**
      * The association ended after a successful handshake; called exactly once, and only if {@link
-     * #onHandshakeComplete} was called.
+     * #onHandshakeComplete} was called: on the thread calling {@link DtlsEndpoint#receive} that
+     * processed the peer's close_notify or fatal alert, or on the thread calling {@link
+     * DtlsEndpoint#close} or {@link DtlsEndpoint#sendApplicationData}.
      *
-     * @param causeOrNull null for the peer's close_notify or our own {@link #close}; else a {@link
+     * @param causeOrNull null for the peer's close_notify or our own {@link DtlsEndpoint#close}; else a {@link
      *     DtlsException.Reason#CONNECTION_FAILED} (the peer's fatal alert, a record-layer failure)
      */
     void onClosed(DtlsException causeOrNull);

@@ -82,7 +82,12 @@ class DtlsEndpointInteropTest {
     /** Starts the handshake on the pool and waits for the keys. */
     DtlsSrtpKeys handshake(ExecutorService pool) throws Exception {
       endpoint.startHandshake(pool, 10_000);
-      return events.awaitKeys();
+      DtlsSrtpKeys keys = events.awaitKeys();
+      // Until the pool thread leaves the endpoint (just after onHandshakeComplete) it may process a
+      // record that arrives on the UDP thread.
+      await().atMost(Duration.ofSeconds(5))
+          .until(() -> ((java.util.concurrent.ThreadPoolExecutor) pool).getActiveCount() == 0);
+      return keys;
     }
 
     DtlsException failedHandshake(ExecutorService pool) throws Exception {

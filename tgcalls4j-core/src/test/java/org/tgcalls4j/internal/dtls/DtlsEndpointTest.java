@@ -82,6 +82,9 @@ class DtlsEndpointTest {
     client.startHandshake(pool, 10_000);
     clientEvents.awaitKeys();
     serverEvents.awaitKeys();
+    // The pool threads leave the endpoints just after onHandshakeComplete; until then a record
+    // arriving on another thread may be processed by them (see Listener#onApplicationData).
+    await().atMost(Duration.ofSeconds(5)).until(() -> ((java.util.concurrent.ThreadPoolExecutor) pool).getActiveCount() == 0);
   }
 
   private DtlsEndpoint lonely(DtlsRole role, RecordingListener events) {
