@@ -20,7 +20,12 @@ import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 /**
  * A self-signed ECDSA P-256 certificate and its private key, which identify this side of a
  * DTLS-SRTP association; peers authenticate it by its fingerprint from signaling (RFC 8122 §5,
- * RFC 8827 §6.5). Immutable and safe to share between endpoints and threads.
+ * RFC 8827 §6.5).
+ *
+ * <p>Immutable and thread-safe: all fields are final and set in the constructor, the DER bytes are
+ * never handed out (only copies), and the private key is only read (each handshake creates its own
+ * signer from it). A client generates one certificate and uses it for all of its calls' concurrent
+ * {@link DtlsEndpoint}s.
  */
 public final class DtlsCertificate {
   private static final SecureRandom RANDOM = new SecureRandom();

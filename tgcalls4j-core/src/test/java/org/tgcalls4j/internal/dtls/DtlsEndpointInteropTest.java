@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -21,6 +22,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.tgcalls4j.internal.srtp.SrtpProfile;
 
@@ -34,6 +36,7 @@ class DtlsEndpointInteropTest {
   private static DtlsCertificate ourCertificate;
 
   private final ExecutorService executor = Executors.newCachedThreadPool();
+  private final ExecutorService pool = DtlsHandshakePool.create(Executors.defaultThreadFactory(), 2);
   private final List<AutoCloseable> resources = new ArrayList<>();
 
   @BeforeAll
@@ -47,7 +50,9 @@ class DtlsEndpointInteropTest {
       resource.close();
     }
     executor.shutdownNow();
+    pool.shutdownNow();
     assertThat(executor.awaitTermination(5, TimeUnit.SECONDS)).as("peer threads ended").isTrue();
+    assertThat(pool.awaitTermination(5, TimeUnit.SECONDS)).as("handshake threads ended").isTrue();
   }
 
   /** Profile id, key and salt lengths from RFC 5764 §4.1.2 and RFC 7714 §14.2 / §12. */
@@ -72,18 +77,35 @@ class DtlsEndpointInteropTest {
     return peer;
   }
 
-  /** Our endpoint and the UDP socket it is reached on. */
-  private record Link(DtlsEndpoint endpoint, UdpBridge bridge) {}
+  /** Our endpoint, what it told its listener, and the UDP socket it is reached on. */
+  private record Link(DtlsEndpoint endpoint, RecordingListener events, UdpBridge bridge) {
+    /** Starts the handshake on the pool and waits for the keys. */
+    DtlsSrtpKeys handshake(ExecutorService pool) throws Exception {
+      endpoint.startHandshake(pool, 10_000);
+      DtlsSrtpKeys keys = events.awaitKeys();
+      // Until the pool thread leaves the endpoint (just after onHandshakeComplete) it may process a
+      // record that arrives on the UDP thread.
+      await().atMost(Duration.ofSeconds(5))
+          .until(() -> ((java.util.concurrent.ThreadPoolExecutor) pool).getActiveCount() == 0);
+      return keys;
+    }
+
+    DtlsException failedHandshake(ExecutorService pool) throws Exception {
+      endpoint.startHandshake(pool, 10_000);
+      return events.awaitFailure(10);
+    }
+  }
 
   /** Our endpoint on its own UDP socket, talking to {@code peer}, expecting {@code fingerprint}. */
   private Link link(DtlsRole role, RawBcPeer peer, String fingerprint) throws Exception {
     UdpBridge bridge = new UdpBridge();
-    DtlsEndpoint endpoint = new DtlsEndpoint(role, ourCertificate, "sha-256", fingerprint, bridge::send);
+    RecordingListener events = new RecordingListener(bridge::send);
+    DtlsEndpoint endpoint = new DtlsEndpoint(role, ourCertificate, "sha-256", fingerprint, events);
     resources.add(0, bridge);
     resources.add(0, endpoint);
     peer.connectTo(bridge.address());
     bridge.start(peer.address(), endpoint);
-    return new Link(endpoint, bridge);
+    return new Link(endpoint, events, bridge);
   }
 
   /** Starts the peer's side of the handshake (the opposite role) on a test thread. */
@@ -102,7 +124,7 @@ class DtlsEndpointInteropTest {
     Link link = link(role, peer, peer.sha256Fingerprint());
     Future<byte[]> peerHandshake = runPeer(role, peer);
 
-    DtlsSrtpKeys keys = link.endpoint().handshake(10_000);
+    DtlsSrtpKeys keys = link.handshake(pool);
     byte[] material = peerHandshake.get(10, TimeUnit.SECONDS);
 
     // RFC 5764 §4.2: client_write_key | server_write_key | client_write_salt | server_write_salt
@@ -124,7 +146,8 @@ class DtlsEndpointInteropTest {
     assertThat(RawBcPeer.sha256(peer.remoteCertificateDer())).isEqualTo(ourCertificate.sha256Fingerprint());
 
     peer.close(); // close_notify, processed by the endpoint after its handshake
-    await().atMost(Duration.ofSeconds(5)).until(link.endpoint()::isClosed);
+    assertThat(link.events().awaitClosed()).isEmpty();
+    assertThat(link.endpoint().isClosed()).isTrue();
   }
 
   @Test
@@ -135,7 +158,7 @@ class DtlsEndpointInteropTest {
     Link link = link(DtlsRole.SERVER, peer, peer.sha256Fingerprint());
     Future<byte[]> peerHandshake = runPeer(DtlsRole.SERVER, peer);
 
-    DtlsSrtpKeys keys = link.endpoint().handshake(10_000);
+    DtlsSrtpKeys keys = link.handshake(pool);
     byte[] material = peerHandshake.get(10, TimeUnit.SECONDS);
 
     assertThat(keys.profile()).isEqualTo(SrtpProfile.AEAD_AES_256_GCM);
@@ -149,7 +172,7 @@ class DtlsEndpointInteropTest {
     Link link = link(DtlsRole.CLIENT, peer, peer.sha256Fingerprint());
     Future<byte[]> peerHandshake = runPeer(DtlsRole.CLIENT, peer);
 
-    DtlsSrtpKeys keys = link.endpoint().handshake(10_000);
+    DtlsSrtpKeys keys = link.handshake(pool);
     byte[] material = peerHandshake.get(10, TimeUnit.SECONDS);
 
     assertThat(peer.cipherSuite()).isEqualTo(CipherSuite.TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256);
@@ -164,13 +187,10 @@ class DtlsEndpointInteropTest {
     Future<byte[]> peerHandshake = runPeer(DtlsRole.SERVER, peer);
     long start = System.nanoTime();
 
-    assertThatThrownBy(() -> link.endpoint().handshake(10_000))
-        .isInstanceOfSatisfying(
-            DtlsException.class,
-            e -> {
-              assertThat(e.reason()).isEqualTo(DtlsException.Reason.FINGERPRINT_MISMATCH);
-              assertThat(e.getMessage()).contains(peerFingerprint);
-            });
+    DtlsException e = link.failedHandshake(pool);
+    assertThat(e.reason()).isEqualTo(DtlsException.Reason.FINGERPRINT_MISMATCH);
+    assertThat(e.getMessage()).contains(peerFingerprint);
+    assertThat(link.events().events).containsExactly("failed");
     assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(3));
     assertThatThrownBy(() -> peerHandshake.get(10, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class);
   }
@@ -182,9 +202,8 @@ class DtlsEndpointInteropTest {
     Future<byte[]> peerHandshake = runPeer(DtlsRole.CLIENT, peer);
     long start = System.nanoTime();
 
-    assertThatThrownBy(() -> link.endpoint().handshake(10_000))
-        .isInstanceOfSatisfying(
-            DtlsException.class, e -> assertThat(e.reason()).isEqualTo(DtlsException.Reason.FINGERPRINT_MISMATCH));
+    assertThat(link.failedHandshake(pool).reason()).isEqualTo(DtlsException.Reason.FINGERPRINT_MISMATCH);
+    assertThat(link.events().events).containsExactly("failed");
     assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(3));
     assertThatThrownBy(() -> peerHandshake.get(10, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class);
   }
@@ -196,13 +215,36 @@ class DtlsEndpointInteropTest {
     Link link = link(DtlsRole.SERVER, peer, peer.sha256Fingerprint());
     Future<byte[]> peerHandshake = runPeer(DtlsRole.SERVER, peer);
 
-    assertThatThrownBy(() -> link.endpoint().handshake(10_000))
-        .isInstanceOfSatisfying(
-            DtlsException.class,
-            e -> {
-              assertThat(e.reason()).isEqualTo(DtlsException.Reason.HANDSHAKE_FAILED);
-              assertThat(e.getMessage()).contains("SRTP profiles");
-            });
+    DtlsException e = link.failedHandshake(pool);
+    assertThat(e.reason()).isEqualTo(DtlsException.Reason.HANDSHAKE_FAILED);
+    assertThat(e.getMessage()).contains("SRTP profiles");
     assertThatThrownBy(() -> peerHandshake.get(10, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class);
+  }
+
+  @ParameterizedTest(name = "{0} endpoint")
+  @EnumSource(DtlsRole.class)
+  void applicationDataFlowsBothWaysAndPeerFatalAlertEndsTheAssociation(DtlsRole role) throws Exception {
+    RawBcPeer peer = peer(false, GCM_128);
+    Link link = link(role, peer, peer.sha256Fingerprint());
+    Future<byte[]> peerHandshake = runPeer(role, peer);
+    link.handshake(pool);
+    peerHandshake.get(10, TimeUnit.SECONDS);
+
+    peer.send("from the peer".getBytes(StandardCharsets.US_ASCII));
+    link.endpoint().sendApplicationData("from us".getBytes(StandardCharsets.US_ASCII), 0, 7);
+
+    assertThat(peer.receive(5_000)).asString(StandardCharsets.US_ASCII).isEqualTo("from us");
+    await().atMost(Duration.ofSeconds(5)).until(() -> link.events().applicationData.size() == 1);
+    assertThat(link.events().applicationData.get(0)).asString(StandardCharsets.US_ASCII).isEqualTo("from the peer");
+    // Delivered on the UDP receive thread, not on a handshake-pool thread.
+    assertThat(link.events().applicationDataThreads).allSatisfy(name -> assertThat(name).startsWith("udp-bridge-"));
+
+    peer.failWithFatalAlert();
+
+    DtlsException cause = link.events().awaitClosed().orElseThrow();
+    assertThat(cause.reason()).isEqualTo(DtlsException.Reason.CONNECTION_FAILED);
+    assertThat(cause.getMessage()).contains("internal_error");
+    assertThat(link.endpoint().isClosed()).isTrue();
+    assertThat(link.events().events).containsExactly("complete", "data", "closed");
   }
 }

@@ -146,6 +146,31 @@ final class RawBcPeer implements AutoCloseable {
     return negotiatedSrtpProfileId;
   }
 
+  /** Sends one application data record. */
+  void send(byte[] data) throws IOException {
+    dtls.send(data, 0, data.length);
+  }
+
+  /** @return the next application data record, or null if none arrived within {@code waitMillis} */
+  byte[] receive(int waitMillis) throws IOException {
+    byte[] buffer = new byte[2048];
+    int length = dtls.receive(buffer, 0, buffer.length, waitMillis);
+    return length < 0 ? null : java.util.Arrays.copyOf(buffer, length);
+  }
+
+  /**
+   * Makes Bouncy Castle fail the association: a send larger than a record's plaintext limit (2^14,
+   * RFC 6347 §4.1) is refused with internal_error, which it also sends to the peer as a fatal alert.
+   */
+  void failWithFatalAlert() {
+    try {
+      dtls.send(new byte[20_000], 0, 20_000);
+    } catch (IOException expected) {
+      // the alert went out
+    }
+    dtls = null; // no close_notify after a fatal alert
+  }
+
   /** Sends close_notify if connected and closes the socket. */
   @Override
   public void close() throws IOException {

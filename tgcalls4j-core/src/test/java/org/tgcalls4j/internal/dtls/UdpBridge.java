@@ -21,6 +21,7 @@ final class UdpBridge implements AutoCloseable {
   private volatile InetSocketAddress peer;
   private volatile DtlsEndpoint endpoint;
   private volatile boolean closed;
+  private volatile java.util.function.Consumer<byte[]> nonDtls = datagram -> {};
 
   UdpBridge() throws SocketException {
     socket = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
@@ -31,6 +32,11 @@ final class UdpBridge implements AutoCloseable {
 
   InetSocketAddress address() {
     return (InetSocketAddress) socket.getLocalSocketAddress();
+  }
+
+  /** @param consumer gets a copy of every datagram from the peer whose first byte is not 20..63 (RFC 7983) */
+  void onNonDtls(java.util.function.Consumer<byte[]> consumer) {
+    this.nonDtls = consumer;
   }
 
   /** Starts delivering datagrams from {@code peer} to {@code endpoint}. */
@@ -59,8 +65,14 @@ final class UdpBridge implements AutoCloseable {
       } catch (IOException e) {
         return; // socket closed
       }
-      if (packet.getSocketAddress().equals(peer)) {
+      if (!packet.getSocketAddress().equals(peer) || packet.getLength() == 0) {
+        continue;
+      }
+      int first = packet.getData()[packet.getOffset()] & 0xff;
+      if (first >= 20 && first <= 63) {
         endpoint.receive(packet.getData(), packet.getOffset(), packet.getLength());
+      } else {
+        nonDtls.accept(java.util.Arrays.copyOfRange(packet.getData(), packet.getOffset(), packet.getOffset() + packet.getLength()));
       }
     }
   }
