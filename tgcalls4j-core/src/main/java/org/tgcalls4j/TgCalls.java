@@ -8,10 +8,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.tgcalls4j.internal.call.EventDispatcher;
@@ -19,6 +17,7 @@ import org.tgcalls4j.internal.call.GroupCallSession;
 import org.tgcalls4j.internal.call.SessionConfig;
 import org.tgcalls4j.internal.call.SessionEvents;
 import org.tgcalls4j.internal.dtls.DtlsCertificate;
+import org.tgcalls4j.internal.dtls.DtlsHandshakePool;
 import org.tgcalls4j.internal.ffmpeg.FfmpegProcess;
 import org.tgcalls4j.internal.ffmpeg.FlvEncoding;
 import org.tgcalls4j.internal.logging.LogContext;
@@ -53,7 +52,7 @@ public final class TgCalls implements AutoCloseable {
   private final Builder settings;
   private final SessionConfig sessionConfig;
   private final EventDispatcher dispatcher;
-  private final ThreadPoolExecutor control;
+  private final ExecutorService control;
   /** A chat's main call: a group call or an RTMP stream. */
   private final ConcurrentHashMap<Long, Call> mainCalls = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<Long, GroupCall> presentations = new ConcurrentHashMap<>();
@@ -63,16 +62,13 @@ public final class TgCalls implements AutoCloseable {
     this.settings = b.copy();
     ThreadFactory threads = b.threadFactory;
     this.dispatcher = new EventDispatcher(threads);
-    int controlThreads = Math.max(2, Runtime.getRuntime().availableProcessors());
     AtomicInteger controlCount = new AtomicInteger();
-    this.control = new ThreadPoolExecutor(controlThreads, controlThreads, 30, TimeUnit.SECONDS,
-        new LinkedBlockingQueue<>(), r -> {
-          Thread t = threads.newThread(r);
-          t.setName("tgcalls4j-control-" + controlCount.incrementAndGet());
-          t.setDaemon(true);
-          return t;
-        });
-    control.allowCoreThreadTimeOut(true); // an idle client holds no control threads
+    this.control = DtlsHandshakePool.create(r -> {
+      Thread t = threads.newThread(r);
+      t.setName("tgcalls4j-control-" + controlCount.incrementAndGet());
+      t.setDaemon(true);
+      return t;
+    }, b.handshakeThreads); // idle threads end after 30 s
     this.sessionConfig = new SessionConfig(b.ffmpegPath, b.networkOptions,
         b.connectTimeout.toMillis(), threads, b.dtlsSetup, b.audioBitrateKbps, new SecureRandom(),
         System::currentTimeMillis, DtlsCertificate.generate(), control, b.rejoinWindow.toMillis());
@@ -452,6 +448,7 @@ public final class TgCalls implements AutoCloseable {
     private boolean rtmpFfmpegFallback;
     private FlvEncoding flvEncoding = FlvEncoding.defaults();
     private Duration rejoinWindow = Duration.ZERO;
+    private int handshakeThreads = Math.max(8, 2 * Runtime.getRuntime().availableProcessors());
 
     private Builder() {}
 
@@ -469,6 +466,7 @@ public final class TgCalls implements AutoCloseable {
       b.rtmpFfmpegFallback = rtmpFfmpegFallback;
       b.flvEncoding = flvEncoding;
       b.rejoinWindow = rejoinWindow;
+      b.handshakeThreads = handshakeThreads;
       return b;
     }
 
@@ -564,6 +562,23 @@ public final class TgCalls implements AutoCloseable {
         throw new IllegalArgumentException("Opus bitrate must be 6..510 kbit/s: " + kbps);
       }
       this.audioBitrateKbps = kbps;
+      return this;
+    }
+
+    /**
+     * @param threads how many DTLS handshakes may run at once for this client (the threads also run
+     *     lifecycle work); default {@code max(8, 2 × cores)}. Bouncy Castle's handshake holds its
+     *     thread for about two round trips, mostly waiting: at 50 ms RTT one thread completes about
+     *     9 handshakes/s (docs/dtls-spike.md), so raise this for bursts of many calls. Idle threads
+     *     end after 30 s.
+     * @return this
+     * @throws IllegalArgumentException if below 1
+     */
+    public Builder dtlsHandshakeThreads(int threads) {
+      if (threads < 1) {
+        throw new IllegalArgumentException("dtlsHandshakeThreads must be at least 1: " + threads);
+      }
+      this.handshakeThreads = threads;
       return this;
     }
 

@@ -5,13 +5,11 @@ import java.security.SecureRandom;
 import java.util.Arrays;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
-import java.util.function.Consumer;
 import org.bouncycastle.tls.AlertDescription;
 import org.bouncycastle.tls.DTLSClientProtocol;
 import org.bouncycastle.tls.DTLSServerProtocol;
@@ -156,25 +154,6 @@ public final class DtlsEndpoint implements AutoCloseable {
   }
 
   /**
-   * Convenience for callers of the blocking {@link #handshake(long)}: outgoing records go to {@code
-   * datagramSender}, application data is discarded, the other events are only logged.
-   *
-   * @param datagramSender receives every outgoing DTLS datagram (at most 1200 bytes) as a new array
-   *     it then owns; called on any thread; must not block for long
-   * @throws IllegalArgumentException if the hash function is not supported
-   * @throws NullPointerException if an argument is null
-   * @see #DtlsEndpoint(DtlsRole, DtlsCertificate, String, String, Listener)
-   */
-  public DtlsEndpoint(
-      DtlsRole role,
-      DtlsCertificate localCertificate,
-      String remoteFingerprintHash,
-      String remoteFingerprint,
-      Consumer<byte[]> datagramSender) {
-    this(role, localCertificate, remoteFingerprintHash, remoteFingerprint, senderOnly(datagramSender));
-  }
-
-  /**
    * Starts the handshake on {@code handshakePool} and returns at once; the outcome goes to {@link
    * Listener#onHandshakeComplete} or {@link Listener#onHandshakeFailed}. The pool thread is held
    * until the handshake ends (typically two round trips plus a few milliseconds of CPU). Datagrams
@@ -208,28 +187,6 @@ public final class DtlsEndpoint implements AutoCloseable {
       transport.close();
       handshakeFailed(
           new DtlsException(DtlsException.Reason.HANDSHAKE_FAILED, "the handshake pool refused the handshake", e));
-    }
-  }
-
-  /**
-   * Blocking convenience: runs the handshake on the calling thread ({@link #startHandshake} with a
-   * direct executor) and returns its keys. The listener is told as well.
-   *
-   * @param timeoutMillis longest time the handshake may take, in milliseconds, 1..Integer.MAX_VALUE
-   * @return the negotiated profile and keys; local keys protect what this side sends (RFC 5764 §4.2)
-   * @throws DtlsException as {@link Listener#onHandshakeFailed} would get it; the endpoint is closed
-   * @throws IllegalArgumentException if {@code timeoutMillis} is out of range
-   * @throws IllegalStateException if the handshake was already started
-   */
-  public DtlsSrtpKeys handshake(long timeoutMillis) throws DtlsException {
-    startHandshake(Runnable::run, timeoutMillis);
-    try {
-      return handshakeResult.get(); // already complete: the direct executor ran the handshake
-    } catch (ExecutionException e) {
-      throw (DtlsException) e.getCause();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new DtlsException(DtlsException.Reason.HANDSHAKE_FAILED, "interrupted", e);
     }
   }
 
@@ -509,29 +466,5 @@ public final class DtlsEndpoint implements AutoCloseable {
     } catch (IOException e) {
       LOG.debug("DTLS close_notify not sent: {}", e.toString());
     }
-  }
-
-  private static Listener senderOnly(Consumer<byte[]> datagramSender) {
-    Objects.requireNonNull(datagramSender, "datagramSender");
-    return new Listener() {
-      @Override
-      public void sendDatagram(byte[] datagram) {
-        datagramSender.accept(datagram);
-      }
-
-      @Override
-      public void onHandshakeComplete(DtlsSrtpKeys keys) {}
-
-      @Override
-      public void onHandshakeFailed(DtlsException cause) {}
-
-      @Override
-      public void onApplicationData(byte[] data, int offset, int length) {
-        LOG.trace("discarded {} bytes of DTLS application data", length);
-      }
-
-      @Override
-      public void onClosed(DtlsException causeOrNull) {}
-    };
   }
 }

@@ -60,6 +60,16 @@ public final class PeerTransport implements AutoCloseable {
      * @param cause what was lost, with the layer in {@link TransportException#stage()}
      */
     void onDisconnected(TransportException cause);
+
+    /**
+     * DTLS application data from the peer after the handshake (the SCTP data channel, RFC 8261);
+     * on the I/O thread (rarely the control thread that finished the handshake).
+     *
+     * @param data valid only during the call
+     * @param offset where the data starts
+     * @param length its length in bytes
+     */
+    default void onApplicationData(byte[] data, int offset, int length) {}
   }
 
   private final TransportSettings settings;
@@ -115,7 +125,7 @@ public final class PeerTransport implements AutoCloseable {
     connectStartNanos = System.nanoTime();
     this.remote = remote;
     DtlsEndpoint endpoint = new DtlsEndpoint(settings.dtlsRole(), settings.certificate(),
-        remote.fingerprintHash(), remote.fingerprint(), this::sendToSelected);
+        remote.fingerprintHash(), remote.fingerprint(), new DtlsEvents());
     dtls = endpoint;
     UdpTransport socket;
     try {
@@ -270,23 +280,44 @@ public final class PeerTransport implements AutoCloseable {
     });
   }
 
-  /** Runs the DTLS handshake on the control executor once ICE selected a pair. */
+  /** Starts the DTLS handshake on the control executor once ICE selected a pair. */
   private void startHandshake(DtlsEndpoint endpoint) {
-    long deadline = connectStartNanos + TimeUnit.MILLISECONDS.toNanos(settings.connectTimeoutMillis());
-    LogContext.executor(settings.control(), settings.logContext()).execute(() -> {
-      DtlsSrtpKeys keys;
-      try {
-        keys = endpoint.handshake(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
-      } catch (DtlsException e) {
-        failConnect(handshakeFailure(e));
-        return;
-      } catch (RuntimeException e) {
-        failConnect(new TransportException(TransportException.Stage.INTERNAL,
-            "unexpected error in the DTLS handshake: " + e, e));
-        return;
-      }
+    long remainingNanos = connectStartNanos
+        + TimeUnit.MILLISECONDS.toNanos(settings.connectTimeoutMillis()) - System.nanoTime();
+    endpoint.startHandshake(LogContext.executor(settings.control(), settings.logContext()),
+        Math.max(1, TimeUnit.NANOSECONDS.toMillis(remainingNanos)));
+  }
+
+  /** What the DTLS endpoint reports; see {@link DtlsEndpoint.Listener} for the threads. */
+  private final class DtlsEvents implements DtlsEndpoint.Listener {
+    @Override
+    public void sendDatagram(byte[] datagram) {
+      sendToSelected(datagram);
+    }
+
+    @Override
+    public void onHandshakeComplete(DtlsSrtpKeys keys) {
       installKeys(keys);
-    });
+    }
+
+    @Override
+    public void onHandshakeFailed(DtlsException cause) {
+      failConnect(handshakeFailure(cause));
+    }
+
+    @Override
+    public void onApplicationData(byte[] data, int offset, int length) {
+      listener.onApplicationData(data, offset, length);
+    }
+
+    @Override
+    public void onClosed(DtlsException causeOrNull) {
+      // after our own close() this is a no-op: the transport has already ended
+      disconnect(new TransportException(TransportException.Stage.DTLS, causeOrNull == null
+          ? settings.peerName() + " closed the DTLS session"
+          : "the DTLS session with " + settings.peerName() + " failed: " + causeOrNull.getMessage(),
+          causeOrNull));
+    }
   }
 
   private TgCallsException handshakeFailure(DtlsException e) {
@@ -313,18 +344,7 @@ public final class PeerTransport implements AutoCloseable {
     }
     log.debug("{}: connected via {} with {} in {} ms", settings.name(), selectedRemote,
         keys.profile(), TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - connectStartNanos));
-    if (!connected.complete(null)) {
-      return; // closed meanwhile
-    }
-    DtlsEndpoint endpoint = dtls;
-    if (endpoint != null && endpoint.isClosed()) { // the peer closed it before we got here
-      disconnect(dtlsClosed());
-    }
-  }
-
-  private TransportException dtlsClosed() {
-    return new TransportException(TransportException.Stage.DTLS,
-        settings.peerName() + " closed the DTLS session", null);
+    connected.complete(null); // false if closed meanwhile
   }
 
   /** Sends DTLS records and SRTP packets on the selected pair; drops them before ICE selected one. */
@@ -406,10 +426,7 @@ public final class PeerTransport implements AutoCloseable {
       } else if (!fromSelectedPair(from)) {
         droppedIncoming.incrementAndGet(); // DTLS and SRTP only from the pair ICE selected
       } else if (first >= 20 && first <= 63) {
-        endpoint.receive(data, 0, length);
-        if (receiveContext != null && endpoint.isClosed()) {
-          disconnect(dtlsClosed());
-        }
+        endpoint.receive(data, 0, length); // never waits; alerts come back as onClosed
       } else if (first >= 128 && first <= 191 && length >= 12) {
         receiveSrtp(data, length);
       } else {

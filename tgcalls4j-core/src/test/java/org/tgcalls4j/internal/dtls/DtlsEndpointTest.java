@@ -420,30 +420,6 @@ class DtlsEndpointTest {
   }
 
   @Test
-  void blockingHandshakeConvenienceStillWorks() throws Exception {
-    InMemoryPipe toServer = new InMemoryPipe("client-to-server");
-    toClient = new InMemoryPipe("server-to-client");
-    serverEvents = new RecordingListener(toClient::send);
-    DtlsEndpoint blocking =
-        new DtlsEndpoint(DtlsRole.CLIENT, clientCertificate, "sha-256", serverCertificate.sha256Fingerprint(), toServer::send);
-    server = new DtlsEndpoint(DtlsRole.SERVER, serverCertificate, "sha-256", clientCertificate.sha256Fingerprint(), serverEvents);
-    toServer.connect(server);
-    toClient.connect(blocking);
-    resources.addAll(List.of(blocking, server, toServer, toClient));
-    server.startHandshake(pool, 10_000);
-
-    DtlsSrtpKeys keys = blocking.handshake(10_000);
-
-    assertThat(keys.localMasterKey()).isEqualTo(serverEvents.awaitKeys().remoteMasterKey());
-    assertThatThrownBy(() -> blocking.handshake(10_000)).isInstanceOf(IllegalStateException.class);
-    DtlsEndpoint lonelyBlocking =
-        new DtlsEndpoint(DtlsRole.SERVER, serverCertificate, "sha-256", clientCertificate.sha256Fingerprint(), d -> {});
-    resources.add(lonelyBlocking);
-    assertThatThrownBy(() -> lonelyBlocking.handshake(300))
-        .isInstanceOfSatisfying(DtlsException.class, e -> assertThat(e.reason()).isEqualTo(DtlsException.Reason.TIMEOUT));
-  }
-
-  @Test
   void manyConcurrentHandshakesOnASmallPoolShareOneCertificatePerSide() throws Exception {
     // Our side: 2 pool threads for 12 handshakes. The peers run on their own pool, as a remote SFU would.
     ExecutorService peers = Executors.newCachedThreadPool();
