@@ -29,11 +29,14 @@ import org.tgcalls4j.internal.dtls.DtlsEndpoint;
 import org.tgcalls4j.internal.dtls.DtlsException;
 import org.tgcalls4j.internal.dtls.DtlsRole;
 import org.tgcalls4j.internal.dtls.DtlsSrtpKeys;
+import org.tgcalls4j.internal.ice.HostCandidates;
 import org.tgcalls4j.internal.ice.IceAgent;
 import org.tgcalls4j.internal.ice.IceCandidate;
 import org.tgcalls4j.internal.ice.IceConfig;
 import org.tgcalls4j.internal.ice.IceCredentials;
+import org.tgcalls4j.internal.ice.IceRole;
 import org.tgcalls4j.internal.ice.IceState;
+import org.tgcalls4j.internal.ice.LocalCandidate;
 import org.tgcalls4j.internal.signaling.AnswerCandidate;
 import org.tgcalls4j.internal.signaling.Fingerprint;
 import org.tgcalls4j.internal.signaling.GroupCallAnswer;
@@ -216,8 +219,15 @@ public final class GroupCallSession implements AutoCloseable {
     long tieBreaker = config.random().nextLong();
     udp.start(new IoHandler(udp, endpoint));
     udp.execute(() -> {
-      ice = new IceAgent(iceConfig, localCredentials, remote, candidates, tieBreaker, new IceOutput(udp));
-      ice.start(System.nanoTime());
+      long nowNanos = System.nanoTime();
+      ice = new IceAgent(iceConfig, IceRole.CONTROLLED, localCredentials, remote, tieBreaker,
+          new IceOutput(udp));
+      ice.addLocalCandidate(new LocalCandidate(0,
+          HostCandidates.host(udp.localAddress(), HostCandidates.MAX_LOCAL_PREFERENCE)));
+      for (IceCandidate c : candidates) {
+        ice.addRemoteCandidate(c, nowNanos);
+      }
+      ice.start(nowNanos);
     });
 
     try {
@@ -434,7 +444,7 @@ public final class GroupCallSession implements AutoCloseable {
         droppedIncoming.incrementAndGet();
       } else if (first <= 3) {
         if (ice != null) {
-          ice.handleStun(data, 0, length, from, nowNanos);
+          ice.handleStun(0, data, 0, length, from, nowNanos);
         }
       } else if (!fromSelectedPair(from)) {
         droppedIncoming.incrementAndGet(); // DTLS and SRTP only from the pair ICE selected
@@ -510,7 +520,7 @@ public final class GroupCallSession implements AutoCloseable {
     }
 
     @Override
-    public void sendDatagram(InetSocketAddress to, byte[] data, int offset, int length) {
+    public void sendDatagram(int portId, InetSocketAddress to, byte[] data, int offset, int length) {
       udp.send(to, data, offset, length);
     }
 
@@ -528,7 +538,7 @@ public final class GroupCallSession implements AutoCloseable {
     }
 
     @Override
-    public void onSelectedPair(InetSocketAddress remote) {
+    public void onSelectedPair(int portId, InetSocketAddress remote) {
       selectedRemote = remote;
       iceConnected.complete(remote);
     }

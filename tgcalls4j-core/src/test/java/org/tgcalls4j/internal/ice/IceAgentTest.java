@@ -22,6 +22,7 @@ class IceAgentTest {
   private static final long MS = TimeUnit.MILLISECONDS.toNanos(1);
   private static final InetSocketAddress SFU = new InetSocketAddress("10.0.0.1", 32000);
   private static final InetSocketAddress CLIENT = new InetSocketAddress("192.0.2.10", 5000);
+  private static final InetSocketAddress WILDCARD = new InetSocketAddress("0.0.0.0", 5000);
   private static final long OUR_TIE_BREAKER = 0x5000_0000_0000_0000L;
 
   private final IceCredentials ours = IceCredentials.generate(new Random(1));
@@ -33,7 +34,7 @@ class IceAgentTest {
   /** What the scripted peer answers to the agent's checks. */
   private enum Answer { SUCCESS, UNAUTHORIZED, ROLE_CONFLICT, SILENT }
 
-  private record Datagram(InetSocketAddress to, byte[] data) {
+  private record Datagram(int portId, InetSocketAddress to, byte[] data) {
     StunMessage parse() throws Exception {
       return StunMessage.parse(data, 0, data.length);
     }
@@ -43,10 +44,17 @@ class IceAgentTest {
     final Deque<Datagram> sent = new ArrayDeque<>();
     final List<IceState> states = new ArrayList<>();
     final List<InetSocketAddress> selected = new ArrayList<>();
+    final List<Integer> selectedPorts = new ArrayList<>();
+    final List<LocalCandidate> gathered = new ArrayList<>();
 
     @Override
-    public void sendDatagram(InetSocketAddress to, byte[] data, int offset, int length) {
-      sent.add(new Datagram(to, Arrays.copyOfRange(data, offset, offset + length)));
+    public void sendDatagram(int portId, InetSocketAddress to, byte[] data, int offset, int length) {
+      sent.add(new Datagram(portId, to, Arrays.copyOfRange(data, offset, offset + length)));
+    }
+
+    @Override
+    public void onLocalCandidate(LocalCandidate candidate) {
+      gathered.add(candidate);
     }
 
     @Override
@@ -55,8 +63,9 @@ class IceAgentTest {
     }
 
     @Override
-    public void onSelectedPair(InetSocketAddress remote) {
+    public void onSelectedPair(int portId, InetSocketAddress remote) {
       selected.add(remote);
+      selectedPorts.add(portId);
     }
   }
 
@@ -65,7 +74,13 @@ class IceAgentTest {
         new IceCandidate("1", 1, "udp", 2130706431L, SFU, "host"),
         new IceCandidate("2", 1, "tcp", 2130706431L, new InetSocketAddress("10.0.0.1", 443), "host"),
         new IceCandidate("3", 1, "udp", 2130706431L, new InetSocketAddress("2001:db8::1", 32000), "host"));
-    return new IceAgent(config, ours, sfu, candidates, OUR_TIE_BREAKER, out);
+    IceAgent agent = new IceAgent(config, IceRole.CONTROLLED, ours, sfu, OUR_TIE_BREAKER, out);
+    // As GroupCallSession does: one socket bound to the wildcard address, port id 0.
+    agent.addLocalCandidate(new LocalCandidate(0, HostCandidates.host(WILDCARD, 65_535)));
+    for (IceCandidate c : candidates) {
+      agent.addRemoteCandidate(c, now);
+    }
+    return agent;
   }
 
   private IceAgent newAgent() {
@@ -118,7 +133,11 @@ class IceAgentTest {
   }
 
   private void deliver(IceAgent agent, byte[] datagram, InetSocketAddress from) {
-    agent.handleStun(datagram, 0, datagram.length, from, now);
+    deliver(agent, 0, datagram, from);
+  }
+
+  private void deliver(IceAgent agent, int portId, byte[] datagram, InetSocketAddress from) {
+    agent.handleStun(portId, datagram, 0, datagram.length, from, now);
   }
 
   /** Runs the agent's timers up to {@code untilNanos}; the peer answers every request as told. */
@@ -132,7 +151,7 @@ class IceAgentTest {
           byte[] reply = peerAnswer(d, answer);
           if (reply != null) {
             lastAnswerNanos = now;
-            deliver(agent, reply, d.to());
+            deliver(agent, d.portId(), reply, d.to());
           }
         }
       }
@@ -406,7 +425,7 @@ class IceAgentTest {
     deliver(agent, wrongUfrag, SFU);
     deliver(agent, unmatched, SFU);
     deliver(agent, truncated, SFU);
-    agent.handleStun(wrongKey, wrongKey.length - 4, 100, SFU, now); // range past the end
+    agent.handleStun(0, wrongKey, wrongKey.length - 4, 100, SFU, now); // range past the end
 
     assertThat(agent.droppedMessages()).isEqualTo(5);
     assertThat(out.sent).isEmpty();
