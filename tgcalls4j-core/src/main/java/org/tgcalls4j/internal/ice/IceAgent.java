@@ -768,6 +768,9 @@ public final class IceAgent {
     pair.failures++;
     long backoff = RETRY_INITIAL_NANOS << Math.min(pair.failures - 1, 20);
     pair.eligibleAtNanos = nowNanos + Math.min(backoff, RETRY_MAX_NANOS);
+    if (t.kind == Kind.NOMINATION) {
+      nominate(nowNanos); // RFC 8445 §8.1.1: try the best pair that is still valid
+    }
   }
 
   /** RFC 8445 §6.1.4.2: the oldest triggered pair, else the highest-priority waiting pair. */
