@@ -256,7 +256,7 @@ public final class IceAgent {
   /**
    * Adds a remote candidate (trickle), before or after {@link #start}, and pairs it with every
    * pairable local candidate of its address family (RFC 8445 §6.1.2.2); its pairs are checked from
-   * the next Ta tick on. Ignored: non-UDP candidates, components other than 1, IPv6 candidates unless
+   * the next Ta tick on (the owner should ask {@link #nextTimeoutNanos()} again). Ignored: non-UDP candidates, components other than 1, IPv6 candidates unless
    * {@link IceConfig#includeIpv6()}, addresses already known (signalled or peer-reflexive), and any
    * candidate once the agent is connected, failed or closed.
    *
@@ -543,6 +543,9 @@ public final class IceAgent {
     if (state != IceState.NEW && state != IceState.CHECKING) {
       return true; // connected: the peer's checks are answered, nothing else changes
     }
+    if (from.getAddress() instanceof Inet6Address && !config.includeIpv6()) {
+      return true; // answered, but IPv6 candidates are not used (IceConfig#includeIpv6)
+    }
     LocalCandidate base = localFor(portId, from);
     if (base == null) {
       return true; // answered, but no local candidate of ours on that port pairs with the sender
@@ -631,6 +634,7 @@ public final class IceAgent {
     if ((success || roleConflict || response.hasMessageIntegrity()) && !authentic) {
       return false;
     }
+    InetSocketAddress mapped = success ? response.xorMappedAddress() : null; // may throw: then dropped
     transactions.remove(t);
     retire(t);
     if (t.kind == Kind.CONSENT) {
@@ -663,7 +667,7 @@ public final class IceAgent {
       }
       return true;
     }
-    learnPeerReflexiveLocal(t, response.xorMappedAddress());
+    learnPeerReflexiveLocal(t, mapped);
     if (pair.state != PairState.SUCCEEDED) {
       pair.state = PairState.SUCCEEDED;
       pair.failures = 0;
@@ -691,16 +695,17 @@ public final class IceAgent {
     if (!from.equals(t.to) || portId != t.portId) {
       return false;
     }
+    boolean success = response.type() == StunMessage.BINDING_SUCCESS_RESPONSE;
+    InetSocketAddress mapped = success ? response.xorMappedAddress() : null; // may throw: then dropped
     transactions.remove(t);
     retire(t);
-    if (response.type() != StunMessage.BINDING_SUCCESS_RESPONSE) {
+    if (!success) {
       return true; // the server refused; gathering from it ends
     }
-    InetSocketAddress mapped = response.xorMappedAddress();
     if (mapped == null) {
       return true;
     }
-    if (!acceptsCandidates() || findLocalAddress(mapped) != null) {
+    if (findLocalAddress(mapped) != null) {
       return true; // RFC 8445 §5.1.3: redundant (e.g. no NAT: equal to the host candidate)
     }
     LocalCandidate base = basePort(portId, mapped);

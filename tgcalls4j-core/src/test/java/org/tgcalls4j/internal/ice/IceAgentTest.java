@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.tgcalls4j.internal.stun.StunAttribute;
 import org.tgcalls4j.internal.stun.StunErrorCode;
 import org.tgcalls4j.internal.stun.StunMessage;
 import org.tgcalls4j.internal.stun.StunMessageBuilder;
@@ -924,6 +925,39 @@ class IceAgentTest {
 
     assertThat(agent.droppedMessages()).isEqualTo(4);
     assertThat(out.sent).isEmpty();
+  }
+
+  @Test
+  void aSuccessResponseWithAMalformedMappedAddressIsDroppedAndTheCheckGoesOn() throws Exception {
+    IceAgent agent = newAgent();
+    agent.start(now);
+    Datagram check = out.sent.poll();
+    byte[] malformed = new StunMessageBuilder(StunMessage.BINDING_SUCCESS_RESPONSE, check.parse().transactionId())
+        .add(StunAttribute.XOR_MAPPED_ADDRESS, new byte[] {0, 9, 0, 0, 1, 2, 3, 4}) // family 9
+        .build(sfuKey(), true);
+
+    deliver(agent, malformed, SFU);
+    assertThat(agent.droppedMessages()).isEqualTo(1);
+    deliver(agent, peerAnswer(check, Answer.SUCCESS), SFU); // the transaction is still open
+    deliver(agent, peerCheck(true), SFU);
+
+    assertThat(agent.state()).isEqualTo(IceState.CONNECTED);
+    assertThat(agent.droppedMessages()).isEqualTo(1);
+  }
+
+  @Test
+  void answersButDoesNotLearnIpv6PeersWhenIpv6IsOff() throws Exception {
+    IceAgent agent = newAgent(); // IPv4 only, wildcard socket
+    agent.start(now);
+    out.sent.clear();
+    InetSocketAddress v6 = new InetSocketAddress("2001:db8::7", 40000);
+
+    deliver(agent, peerCheck(true), v6);
+
+    assertThat(out.sent.poll().parse().type()).isEqualTo(StunMessage.BINDING_SUCCESS_RESPONSE);
+    tick(agent, now + 200 * MS);
+    assertThat(out.sent).noneMatch(d -> d.to().equals(v6));
+    assertThat(agent.remoteCandidates()).extracting(IceCandidate::address).doesNotContain(v6);
   }
 
   private static StunMessage parseQuietly(Datagram d) {
