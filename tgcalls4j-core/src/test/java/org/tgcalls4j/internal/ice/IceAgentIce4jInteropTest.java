@@ -353,15 +353,21 @@ class IceAgentIce4jInteropTest {
 
   /** An ice4j full agent with one component behind a single-port harvester. */
   private static final class Ice4jPeer implements AutoCloseable {
-    final SinglePortUdpHarvester harvester;
     final Agent agent = new Agent();
+    final SinglePortUdpHarvester harvester;
     final Component component;
     final org.ice4j.ice.LocalCandidate local;
     final InetSocketAddress address;
     InetSocketAddress hostSocketAddress;
+    MultiplexingDatagramSocket hostSocket;
 
     Ice4jPeer(String ip, boolean controlling, IceCredentials remote) throws Exception {
-      harvester = new SinglePortUdpHarvester(new TransportAddress(ip, 0, Transport.UDP));
+      try {
+        harvester = new SinglePortUdpHarvester(new TransportAddress(ip, 0, Transport.UDP));
+      } catch (Exception | Error e) {
+        agent.free();
+        throw e;
+      }
       try {
         agent.setControlling(controlling);
         agent.setUseDynamicPorts(false);
@@ -382,6 +388,7 @@ class IceAgentIce4jInteropTest {
     /** Adds a host candidate on its own socket, as ice4j's host harvester would (before start). */
     void addHostSocket(String ip) throws IOException {
       MultiplexingDatagramSocket socket = new MultiplexingDatagramSocket(new InetSocketAddress(ip, 0));
+      hostSocket = socket;
       HostCandidate candidate = new HostCandidate(new IceUdpSocketWrapper(socket), component, Transport.UDP);
       component.addLocalCandidate(candidate);
       if (component.getComponentSocket() != null) {
@@ -439,6 +446,9 @@ class IceAgentIce4jInteropTest {
     public void close() {
       agent.free();
       harvester.close();
+      if (hostSocket != null) {
+        hostSocket.close(); // normally already closed by free(); idempotent
+      }
     }
   }
 }
