@@ -554,14 +554,18 @@ public final class IceAgent {
     if (pair == null) {
       // RFC 8445 §7.3.1.3: a peer-reflexive remote candidate, priority from the PRIORITY attribute.
       IceCandidate known = findRemote(from);
-      if (known == null) {
-        known = new IceCandidate("prflx" + (++peerReflexiveCounter), 1, "udp",
+      boolean learned = known == null;
+      if (learned) {
+        known = new IceCandidate("prflx" + (peerReflexiveCounter + 1), 1, "udp",
             Math.max(peerPriority, 0), from, "prflx");
-        remoteCandidates.add(known);
       }
       pair = addPair(base, known, state == IceState.NEW ? 0 : nowNanos);
       if (pair == null) {
-        return true;
+        return true; // the check list is full (RFC 8445 §6.1.2.5): answered, not learned
+      }
+      if (learned) {
+        peerReflexiveCounter++;
+        remoteCandidates.add(known);
       }
     }
     if (role == IceRole.CONTROLLED && request.useCandidate()) {

@@ -910,6 +910,29 @@ class IceAgentTest {
     assertThat(agent.state()).isEqualTo(IceState.CONNECTED);
     assertThat(out.selectedPorts).containsExactly(1);
     assertThat(out.selected).containsExactly(remoteV6);
+    out.sent.clear();
+    tick(agent, now + 3_100 * MS); // RFC 7675: consent goes over the selected pair only
+    assertThat(out.sent).isNotEmpty().allSatisfy(d -> {
+      assertThat(d.portId()).isEqualTo(1);
+      assertThat(d.to()).isEqualTo(remoteV6);
+    });
+  }
+
+  @Test
+  void limitsTheCheckListToOneHundredPairs() throws Exception {
+    IceAgent agent = bareAgent(IceRole.CONTROLLED, IceConfig.defaults());
+    agent.addLocalCandidate(host(0, HOST_A, 65_535));
+    for (int i = 0; i < 120; i++) {
+      agent.addRemoteCandidate(remoteHost(new InetSocketAddress("10.2.0." + (i + 1), 6000), P1), now);
+    }
+    agent.start(now);
+    for (int i = 0; i < 5; i++) { // peer-reflexive senders do not grow it either (RFC 8445 §6.1.2.5)
+      deliver(agent, peerCheck(false), new InetSocketAddress("10.3.0." + (i + 1), 6000));
+    }
+
+    assertThat(agent.pairsForTest()).hasSize(IceAgent.MAX_PAIRS);
+    assertThat(agent.remoteCandidates()).noneMatch(c -> c.type().equals("prflx"));
+    assertThat(agent.droppedMessages()).isZero();
   }
 
   @Test
