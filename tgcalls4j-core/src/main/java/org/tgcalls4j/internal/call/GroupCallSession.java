@@ -234,7 +234,7 @@ public final class GroupCallSession implements AutoCloseable {
     InetAddress bind = BindAddresses.resolve(config.network());
     return new TransportSettings(IceRole.CONTROLLED, role, localCredentials, config.certificate(),
         bind, ice, config.connectTimeoutMillis(), config.random().nextLong(), threads,
-        config.control(), name, "the SFU", logContext);
+        config.control(), name, "the SFU", logContext, false, false, List.of());
   }
 
   private Answer parse(String answerJson) throws TgCallsException {

@@ -4,7 +4,8 @@ import java.net.InetSocketAddress;
 import java.util.Objects;
 
 /**
- * A remote ICE candidate as signalled by the peer (RFC 8839 §5.1 candidate-attribute fields).
+ * An ICE candidate as signalled (RFC 8839 §5.1 candidate-attribute fields): the peer's, or one of
+ * ours inside a {@link LocalCandidate}. Immutable.
  *
  * @param foundation the foundation string
  * @param component the component id, 1..256 (1 = RTP; rtcp-mux means only 1 is used)

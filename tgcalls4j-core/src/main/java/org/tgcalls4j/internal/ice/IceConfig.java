@@ -9,7 +9,8 @@ package org.tgcalls4j.internal.ice;
  *     to 0.8..1.2 times this value (RFC 7675 §5.1); positive
  * @param consentTimeoutMillis how long without a consent response before {@link IceState#FAILED}
  *     (RFC 7675 §5.1 uses 30 s); positive
- * @param includeIpv6 whether IPv6 remote candidates are checked; false skips them
+ * @param includeIpv6 whether IPv6 remote candidates are checked, signalled or peer-reflexive; false
+ *     skips them (checks from IPv6 senders are still answered)
  */
 public record IceConfig(long connectTimeoutMillis, long consentIntervalMillis, long consentTimeoutMillis,
     boolean includeIpv6) {

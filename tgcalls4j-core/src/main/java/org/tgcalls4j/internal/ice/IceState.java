@@ -4,7 +4,7 @@ package org.tgcalls4j.internal.ice;
 public enum IceState {
   /** Created; {@link IceAgent#start(long)} not yet called. */
   NEW,
-  /** Connectivity checks are running; no pair is selected yet. */
+  /** Connectivity checks are running (possibly with no pair yet, awaiting trickle); no pair is selected yet. */
   CHECKING,
   /** A nominated pair is selected and consent is fresh (RFC 7675). */
   CONNECTED,

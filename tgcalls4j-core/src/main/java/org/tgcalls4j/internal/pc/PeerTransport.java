@@ -17,7 +17,10 @@ import org.tgcalls4j.TransportException;
 import org.tgcalls4j.internal.dtls.DtlsEndpoint;
 import org.tgcalls4j.internal.dtls.DtlsException;
 import org.tgcalls4j.internal.dtls.DtlsSrtpKeys;
+import org.tgcalls4j.internal.ice.HostCandidates;
 import org.tgcalls4j.internal.ice.IceAgent;
+import org.tgcalls4j.internal.ice.IceCandidate;
+import org.tgcalls4j.internal.ice.LocalCandidate;
 import org.tgcalls4j.internal.ice.IceState;
 import org.tgcalls4j.internal.logging.LogContext;
 import org.tgcalls4j.internal.rtcp.RtcpPacket;
@@ -70,6 +73,15 @@ public final class PeerTransport implements AutoCloseable {
      * @param length its length in bytes
      */
     default void onApplicationData(byte[] data, int offset, int length) {}
+
+    /**
+     * A local candidate to signal to the peer (trickle, RFC 8838): host addresses when
+     * {@link TransportSettings#gatherHostCandidates()}, server-reflexive ones as STUN servers
+     * answer. On the I/O thread. Group calls signal none (group-call.md §2.1).
+     *
+     * @param candidate the candidate
+     */
+    default void onLocalCandidate(IceCandidate candidate) {}
   }
 
   private final TransportSettings settings;
@@ -143,12 +155,53 @@ public final class PeerTransport implements AutoCloseable {
       return connected;
     }
     socket.start(new IoHandler(endpoint));
-    socket.execute(() -> {
-      ice = new IceAgent(settings.ice(), settings.localCredentials(), remote.credentials(),
-          remote.candidates(), settings.tieBreaker(), new IceOutput(socket));
-      ice.start(System.nanoTime());
-    });
+    socket.execute(() -> startIce(socket, remote));
     return connected;
+  }
+
+  /**
+   * Builds the agent on the I/O thread: our host candidate(s) on the one socket (port 0), the
+   * peer's candidates, server-reflexive gathering from the STUN servers; then the checks start.
+   */
+  private void startIce(UdpTransport socket, RemoteDescription remote) {
+    long now = System.nanoTime();
+    IceAgent agent = new IceAgent(settings.ice(), settings.iceRole(), settings.localCredentials(),
+        remote.credentials(), settings.tieBreaker(), new IceOutput(socket));
+    InetSocketAddress local = socket.localAddress();
+    agent.addLocalCandidate(new LocalCandidate(SOCKET_PORT_ID,
+        HostCandidates.host(local, HostCandidates.MAX_LOCAL_PREFERENCE)));
+    if (settings.gatherHostCandidates()) {
+      // RFC 8445 §5.1.1.1: the socket listens on every interface; signal each address
+      for (IceCandidate host : HostCandidates.gather(local.getPort(), settings.ice().includeIpv6(),
+          settings.includeLoopbackCandidates())) {
+        listener.onLocalCandidate(host);
+      }
+    }
+    for (IceCandidate candidate : remote.candidates()) {
+      agent.addRemoteCandidate(candidate, now);
+    }
+    for (InetSocketAddress stunServer : settings.stunServers()) {
+      agent.gatherServerReflexive(SOCKET_PORT_ID, stunServer, now);
+    }
+    ice = agent;
+    agent.start(now);
+  }
+
+  /**
+   * Adds a candidate the peer trickled after {@link #connect} (RFC 8838 §4). Safe from any
+   * thread; ignored before connect and after close.
+   *
+   * @param candidate the peer's candidate
+   */
+  public void addRemoteCandidate(IceCandidate candidate) {
+    UdpTransport socket = udp;
+    if (socket != null) {
+      socket.execute(() -> {
+        if (ice != null) {
+          ice.addRemoteCandidate(candidate, System.nanoTime());
+        }
+      });
+    }
   }
 
   /**
@@ -421,7 +474,7 @@ public final class PeerTransport implements AutoCloseable {
       int first = data[0] & 0xff;
       if (first <= 3) {
         if (ice != null) {
-          ice.handleStun(data, 0, length, from, nowNanos);
+          ice.handleStun(SOCKET_PORT_ID, data, 0, length, from, nowNanos);
         }
       } else if (!fromSelectedPair(from)) {
         droppedIncoming.incrementAndGet(); // DTLS and SRTP only from the pair ICE selected
@@ -468,8 +521,13 @@ public final class PeerTransport implements AutoCloseable {
     }
 
     @Override
-    public void sendDatagram(InetSocketAddress to, byte[] data, int offset, int length) {
-      socket.send(to, data, offset, length);
+    public void sendDatagram(int portId, InetSocketAddress to, byte[] data, int offset, int length) {
+      socket.send(to, data, offset, length); // one port today: the socket
+    }
+
+    @Override
+    public void onLocalCandidate(LocalCandidate candidate) {
+      listener.onLocalCandidate(candidate.candidate());
     }
 
     @Override
@@ -488,7 +546,7 @@ public final class PeerTransport implements AutoCloseable {
     }
 
     @Override
-    public void onSelectedPair(InetSocketAddress remote) {
+    public void onSelectedPair(int portId, InetSocketAddress remote) {
       if (selectedRemote == null) {
         selectedRemote = remote;
         startHandshake(dtls);

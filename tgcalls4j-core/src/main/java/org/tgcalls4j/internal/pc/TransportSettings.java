@@ -1,6 +1,8 @@
 package org.tgcalls4j.internal.pc;
 
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.Executor;
@@ -29,11 +31,17 @@ import org.tgcalls4j.internal.ice.IceRole;
  * @param name used in thread names and messages (for example {@code "chat 42"})
  * @param peerName how error messages call the peer (for example {@code "the SFU"})
  * @param logContext SLF4J MDC entries set on every thread while it works for this transport
+ * @param gatherHostCandidates whether to signal a host candidate per interface address (the socket
+ *     must then be bound to the wildcard address); group calls signal none
+ * @param includeLoopbackCandidates whether host candidates include loopback addresses
+ * @param stunServers STUN servers to learn server-reflexive candidates from (RFC 8445 §5.1.1.2);
+ *     copied
  */
 public record TransportSettings(IceRole iceRole, DtlsRole dtlsRole, IceCredentials localCredentials,
     DtlsCertificate certificate, InetAddress bindAddress, IceConfig ice, long connectTimeoutMillis,
     long tieBreaker, ThreadFactory threads, Executor control, String name, String peerName,
-    Map<String, String> logContext) {
+    Map<String, String> logContext, boolean gatherHostCandidates,
+    boolean includeLoopbackCandidates, List<InetSocketAddress> stunServers) {
   /** @throws NullPointerException if a reference is null */
   public TransportSettings {
     Objects.requireNonNull(iceRole, "iceRole");
@@ -47,5 +55,6 @@ public record TransportSettings(IceRole iceRole, DtlsRole dtlsRole, IceCredentia
     Objects.requireNonNull(name, "name");
     Objects.requireNonNull(peerName, "peerName");
     logContext = Map.copyOf(logContext);
+    stunServers = List.copyOf(stunServers);
   }
 }
