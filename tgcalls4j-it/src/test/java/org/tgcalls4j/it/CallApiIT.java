@@ -228,6 +228,8 @@ class CallApiIT {
     calls = recording(TgCalls.builder().rejoinWindow(Duration.ofMillis(500))).build();
     GroupCall call = calls.createGroupCall(CHAT);
     call.connect(first.answer(call.joinJson()));
+    // the SFU's own handshake ends after ours; only an established session ends with close_notify
+    assertThat(first.awaitConnected(5_000)).isTrue();
     first.close();
 
     assertThat(events.poll(10, TimeUnit.SECONDS)).isEqualTo("GROUP_CALL CONNECTING");
