@@ -278,6 +278,7 @@ class GroupCallIT {
         }).build();
     String join = calls.createCall(CHAT);
     calls.connect(CHAT, sfu.answer(join));
+    assertThat(sfu.awaitConnected(5_000)).isTrue(); // close_notify needs the SFU's session up
     sfu.close();
 
     assertThat(causes.poll(10, TimeUnit.SECONDS)).isInstanceOfSatisfying(TransportException.class,
