@@ -25,6 +25,8 @@ final class RecordingListener implements DtlsEndpoint.Listener {
   final AtomicInteger handshakeCallbacks = new AtomicInteger();
   final AtomicInteger closedCallbacks = new AtomicInteger();
   final List<String> events = new CopyOnWriteArrayList<>();
+  /** The thread that ran onHandshakeComplete or onHandshakeFailed. */
+  volatile String handshakeThread;
 
   RecordingListener(Consumer<byte[]> sink) {
     this.sink = sink;
@@ -45,6 +47,7 @@ final class RecordingListener implements DtlsEndpoint.Listener {
 
   @Override
   public void onHandshakeComplete(DtlsSrtpKeys k) {
+    handshakeThread = Thread.currentThread().getName();
     handshakeCallbacks.incrementAndGet();
     events.add("complete");
     keys.complete(k);
@@ -52,6 +55,7 @@ final class RecordingListener implements DtlsEndpoint.Listener {
 
   @Override
   public void onHandshakeFailed(DtlsException cause) {
+    handshakeThread = Thread.currentThread().getName();
     handshakeCallbacks.incrementAndGet();
     events.add("failed");
     keys.completeExceptionally(cause);
