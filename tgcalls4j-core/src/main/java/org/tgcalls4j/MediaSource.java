@@ -17,7 +17,9 @@ public sealed interface MediaSource permits MediaSource.FileSource, MediaSource.
    * A local file of any format ffmpeg reads. An Ogg/Opus file ({@code .ogg}/{@code .opus} starting
    * with an {@code OpusHead} page) sent to a group call is read directly, without ffmpeg.
    *
-   * @param path the file; must exist when streaming starts
+   * @param path the file; it is checked when the source is set, not here: a group call's
+   *     {@code setSource} throws {@link InvalidParamsException} (field {@code source.path}) for a
+   *     path that does not exist, is a directory, or cannot be read
    * @return the source
    * @throws NullPointerException if path is null
    */

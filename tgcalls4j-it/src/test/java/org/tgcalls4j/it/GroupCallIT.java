@@ -141,6 +141,13 @@ class GroupCallIT {
         .isInstanceOfSatisfying(InvalidParamsException.class,
             e -> assertThat(e.field()).startsWith("transport.fingerprints[0]"));
 
+    // RFC 8445 §5.3: pwd is 22..256 ice-chars; an empty one used to escape as IllegalArgumentException
+    String emptyPwd = answer.replaceFirst("\"pwd\"\\s*:\\s*\"[^\"]*\"", "\"pwd\":\"\"");
+    assertThat(emptyPwd).isNotEqualTo(answer);
+    assertThatThrownBy(() -> calls.connect(CHAT, emptyPwd))
+        .isInstanceOfSatisfying(InvalidParamsException.class,
+            e -> assertThat(e.field()).isEqualTo("transport.pwd"));
+
     calls.connect(CHAT, answer);
     assertThat(sfu.awaitConnected(5000)).isTrue();
   }

@@ -273,7 +273,8 @@ public final class GroupCallSession implements AutoCloseable {
     List<IceCandidate> result = new ArrayList<>();
     for (int i = 0; i < answerCandidates.size(); i++) {
       AnswerCandidate c = answerCandidates.get(i);
-      if (!c.protocol().toLowerCase(Locale.ROOT).equals("udp") || c.component() != 1) {
+      if (!c.protocol().toLowerCase(Locale.ROOT).equals("udp") || c.component() != 1
+          || c.port() == 0) { // port 0 is valid syntax (RFC 8839 §5.1) but not a destination
         continue;
       }
       if (!IP_LITERAL.matcher(c.ip()).matches()) {

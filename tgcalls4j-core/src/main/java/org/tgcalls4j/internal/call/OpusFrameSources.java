@@ -35,13 +35,18 @@ final class OpusFrameSources {
    * @param startOffsetMillis position to start at, ms (transcoded sources only)
    * @param threads creates ffmpeg's stderr pump thread
    * @return the open source; the caller closes it
-   * @throws InvalidParamsException if a local file does not exist or an Ogg file has no Opus header
+   * @throws InvalidParamsException (field {@code source.path}) if a local file does not exist, is
+   *     a directory, cannot be read, or is an Ogg file without an Opus header
    * @throws FfmpegSpawnException if ffmpeg could not be started
    */
   static OpusFrameSource open(MediaSource source, Path ffmpeg, int bitrateKbps,
       long startOffsetMillis, ThreadFactory threads) throws TgCallsException {
     if (source instanceof MediaSource.FileSource file) {
       Path path = file.path();
+      // a directory is "readable" too, and ffmpeg would only fail on it after the call connected
+      if (Files.isDirectory(path)) {
+        throw new InvalidParamsException("source.path", "a directory, not a file: " + path);
+      }
       if (!Files.isReadable(path)) {
         throw new InvalidParamsException("source.path", "not a readable file: " + path);
       }

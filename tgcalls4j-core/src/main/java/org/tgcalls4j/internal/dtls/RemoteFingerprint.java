@@ -12,7 +12,8 @@ import java.util.Objects;
 final class RemoteFingerprint {
   /** RFC 8122 §5 hash function textual names we accept, mapped to JCA digest names. */
   private static final Map<String, String> DIGESTS =
-      Map.of("sha-1", "SHA-1", "sha-256", "SHA-256", "sha-384", "SHA-384", "sha-512", "SHA-512");
+      Map.of("sha-1", "SHA-1", "sha-224", "SHA-224", "sha-256", "SHA-256", "sha-384", "SHA-384",
+          "sha-512", "SHA-512");
 
   private final String hashName;
   private final String jcaDigestName;
@@ -21,7 +22,8 @@ final class RemoteFingerprint {
   /**
    * @param hashName the hash function name from signaling, e.g. {@code sha-256} (case-insensitive)
    * @param fingerprint the fingerprint from signaling, hex bytes joined by colons
-   * @throws IllegalArgumentException if the hash name is not sha-1, sha-256, sha-384 or sha-512
+   * @throws IllegalArgumentException if the hash name is not sha-1, sha-224, sha-256, sha-384 or
+   *     sha-512
    */
   RemoteFingerprint(String hashName, String fingerprint) {
     Objects.requireNonNull(hashName, "hashName");

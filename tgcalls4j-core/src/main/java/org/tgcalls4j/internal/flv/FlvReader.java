@@ -2,16 +2,22 @@ package org.tgcalls4j.internal.flv;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.Arrays;
 import java.util.Objects;
 
 /**
  * Reads FLV tags one by one from a byte stream, such as ffmpeg's {@code -f flv pipe:1} output.
  * Source: Adobe FLV File Format Specification v10.1, Annex E.2 (header) and E.3/E.4 (body, tags).
  *
+ * <p>Memory: a tag body is buffered as its bytes arrive, starting at 64 KiB at most, so a tag
+ * header declaring up to 16 MiB costs memory in proportion to the bytes actually sent.
+ *
  * <p>Not thread-safe: one thread reads. The reader does not close the stream.
  */
 public final class FlvReader {
   private static final int TAG_HEADER_BYTES = 11;
+  /** Largest buffer allocated for a tag body before its bytes have arrived, in bytes. */
+  static final int BODY_CHUNK_BYTES = 64 * 1024;
 
   private final InputStream in;
   private long offset;
@@ -61,8 +67,7 @@ public final class FlvReader {
     if (streamId != 0) {
       throw new FlvFormatException(tagStart + 8, "StreamID " + streamId + " is not 0");
     }
-    byte[] body = new byte[dataSize];
-    readFully(body, 0, dataSize, tagStart);
+    byte[] body = readBody(dataSize, tagStart);
     long sizeOffset = offset;
     long previousTagSize = readUint32(tagStart);
     if (previousTagSize != TAG_HEADER_BYTES + dataSize) {
@@ -70,6 +75,25 @@ public final class FlvReader {
           + " does not match tag size " + (TAG_HEADER_BYTES + dataSize));
     }
     return new FlvTag(type, timestamp, body);
+  }
+
+  /**
+   * Reads a tag body of the declared size. DataSize is a 24-bit field (up to 16 MiB - 1), so the
+   * buffer starts at no more than {@link #BODY_CHUNK_BYTES} and doubles only when full, so it is
+   * never more than twice the bytes that arrived (and the copies add up to less than that again):
+   * a header that declares a body the stream never sends costs at most 64 KiB.
+   */
+  private byte[] readBody(int dataSize, long tagStart) throws IOException {
+    byte[] body = new byte[Math.min(dataSize, BODY_CHUNK_BYTES)];
+    int done = 0;
+    while (true) {
+      readFully(body, done, body.length - done, tagStart);
+      done = body.length;
+      if (done == dataSize) {
+        return body;
+      }
+      body = Arrays.copyOf(body, (int) Math.min(dataSize, 2L * done));
+    }
   }
 
   private void readHeader() throws IOException {

@@ -32,33 +32,94 @@ public final class JsonCodec {
 
   private JsonCodec() {}
 
+  /** Longest numeric text read as a whole number, in characters (sign and spelling included). */
+  public static final int MAX_NUMBER_CHARS = 20;
+  /** Longest string value the default getters return, in characters (UTF-16 code units). */
+  public static final int MAX_STRING_CHARS = 1024;
+  /** Deepest nesting of arrays and objects a parse accepts, in levels (the top object is 1). */
+  public static final int MAX_DEPTH = 32;
+  private static final int MAX_REASON_CHARS = 60;
+  private static final java.util.regex.Pattern GSON_POSITION =
+      java.util.regex.Pattern.compile(" at line (\\d+) column (\\d+)");
+
   /**
    * Parses a complete JSON text (RFC 8259, strict: no comments, no unquoted names, nothing after
-   * the value) whose top-level value must be an object.
+   * the value) whose top-level value must be an object. Arrays and objects may nest at most
+   * {@link #MAX_DEPTH} levels (RFC 8259 §9 lets a parser limit nesting). Error messages are short
+   * (under 200 characters), give the line and column, and never echo the text.
    *
    * @param text the JSON text
+   * @param maxChars the longest text accepted, in characters (UTF-16 code units); longer text is
+   *     rejected before it is parsed
    * @return a view of the top-level object, with path {@link #ROOT}
-   * @throws InvalidParamsException with field {@code $} if the text is null, not JSON, or not an
-   *     object
+   * @throws InvalidParamsException with field {@code $} if the text is null, too long, not JSON,
+   *     nested too deeply, or not an object
    */
-  public static JsonObjectView parseObject(String text) throws InvalidParamsException {
+  public static JsonObjectView parseObject(String text, int maxChars) throws InvalidParamsException {
     if (text == null) {
       throw new InvalidParamsException(ROOT, "missing");
+    }
+    if (text.length() > maxChars) {
+      throw new InvalidParamsException(ROOT, "longer than " + maxChars + " characters: "
+          + text.length());
     }
     JsonElement root;
     try (JsonReader reader = new JsonReader(new StringReader(text))) {
       reader.setStrictness(Strictness.STRICT);
+      reader.setNestingLimit(MAX_DEPTH);
       root = JsonParser.parseReader(reader);
       if (reader.peek() != JsonToken.END_DOCUMENT) {
         throw new InvalidParamsException(ROOT, "not JSON: text after the value");
       }
     } catch (JsonParseException | IOException | IllegalStateException e) {
-      throw new InvalidParamsException(ROOT, "not JSON: " + e.getMessage(), e);
+      throw new InvalidParamsException(ROOT, "not JSON: " + shortReason(e), e);
     }
     if (!root.isJsonObject()) {
       throw new InvalidParamsException(ROOT, "not a JSON object");
     }
     return new JsonObjectView(ROOT, root.getAsJsonObject());
+  }
+
+  /**
+   * Like {@link #parseObject(String, int)} with no length limit beyond what a {@code String}
+   * holds; for trusted or already bounded text.
+   *
+   * @param text the JSON text
+   * @return a view of the top-level object, with path {@link #ROOT}
+   * @throws InvalidParamsException with field {@code $} if the text is null, not JSON, nested
+   *     too deeply, or not an object
+   */
+  public static JsonObjectView parseObject(String text) throws InvalidParamsException {
+    return parseObject(text, Integer.MAX_VALUE);
+  }
+
+  /**
+   * The parser's complaint without its JSON path (which repeats {@code [0]} once per nesting
+   * level) or advice, plus the line and column: at most about 100 characters, no input echoed.
+   */
+  private static String shortReason(Exception e) {
+    Throwable t = e;
+    while (t.getCause() != null && t.getCause() != t && t.getMessage() != null
+        && t.getMessage().startsWith(t.getCause().getClass().getName())) {
+      t = t.getCause(); // Gson wraps MalformedJsonException in JsonSyntaxException
+    }
+    String message = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
+    message = message.lines().findFirst().orElse("");
+    java.util.regex.Matcher at = GSON_POSITION.matcher(message);
+    String position = "";
+    if (at.find()) {
+      position = " at line " + at.group(1) + " column " + at.group(2);
+      message = message.substring(0, at.start());
+    }
+    if (message.startsWith("Use JsonReader.setStrictness")) {
+      message = "syntax error"; // Gson's advice to be lenient, not a reason
+    } else if (message.startsWith("Nesting limit")) {
+      message = "nested deeper than " + MAX_DEPTH + " levels";
+    }
+    if (message.length() > MAX_REASON_CHARS) {
+      message = message.substring(0, MAX_REASON_CHARS) + "...";
+    }
+    return message + position;
   }
 
   /**
@@ -130,14 +191,21 @@ public final class JsonCodec {
 
   /**
    * Reads a whole number from a JSON number or from a string holding one (Telegram sends ICE
-   * candidate numbers as strings).
+   * candidate numbers as strings). Text longer than {@link #MAX_NUMBER_CHARS} characters is
+   * rejected before it is parsed.
    */
   private static long wholeNumber(String path, JsonElement e, long min, long max)
       throws InvalidParamsException {
     if (!e.isJsonPrimitive() || e.getAsJsonPrimitive().isBoolean()) {
       throw new InvalidParamsException(path, "not a number: " + describe(e));
     }
-    String text = e.getAsString().strip();
+    String raw = e.getAsString();
+    if (raw.length() > MAX_NUMBER_CHARS) {
+      // BigDecimal parsing is superlinear in the digit count; no value in range is this long
+      throw new InvalidParamsException(path, "not a number in range: longer than "
+          + MAX_NUMBER_CHARS + " characters (" + raw.length() + ")");
+    }
+    String text = raw.strip();
     long value;
     try {
       value = new BigDecimal(text).longValueExact();
@@ -148,6 +216,15 @@ public final class JsonCodec {
     }
     if (value < min || value > max) {
       throw new InvalidParamsException(path, "out of range [" + min + ", " + max + "]: " + value);
+    }
+    return value;
+  }
+
+  private static String bounded(String path, String value, int maxChars)
+      throws InvalidParamsException {
+    if (value.length() > maxChars) {
+      throw new InvalidParamsException(path, "longer than " + maxChars + " characters: "
+          + value.length());
     }
     return value;
   }
@@ -238,21 +315,32 @@ public final class JsonCodec {
 
     /**
      * @param key member name
-     * @return the member's string value
-     * @throws InvalidParamsException if missing or not a string
+     * @return the member's string value, at most {@link #MAX_STRING_CHARS} characters
+     * @throws InvalidParamsException if missing, not a string, or longer
      */
     public String string(String key) throws InvalidParamsException {
-      JsonElement e = required(key);
-      if (kindOf(e) != Kind.STRING) {
-        throw new InvalidParamsException(pathOf(key), "not a string: " + describe(e));
-      }
-      return e.getAsString();
+      return string(key, MAX_STRING_CHARS);
     }
 
     /**
      * @param key member name
-     * @return the member's string value, or null if missing
-     * @throws InvalidParamsException if present but not a string
+     * @param maxChars the longest value accepted, in characters (UTF-16 code units)
+     * @return the member's string value
+     * @throws InvalidParamsException if missing, not a string, or longer than maxChars
+     */
+    public String string(String key, int maxChars) throws InvalidParamsException {
+      JsonElement e = required(key);
+      if (kindOf(e) != Kind.STRING) {
+        throw new InvalidParamsException(pathOf(key), "not a string: " + describe(e));
+      }
+      return bounded(pathOf(key), e.getAsString(), maxChars);
+    }
+
+    /**
+     * @param key member name
+     * @return the member's string value, at most {@link #MAX_STRING_CHARS} characters, or null if
+     *     missing
+     * @throws InvalidParamsException if present but not a string, or longer
      */
     public String optString(String key) throws InvalidParamsException {
       return absent(key) ? null : string(key);
@@ -262,8 +350,8 @@ public final class JsonCodec {
      * A string or a number, as text (a number keeps its JSON spelling, e.g. {@code 10}).
      *
      * @param key member name
-     * @return the text
-     * @throws InvalidParamsException if missing or neither a string nor a number
+     * @return the text, at most {@link #MAX_STRING_CHARS} characters
+     * @throws InvalidParamsException if missing, neither a string nor a number, or longer
      */
     public String scalarText(String key) throws InvalidParamsException {
       JsonElement e = required(key);
@@ -271,7 +359,7 @@ public final class JsonCodec {
       if (kind != Kind.STRING && kind != Kind.NUMBER) {
         throw new InvalidParamsException(pathOf(key), "not a string or number: " + describe(e));
       }
-      return e.getAsString();
+      return bounded(pathOf(key), e.getAsString(), MAX_STRING_CHARS);
     }
 
     /**

@@ -6,12 +6,12 @@ import java.util.Objects;
  * One ICE candidate of the SFU (group-call.md §3.2; fields as in RFC 8839 §5.1 plus Jingle's
  * {@code id}, {@code network}, {@code generation}).
  *
- * @param foundation candidate foundation
- * @param component component id, 1 for RTP (rtcp-mux)
- * @param protocol transport, {@code "udp"} or {@code "tcp"}
+ * @param foundation candidate foundation, 1 to 32 ice-chars
+ * @param component component id, 1 to 256; 1 for RTP (rtcp-mux)
+ * @param protocol transport token as sent, {@code "udp"} or {@code "tcp"}
  * @param priority candidate priority, 0 to 2^32-1 (RFC 8445 §5.1.2)
- * @param ip IP address literal, IPv4 or IPv6, as sent (not resolved)
- * @param port port, 1 to 65535
+ * @param ip IP address literal, IPv4 dotted-quad or IPv6, as sent (not resolved)
+ * @param port port, 0 to 65535 (a candidate with port 0 cannot be reached and is not used)
  * @param type {@code host}, {@code local}, {@code srflx}, {@code prflx} or {@code relay}
  * @param generation ICE generation, usually 0
  * @param id Jingle candidate id

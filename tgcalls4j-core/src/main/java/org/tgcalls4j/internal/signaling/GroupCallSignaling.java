@@ -3,6 +3,7 @@ package org.tgcalls4j.internal.signaling;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import org.tgcalls4j.InvalidParamsException;
@@ -17,7 +18,24 @@ import org.tgcalls4j.internal.json.JsonCodec.JsonObjectView;
  * {@code channels}/{@code rtcp-fbs}). Stateless and thread-safe.
  */
 public final class GroupCallSignaling {
+  /** Longest answer text accepted, in characters (UTF-16 code units). */
+  public static final int MAX_ANSWER_CHARS = 64 * 1024;
+  /** Longest payload-type parameter name accepted, in characters. */
+  public static final int MAX_PARAMETER_NAME_CHARS = 64;
+  /** Longest ufrag and pwd, in characters (RFC 8445 §5.3). */
+  private static final int MAX_ICE_CHARS = 256;
+  /** Longest candidate foundation, in characters (RFC 8839 §5.1). */
+  private static final int MAX_FOUNDATION_CHARS = 32;
+  /** Longest hash name, setup role, candidate type or transport protocol, in characters. */
+  private static final int MAX_TOKEN_CHARS = 32;
+  /** Longest IPv6 text form (eight groups or six and a dotted quad), in characters. */
+  private static final int MAX_IPV6_CHARS = 45;
   private static final Set<String> CANDIDATE_TYPES = Set.of("host", "local", "srflx", "prflx", "relay");
+  /** RFC 8122 §5 hash function names we accept, with their digest lengths in bytes. */
+  private static final Map<String, Integer> HASH_BYTES =
+      Map.of("sha-1", 20, "sha-224", 28, "sha-256", 32, "sha-384", 48, "sha-512", 64);
+  /** RFC 4145 §4 roles an answer may carry here (see {@link #decodeAnswer}). */
+  private static final Set<String> SETUPS = Set.of("active", "passive", "actpass");
 
   private GroupCallSignaling() {}
 
@@ -63,13 +81,48 @@ public final class GroupCallSignaling {
    * {@code video} are optional; each payload type needs id, name and clockrate. Unknown keys are
    * ignored.
    *
+   * <p>Every field is checked here, so that nothing built from the answer later can fail with an
+   * unchecked exception:
+   *
+   * <ul>
+   *   <li>the text: at most {@value #MAX_ANSWER_CHARS} characters (Telegram's are about 2,000),
+   *       nested at most {@value JsonCodec#MAX_DEPTH} levels;
+   *   <li>every number: at most {@value JsonCodec#MAX_NUMBER_CHARS} characters, whole, in the
+   *       range given below;
+   *   <li>every string: at most {@value JsonCodec#MAX_STRING_CHARS} characters unless a tighter
+   *       limit is given below;
+   *   <li>{@code transport.ufrag}: 4 to 256 ice-chars, {@code transport.pwd}: 22 to 256
+   *       ice-chars, where ice-char is ALPHA / DIGIT / "+" / "/" (RFC 8445 §5.3, RFC 8839 §5.4);
+   *   <li>{@code fingerprints[i].hash}: sha-1, sha-224, sha-256, sha-384 or sha-512, in any
+   *       letter case (RFC 8122 §5; RFC 5234 §2.3 makes ABNF literals case-insensitive; md2 and
+   *       md5 are refused as RFC 8122 §5 requires); {@code fingerprints[i].fingerprint}: exactly
+   *       as many colon-separated two-digit hex bytes as that hash yields (20, 28, 32, 48, 64);
+   *   <li>{@code fingerprints[i].setup}: {@code active}, {@code passive} or {@code actpass}, any
+   *       letter case. RFC 4145 §4 defines these and {@code holdconn}; RFC 8842 §5 says an answer
+   *       carries {@code active} or {@code passive}. {@code actpass} is tolerated because our DTLS
+   *       role is the one we announced in the join payload and the answer's value is not used
+   *       to choose it; {@code holdconn} ("do not connect for now") and anything else are refused,
+   *       as no DTLS connection could follow;
+   *   <li>candidates (RFC 8839 §5.1, RFC 8445 §5.1.2): {@code foundation} 1 to 32 ice-chars,
+   *       {@code component} 1 to 256, {@code protocol} an RFC 8866 §9 token of 1 to 32
+   *       characters, {@code priority} 0 to 2^32-1, {@code ip} an IPv4 dotted-quad or IPv6
+   *       literal (no host names: they would need a DNS lookup), {@code port} and
+   *       {@code rel-port} 0 to 65535, {@code type} host, srflx, prflx, relay (or Jingle's
+   *       {@code local}), {@code generation} and {@code network} 0 to 2^31-1; {@code id},
+   *       {@code rel-addr} and {@code tcptype} are carried along unused, only bounded in length;
+   *   <li>payload types: {@code id} 0 to 127 (RFC 3551 §6), {@code clockrate} 1 to 2^31-1,
+   *       {@code channels} 1 to 255, parameter names at most {@value #MAX_PARAMETER_NAME_CHARS}
+   *       characters; header extensions: {@code id} 1 to 255 (RFC 8285 §5).
+   * </ul>
+   *
    * @param json the answer text
    * @return the decoded answer
    * @throws InvalidParamsException naming the first offending field JSON-path style, e.g.
-   *     {@code transport.candidates[1].port}; {@code $} if the text is not a JSON object
+   *     {@code transport.candidates[1].port}; {@code $} if the text is too long or not a JSON
+   *     object
    */
   public static GroupCallAnswer decodeAnswer(String json) throws InvalidParamsException {
-    JsonObjectView root = JsonCodec.parseObject(json);
+    JsonObjectView root = JsonCodec.parseObject(json, MAX_ANSWER_CHARS);
     boolean rtmp = root.optBoolean("rtmp", false);
     boolean stream = root.optBoolean("stream", false) || rtmp;
     if (stream) {
@@ -88,15 +141,15 @@ public final class GroupCallSignaling {
   }
 
   private static Transport transport(JsonObjectView t) throws InvalidParamsException {
-    String ufrag = t.string("ufrag");
-    String pwd = t.string("pwd");
+    String ufrag = iceChars(t, "ufrag", 4, MAX_ICE_CHARS);
+    String pwd = iceChars(t, "pwd", 22, MAX_ICE_CHARS);
     JsonArrayView fingerprintsJson = t.array("fingerprints");
     if (fingerprintsJson.size() == 0) {
       throw new InvalidParamsException(fingerprintsJson.path(), "empty");
     }
     List<Fingerprint> fingerprints = new ArrayList<>();
     for (JsonObjectView f : fingerprintsJson.objects()) {
-      fingerprints.add(new Fingerprint(f.string("hash"), f.string("fingerprint"), f.string("setup")));
+      fingerprints.add(fingerprint(f));
     }
     List<AnswerCandidate> candidates = new ArrayList<>();
     for (JsonObjectView c : t.optArray("candidates").objects()) {
@@ -105,19 +158,88 @@ public final class GroupCallSignaling {
     return new Transport(ufrag, pwd, fingerprints, candidates, t.optBoolean("rtcp-mux", false));
   }
 
+  /** A string of ice-chars (RFC 8445 §5.3) whose length is in [min, max]. */
+  private static String iceChars(JsonObjectView o, String key, int min, int max)
+      throws InvalidParamsException {
+    String value = o.string(key, max);
+    if (value.length() < min) {
+      throw new InvalidParamsException(o.pathOf(key), "shorter than " + min + " characters: "
+          + value.length() + " (RFC 8445 §5.3)");
+    }
+    for (int i = 0; i < value.length(); i++) {
+      char ch = value.charAt(i);
+      if (!isIceChar(ch)) {
+        throw new InvalidParamsException(o.pathOf(key), "character " + (i + 1)
+            + " is not an ice-char (ALPHA / DIGIT / \"+\" / \"/\", RFC 8445 §5.3): U+"
+            + String.format("%04X", (int) ch));
+      }
+    }
+    return value;
+  }
+
+  private static boolean isIceChar(char ch) {
+    return (ch >= 'A' && ch <= 'Z') || (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9')
+        || ch == '+' || ch == '/';
+  }
+
+  private static Fingerprint fingerprint(JsonObjectView f) throws InvalidParamsException {
+    String hash = f.string("hash", MAX_TOKEN_CHARS);
+    Integer bytes = HASH_BYTES.get(hash.toLowerCase(Locale.ROOT));
+    if (bytes == null) {
+      throw new InvalidParamsException(f.pathOf("hash"), "not one of sha-1, sha-224, sha-256,"
+          + " sha-384, sha-512 (RFC 8122 §5): " + shortQuote(hash));
+    }
+    String fingerprint = f.string("fingerprint", 3 * 64 - 1);
+    if (!isHexPairs(fingerprint, bytes)) {
+      throw new InvalidParamsException(f.pathOf("fingerprint"), "not " + bytes
+          + " colon-separated hex bytes, as " + hash + " needs (RFC 8122 §5)");
+    }
+    String setup = f.string("setup", MAX_TOKEN_CHARS);
+    if (!SETUPS.contains(setup.toLowerCase(Locale.ROOT))) {
+      throw new InvalidParamsException(f.pathOf("setup"),
+          "not one of active, passive, actpass (RFC 4145 §4, RFC 8842 §5): " + shortQuote(setup));
+    }
+    return new Fingerprint(hash, fingerprint, setup);
+  }
+
+  /** @return whether s is exactly {@code bytes} two-digit hex numbers joined by colons */
+  private static boolean isHexPairs(String s, int bytes) {
+    if (s.length() != 3 * bytes - 1) {
+      return false;
+    }
+    for (int i = 0; i < s.length(); i++) {
+      char ch = s.charAt(i);
+      boolean ok = i % 3 == 2 ? ch == ':' : Character.digit(ch, 16) >= 0 && ch < 0x80;
+      if (!ok) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   private static AnswerCandidate candidate(JsonObjectView c) throws InvalidParamsException {
-    String type = c.string("type");
+    String type = c.string("type", MAX_TOKEN_CHARS);
     if (!CANDIDATE_TYPES.contains(type)) {
       throw new InvalidParamsException(c.pathOf("type"),
-          "not one of host, local, srflx, prflx, relay: \"" + type + "\"");
+          "not one of host, local, srflx, prflx, relay: " + shortQuote(type));
+    }
+    String protocol = c.string("protocol", MAX_TOKEN_CHARS);
+    if (protocol.isEmpty() || !protocol.chars().allMatch(GroupCallSignaling::isTokenChar)) {
+      throw new InvalidParamsException(c.pathOf("protocol"),
+          "not a token (RFC 8866 §9, RFC 8839 §5.1): " + shortQuote(protocol));
+    }
+    String ip = c.string("ip", MAX_IPV6_CHARS);
+    if (!isIpv4Literal(ip) && !isIpv6Literal(ip)) {
+      throw new InvalidParamsException(c.pathOf("ip"),
+          "not an IPv4 or IPv6 address literal: " + shortQuote(ip));
     }
     return new AnswerCandidate(
-        c.string("foundation"),
+        iceChars(c, "foundation", 1, MAX_FOUNDATION_CHARS),
         c.intValue("component", 1, 256),
-        c.string("protocol"),
+        protocol,
         c.longValue("priority", 0, 0xFFFF_FFFFL),
-        c.string("ip"),
-        c.intValue("port", 1, 65535),
+        ip,
+        c.intValue("port", 0, 65535),
         type,
         c.intValue("generation", 0, Integer.MAX_VALUE),
         c.string("id"),
@@ -125,6 +247,82 @@ public final class GroupCallSignaling {
         c.optString("rel-addr"),
         c.optIntValue("rel-port", 0, 65535, 0),
         c.optString("tcptype"));
+  }
+
+  /** RFC 8866 §9 token-char. */
+  private static boolean isTokenChar(int ch) {
+    return ch == 0x21 || (ch >= 0x23 && ch <= 0x27) || ch == 0x2A || ch == 0x2B || ch == 0x2D
+        || ch == 0x2E || (ch >= 0x30 && ch <= 0x39) || (ch >= 0x41 && ch <= 0x5A)
+        || (ch >= 0x5E && ch <= 0x7E);
+  }
+
+  /** Four decimal numbers 0 to 255 of one to three digits, joined by dots (RFC 3986 §3.2.2). */
+  static boolean isIpv4Literal(String s) {
+    String[] parts = s.split("\\.", -1);
+    if (parts.length != 4) {
+      return false;
+    }
+    for (String part : parts) {
+      if (part.isEmpty() || part.length() > 3 || !part.chars().allMatch(ch -> ch >= '0' && ch <= '9')
+          || Integer.parseInt(part) > 255) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /**
+   * An IPv6 literal in RFC 4291 §2.2 text form (hex groups, one {@code ::}, optional dotted-quad
+   * tail), no zone id.
+   */
+  static boolean isIpv6Literal(String s) {
+    if (s.length() < 2 || s.length() > MAX_IPV6_CHARS || s.indexOf(':') < 0) {
+      return false;
+    }
+    int doubleColon = s.indexOf("::");
+    if (doubleColon >= 0 && s.indexOf("::", doubleColon + 1) >= 0) {
+      return false;
+    }
+    String[] groups = s.split(":", -1);
+    int words = 0;
+    for (int i = 0; i < groups.length; i++) {
+      String g = groups[i];
+      if (g.isEmpty()) {
+        continue; // part of the one "::" (or its leading/trailing colon), checked below
+      }
+      if (i == groups.length - 1 && g.indexOf('.') >= 0) {
+        if (!isIpv4Literal(g)) {
+          return false;
+        }
+        words += 2;
+      } else if (g.length() > 4 || !g.chars().allMatch(ch -> Character.digit(ch, 16) >= 0 && ch < 0x80)) {
+        return false;
+      } else {
+        words++;
+      }
+    }
+    if (doubleColon < 0) {
+      return words == 8 && !s.startsWith(":") && !s.endsWith(":");
+    }
+    // a single colon may not start or end the text: ":1::" and "::1:" are malformed
+    if ((s.startsWith(":") && doubleColon != 0) || (s.endsWith(":") && doubleColon != s.length() - 2)) {
+      return false;
+    }
+    return words <= 7;
+  }
+
+  private static String shortQuote(String s) {
+    StringBuilder b = new StringBuilder("\"");
+    int n = Math.min(s.length(), 40);
+    for (int i = 0; i < n; i++) {
+      char ch = s.charAt(i);
+      if (ch < 0x20 || ch == '"' || ch == '\\' || ch > 0x7E) {
+        b.append(String.format("\\u%04x", (int) ch));
+      } else {
+        b.append(ch);
+      }
+    }
+    return b.append(s.length() > n ? "\"..." : "\"").toString();
   }
 
   private static MediaDescription media(JsonObjectView m) throws InvalidParamsException {
@@ -150,6 +348,10 @@ public final class GroupCallSignaling {
       case OBJECT -> {
         JsonObjectView params = p.object("parameters");
         for (String key : params.keys()) {
+          if (key.length() > MAX_PARAMETER_NAME_CHARS) {
+            throw new InvalidParamsException(params.path(), "a parameter name is longer than "
+                + MAX_PARAMETER_NAME_CHARS + " characters: " + key.length());
+          }
           parameters.put(key, params.scalarText(key));
         }
       }

@@ -133,6 +133,58 @@ class FlvReaderTest {
         .hasMessageContaining("starts at offset 13");
   }
 
+  /** Bytes allocated by the current thread (HotSpot's per-thread counter). */
+  private static long allocatedBytes() {
+    return ((com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean())
+        .getThreadAllocatedBytes(Thread.currentThread().getId());
+  }
+
+  @Test
+  void tagHeaderDeclaringSixteenMebibytesDoesNotAllocateThemBeforeTheBodyArrives() throws Exception {
+    // FLV header, PreviousTagSize0, then a script tag header with DataSize 0xFFFFFF and no body.
+    byte[] flv = java.util.HexFormat.of().parseHex("464c560105000000090000000012ffffff00000000000000");
+    FlvReader reader = new FlvReader(new ByteArrayInputStream(flv));
+    allocatedBytes(); // warm up the counter itself
+
+    long before = allocatedBytes();
+    Throwable error = org.assertj.core.api.Assertions.catchThrowable(reader::next);
+    long allocated = allocatedBytes() - before;
+
+    assertThat(error).isInstanceOf(FlvFormatException.class).hasMessageContaining("truncated")
+        .hasMessageContaining("starts at offset 13");
+    assertThat(allocated).as("bytes allocated reading the tag").isLessThan(1024 * 1024);
+  }
+
+  @Test
+  void readsBodiesLargerThanOneChunkAsTheyArriveInPieces() throws Exception {
+    // One video tag of 200,000 bytes (not a multiple of 64 KiB), delivered 1,000 bytes per read.
+    int size = 200_000;
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    out.write(new byte[] {'F', 'L', 'V', 1, 0x01, 0, 0, 0, 9, 0, 0, 0, 0,
+        9, (byte) (size >> 16), (byte) (size >> 8), (byte) size, 0, 0, 40, 0, 0, 0, 0});
+    byte[] body = new byte[size];
+    for (int i = 0; i < size; i++) {
+      body[i] = (byte) (i * 31);
+    }
+    out.write(body);
+    int tagSize = size + 11;
+    out.write(new byte[] {(byte) (tagSize >> 24), (byte) (tagSize >> 16), (byte) (tagSize >> 8), (byte) tagSize});
+    java.io.InputStream trickle = new java.io.FilterInputStream(new ByteArrayInputStream(out.toByteArray())) {
+      @Override
+      public int read(byte[] b, int off, int len) throws IOException {
+        return super.read(b, off, Math.min(len, 1000));
+      }
+    };
+
+    FlvReader reader = new FlvReader(trickle);
+    FlvTag tag = reader.next();
+
+    assertThat(tag.type()).isEqualTo(FlvTag.VIDEO);
+    assertThat(tag.timestampMillis()).isEqualTo(40);
+    assertThat(tag.body()).isEqualTo(body);
+    assertThat(reader.next()).isNull();
+  }
+
   @Test
   void detectsSequenceHeadersAndKeyframesFromTheirBits() {
     assertThat(new FlvTag(FlvTag.VIDEO, 0, new byte[] {0x17, 0}).isAvcSequenceHeader()).isTrue();

@@ -2,10 +2,12 @@ package org.tgcalls4j.internal.json;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -57,6 +59,76 @@ class JsonCodecTest {
     assertThatThrownBy(() -> o.intValue("b", 0, 10)).hasMessageContaining("b: not a number: a boolean");
     assertThatThrownBy(() -> o.intValue("r", 1, 65535)).hasMessageContaining("r: out of range [1, 65535]: 70000");
     assertThatThrownBy(() -> o.intValue("e", 0, 10)).hasMessageContaining("e: not a number");
+  }
+
+  @Test
+  void rejectsAMillionDigitNumericStringQuicklyNamingTheField() throws Exception {
+    // BigDecimal parsing is superlinear: this took 11-17 s of CPU before the length bound.
+    JsonObjectView o = JsonCodec.parseObject("{\"port\":\"" + "7".repeat(1_000_000) + "\"}");
+
+    InvalidParamsException e = assertTimeoutPreemptively(Duration.ofSeconds(2),
+        () -> catchInvalid(() -> o.intValue("port", 1, 65535)));
+    assertThat(e.field()).isEqualTo("port");
+    assertThat(e.getMessage()).hasSizeLessThan(200).doesNotContain("7777777777");
+  }
+
+  @Test
+  void rejectsAMillionDigitJsonNumberQuickly() {
+    // Gson's strict reader refuses a number token longer than its buffer
+    InvalidParamsException e = assertTimeoutPreemptively(Duration.ofSeconds(2),
+        () -> catchInvalid(() -> JsonCodec.parseObject("{\"n\":" + "7".repeat(1_000_000) + "}")));
+    assertThat(e.field()).isEqualTo("$");
+    assertThat(e.getMessage()).hasSizeLessThan(200);
+  }
+
+  @Test
+  void acceptsTwentyCharacterNumbersAndRejectsLonger() throws Exception {
+    JsonObjectView o = JsonCodec.parseObject(
+        "{\"ok\":\"00000000000000032000\",\"long\":\"000000000000000032000\"}");
+
+    assertThat(o.intValue("ok", 0, 65535)).isEqualTo(32000);
+    assertThat(fieldOf(() -> o.intValue("long", 0, 65535))).isEqualTo("long");
+  }
+
+  @Test
+  void rejectsStringsLongerThanTheDefaultLimitNamingTheField() throws Exception {
+    JsonObjectView o = JsonCodec.parseObject("{\"a\":{\"s\":\"" + "x".repeat(1025)
+        + "\",\"ok\":\"" + "y".repeat(1024) + "\"}}");
+
+    assertThat(fieldOf(() -> o.object("a").string("s"))).isEqualTo("a.s");
+    assertThat(fieldOf(() -> o.object("a").optString("s"))).isEqualTo("a.s");
+    assertThat(fieldOf(() -> o.object("a").scalarText("s"))).isEqualTo("a.s");
+    assertThat(o.object("a").string("ok")).hasSize(1024);
+  }
+
+  @Test
+  void reportsDeepNestingInOneShortLineWithItsPosition() {
+    String deep = "{\"a\":" + "[".repeat(5000);
+
+    InvalidParamsException e = catchInvalid(() -> JsonCodec.parseObject(deep));
+
+    assertThat(e.field()).isEqualTo("$");
+    assertThat(e.getMessage()).hasSizeLessThanOrEqualTo(200).doesNotContain("\n")
+        .doesNotContain("[0][0]").contains("line 1 column").contains("nested deeper");
+  }
+
+  @Test
+  void reportsSyntaxErrorsShortlyWithoutEchoingTheInput() {
+    for (String bad : new String[] {"{\"a\":1,,}", "{\"secret-token\":tru}",
+        "{\"a\":\"" + "z".repeat(5000), "{\"a\":" + "{\"b\":".repeat(20) + "}"}) {
+      InvalidParamsException e = catchInvalid(() -> JsonCodec.parseObject(bad));
+      assertThat(e.getMessage()).as(bad).hasSizeLessThanOrEqualTo(200).doesNotContain("\n")
+          .doesNotContain("secret").doesNotContain("zzzz").contains("line 1 column");
+    }
+  }
+
+  private static InvalidParamsException catchInvalid(ThrowingRead read) {
+    try {
+      read.run();
+    } catch (InvalidParamsException e) {
+      return e;
+    }
+    throw new AssertionError("expected InvalidParamsException");
   }
 
   @Test

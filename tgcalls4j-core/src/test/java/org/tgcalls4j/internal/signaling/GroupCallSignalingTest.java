@@ -2,7 +2,9 @@ package org.tgcalls4j.internal.signaling;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -201,7 +203,8 @@ class GroupCallSignalingTest {
 
   @Test
   void rejectsEmptyFingerprints() {
-    assertThat(fieldOfError("{\"transport\":{\"ufrag\":\"u\",\"pwd\":\"p\",\"fingerprints\":[]}}"))
+    assertThat(fieldOfError("{\"transport\":{\"ufrag\":\"uuuu\",\"pwd\":\"pppppppppppppppppppppp\","
+        + "\"fingerprints\":[]}}"))
         .isEqualTo("transport.fingerprints");
   }
 
@@ -239,6 +242,221 @@ class GroupCallSignalingTest {
   void rejectsJsonThatIsNotAnObject() {
     assertThat(fieldOfError("[1,2]")).isEqualTo("$");
     assertThat(fieldOfError("\"stream\"")).isEqualTo("$");
+  }
+
+  /** The documented answer limit, 64 KiB in characters. */
+  private static final int ANSWER_LIMIT = 64 * 1024;
+  private static final String PWD = "\"pwd\":\"1k7vls8kb2tr4eu093jkalphcq\"";
+  private static final String UFRAG = "\"ufrag\":\"bvr6j1fkri6020\"";
+  private static final String SHA256 =
+      "9A:18:A4:DF:6A:11:EA:E5:BF:E3:8A:18:E7:69:3D:7B:42:D8:9D:32:2F:57:7B:3D:6E:09:6C:A7:45:D7:78:0D";
+
+  private static String withPwd(String pwd) {
+    return REAL_ANSWER.replace(PWD, "\"pwd\":\"" + pwd + "\"");
+  }
+
+  private static String withUfrag(String ufrag) {
+    return REAL_ANSWER.replace(UFRAG, "\"ufrag\":\"" + ufrag + "\"");
+  }
+
+  /** The second candidate of the real answer with one field's JSON value replaced. */
+  private static String withCandidateField(String key, String json) {
+    String second = REAL_ANSWER.substring(REAL_ANSWER.indexOf("{\"generation\"", REAL_ANSWER.indexOf("\"network\"")));
+    String changed = second.replaceFirst("\"" + java.util.regex.Pattern.quote(key) + "\":(\"[^\"]*\"|\\d+)",
+        java.util.regex.Matcher.quoteReplacement("\"" + key + "\":" + json));
+    assertThat(changed).as(key).isNotEqualTo(second);
+    return REAL_ANSWER.replace(second, changed);
+  }
+
+  @Test
+  void rejectsPwdShorterThan22IceCharsNamingIt() {
+    // RFC 8445 §5.3: pwd is 22..256 ice-chars; this was an unchecked IllegalArgumentException
+    assertThat(fieldOfError(withPwd(""))).isEqualTo("transport.pwd");
+    assertThat(fieldOfError(withPwd("a".repeat(21)))).isEqualTo("transport.pwd");
+    assertThat(fieldOfError(withPwd("a".repeat(257)))).isEqualTo("transport.pwd");
+    assertThat(fieldOfError(withPwd("1k7vls8kb2tr4eu093jkalphc-")))
+        .isEqualTo("transport.pwd");
+  }
+
+  @Test
+  void rejectsUfragOutsideFourTo256IceCharsNamingIt() {
+    assertThat(fieldOfError(withUfrag("abc"))).isEqualTo("transport.ufrag");
+    assertThat(fieldOfError(withUfrag("a".repeat(257)))).isEqualTo("transport.ufrag");
+    assertThat(fieldOfError(withUfrag("bvr6 j1fk"))).isEqualTo("transport.ufrag");
+    assertThat(fieldOfError(withUfrag("bvr6:j1fk"))).isEqualTo("transport.ufrag");
+    assertThat(fieldOfError(withUfrag("bvr6\\u00e9j1fk"))).isEqualTo("transport.ufrag");
+  }
+
+  @Test
+  void acceptsUfragAndPwdAtTheirLimits() throws Exception {
+    Transport shortest = GroupCallSignaling.decodeAnswer(
+        withUfrag("a+/4").replace(PWD, "\"pwd\":\"" + "Z9+/".repeat(5) + "ab\"")).transport();
+    assertThat(shortest.ufrag()).isEqualTo("a+/4");
+    assertThat(shortest.pwd()).hasSize(22);
+    Transport longest = GroupCallSignaling.decodeAnswer(
+        withUfrag("u".repeat(256)).replace(PWD, "\"pwd\":\"" + "p".repeat(256) + "\"")).transport();
+    assertThat(longest.ufrag()).hasSize(256);
+    assertThat(longest.pwd()).hasSize(256);
+  }
+
+  @Test
+  void rejectsUnknownOrWeakFingerprintHashNamingIt() {
+    for (String hash : new String[] {"md5", "md2", "sha-3", "", "sha256"}) {
+      assertThat(fieldOfError(REAL_ANSWER.replace("\"hash\":\"sha-256\"", "\"hash\":\"" + hash + "\"")))
+          .as(hash).isEqualTo("transport.fingerprints[0].hash");
+    }
+  }
+
+  @Test
+  void rejectsFingerprintThatIsNotHexPairsOfTheHashLength() {
+    for (String fp : new String[] {"", SHA256.substring(3), SHA256 + ":00", SHA256.replace(':', '-'),
+        SHA256.replace("9A", "9G"), SHA256.replace("9A:", "9A::").substring(0, SHA256.length()),
+        SHA256.replace("9A:18", "9A1:8")}) {
+      assertThat(fieldOfError(REAL_ANSWER.replace(SHA256, fp)))
+          .as(fp).isEqualTo("transport.fingerprints[0].fingerprint");
+    }
+    // a sha-256 digest labelled sha-1 has the wrong length
+    assertThat(fieldOfError(REAL_ANSWER.replace("\"hash\":\"sha-256\"", "\"hash\":\"sha-1\"")))
+        .isEqualTo("transport.fingerprints[0].fingerprint");
+  }
+
+  @Test
+  void acceptsEveryAllowedHashWithItsLengthInAnyCase() throws Exception {
+    int[] lengths = {20, 28, 32, 48, 64};
+    String[] names = {"sha-1", "SHA-224", "sha-256", "Sha-384", "sha-512"};
+    for (int i = 0; i < names.length; i++) {
+      String fp = String.join(":", java.util.Collections.nCopies(lengths[i], "ab"));
+      Fingerprint f = GroupCallSignaling.decodeAnswer(REAL_ANSWER.replace(SHA256, fp)
+          .replace("\"hash\":\"sha-256\"", "\"hash\":\"" + names[i] + "\"")).transport().fingerprints().get(0);
+      assertThat(f.hash()).isEqualTo(names[i]);
+      assertThat(f.fingerprint()).isEqualTo(fp);
+    }
+  }
+
+  @Test
+  void acceptsActivePassiveAndActpassSetupAndRejectsOthersNamingIt() throws Exception {
+    for (String setup : new String[] {"active", "passive", "actpass", "PASSIVE"}) {
+      assertThat(GroupCallSignaling.decodeAnswer(REAL_ANSWER.replace("\"setup\":\"passive\"",
+          "\"setup\":\"" + setup + "\"")).transport().fingerprints().get(0).setup()).isEqualTo(setup);
+    }
+    for (String setup : new String[] {"holdconn", "", "server", "passive "}) {
+      assertThat(fieldOfError(REAL_ANSWER.replace("\"setup\":\"passive\"", "\"setup\":\"" + setup + "\"")))
+          .as(setup).isEqualTo("transport.fingerprints[0].setup");
+    }
+  }
+
+  @Test
+  void rejectsCandidateFieldsOutsideTheirRangesNamingThem() {
+    String[][] cases = {
+        {"port", "\"65536\""}, {"port", "-1"},
+        {"priority", "\"4294967296\""}, {"priority", "-1"},
+        {"component", "0"}, {"component", "\"257\""},
+        {"foundation", "\"\""}, {"foundation", "\"" + "f".repeat(33) + "\""}, {"foundation", "\"a-b\""},
+        {"protocol", "\"\""}, {"protocol", "\"u d p\""}, {"protocol", "\"" + "u".repeat(33) + "\""},
+        {"type", "\"local host\""}, {"type", "\"\""},
+        {"ip", "\"example.com\""}, {"ip", "\"999.1.1.1\""}, {"ip", "\"1.2.3\""}, {"ip", "\"\""},
+        {"ip", "\"1:2:3:4:5:6:7:8:9\""}, {"ip", "\"1::2::3\""}, {"ip", "\"fe80::1%eth0\""},
+        {"ip", "\"12345::1\""}, {"ip", "\":1::\""},
+        {"generation", "\"-1\""}, {"network", "\"2147483648\""},
+        {"id", "\"" + "i".repeat(1025) + "\""},
+    };
+    for (String[] c : cases) {
+      assertThat(fieldOfError(withCandidateField(c[0], c[1])))
+          .as("%s=%s", c[0], c[1]).isEqualTo("transport.candidates[1]." + c[0]);
+    }
+  }
+
+  @Test
+  void acceptsCandidateFieldsAtTheirLimits() throws Exception {
+    String[][] cases = {
+        {"port", "0"}, {"port", "\"65535\""}, {"priority", "\"4294967295\""}, {"priority", "0"},
+        {"component", "256"}, {"foundation", "\"" + "f/+9".repeat(8) + "\""}, {"protocol", "\"TCP\""},
+        {"ip", "\"255.255.255.255\""}, {"ip", "\"::\""}, {"ip", "\"::1\""}, {"ip", "\"1::\""},
+        {"ip", "\"::ffff:91.108.9.103\""}, {"ip", "\"1:2:3:4:5:6:7:8\""}, {"ip", "\"FE80::aB:1\""},
+    };
+    for (String[] c : cases) {
+      GroupCallSignaling.decodeAnswer(withCandidateField(c[0], c[1]));
+    }
+  }
+
+  @Test
+  void rejectsPayloadTypeAndHeaderExtensionIdsOutsideTheirRanges() {
+    assertThat(fieldOfError(REAL_ANSWER.replace("{\"id\":111,", "{\"id\":128,")))
+        .isEqualTo("audio.payload-types[0].id");
+    assertThat(fieldOfError(REAL_ANSWER.replace("{\"id\":111,", "{\"id\":-1,")))
+        .isEqualTo("audio.payload-types[0].id");
+    assertThat(fieldOfError(REAL_ANSWER.replace("[{\"id\":1,", "[{\"id\":0,")))
+        .isEqualTo("audio.rtp-hdrexts[0].id");
+    assertThat(fieldOfError(REAL_ANSWER.replace("[{\"id\":1,", "[{\"id\":256,")))
+        .isEqualTo("audio.rtp-hdrexts[0].id");
+  }
+
+  @Test
+  void rejectsOverlongStringsNamingTheField() {
+    String k = "x".repeat(1025);
+    assertThat(fieldOfError(REAL_ANSWER.replace("\"name\":\"opus\"", "\"name\":\"" + k + "\"")))
+        .isEqualTo("audio.payload-types[0].name");
+    assertThat(fieldOfError(REAL_ANSWER.replace("\"endpoint\":\"e0e7414dcff430d1\"", "\"endpoint\":\"" + k + "\"")))
+        .isEqualTo("video.endpoint");
+    assertThat(fieldOfError(REAL_ANSWER.replace("\"apt\":\"100\"", "\"apt\":\"" + k + "\"")))
+        .isEqualTo("video.payload-types[1].parameters.apt");
+    assertThat(fieldOfError(REAL_ANSWER.replace("\"apt\":\"100\"", "\"" + "a".repeat(65) + "\":\"100\"")))
+        .isEqualTo("video.payload-types[1].parameters");
+    assertThat(fieldOfError(REAL_ANSWER.replace("\"uri\":\"urn:3gpp:video-orientation\"",
+        "\"uri\":\"" + k + "\""))).isEqualTo("video.rtp-hdrexts[2].uri");
+    assertThat(fieldOfError(REAL_ANSWER.replace("{\"type\":\"goog-remb\"}", "{\"type\":\"" + k + "\"}")))
+        .isEqualTo("video.payload-types[0].rtcp-fbs[0].type");
+  }
+
+  @Test
+  void rejectsHugeNumericStringQuicklyNamingTheField() {
+    // A 60,000-digit port fits the 64 KiB answer limit; only the numeric bound names it.
+    String answer = withCandidateField("port", "\"" + "3".repeat(60_000) + "\"");
+    assertThat(assertTimeoutPreemptively(Duration.ofSeconds(2), () -> fieldOfError(answer)))
+        .isEqualTo("transport.candidates[1].port");
+  }
+
+  @Test
+  void rejectsMillionDigitAnswerQuicklyAsTooLong() {
+    // 11-17 s of BigDecimal parsing before the bounds
+    String answer = withCandidateField("port", "\"" + "3".repeat(1_000_000) + "\"");
+    InvalidParamsException e = assertTimeoutPreemptively(Duration.ofSeconds(2),
+        () -> catchThrowableOfType(InvalidParamsException.class, () -> GroupCallSignaling.decodeAnswer(answer)));
+    assertThat(e).isNotNull();
+    assertThat(e.field()).isEqualTo("$");
+    assertThat(e.getMessage()).contains("longer than 65536 characters").hasSizeLessThan(200);
+  }
+
+  @Test
+  void rejectsTenMegabyteUfragAsTooLong() {
+    assertThat(assertTimeoutPreemptively(Duration.ofSeconds(2),
+        () -> fieldOfError(withUfrag("u".repeat(10_000_000))))).isEqualTo("$");
+  }
+
+  @Test
+  void acceptsAnswerOf64KibAndRejectsOneCharacterMore() throws Exception {
+    String padded = REAL_ANSWER.replaceFirst("\\{", "{\"pad\":\"\",");
+    int room = ANSWER_LIMIT - padded.length();
+    // unknown keys are ignored, but count toward the limit
+    StringBuilder big = new StringBuilder("{");
+    for (int i = 0; big.length() < room - 1100; i++) {
+      big.append("\"k").append(i).append("\":\"").append("v".repeat(1000)).append("\",");
+    }
+    String base = REAL_ANSWER.replaceFirst("\\{", big.toString());
+    String exact = base.replaceFirst("\\{", "{\"p\":\"" + "x".repeat(ANSWER_LIMIT
+        - base.length() - 7) + "\",");
+    assertThat(exact).hasSize(ANSWER_LIMIT);
+    GroupCallSignaling.decodeAnswer(exact);
+    assertThat(fieldOfError(exact.replaceFirst("\"p\":\"", "\"p\":\"x"))).isEqualTo("$");
+  }
+
+  @Test
+  void reportsDeeplyNestedAnswerInOneShortLine() {
+    String deep = REAL_ANSWER.replaceFirst("\\{", "{\"x\":" + "[".repeat(5000) + "]".repeat(5000) + ",");
+    InvalidParamsException e = catchThrowableOfType(InvalidParamsException.class,
+        () -> GroupCallSignaling.decodeAnswer(deep));
+    assertThat(e.field()).isEqualTo("$");
+    assertThat(e.getMessage()).hasSizeLessThanOrEqualTo(200).doesNotContain("\n").contains("line 1 column");
   }
 
   @Test
