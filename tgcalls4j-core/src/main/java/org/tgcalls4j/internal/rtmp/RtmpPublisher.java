@@ -91,6 +91,12 @@ public final class RtmpPublisher implements AutoCloseable {
   // guarded by stateLock
   private boolean published;
   private boolean broken;
+  /**
+   * The first failure seen on either side (the reader's error, or a write's that came first):
+   * every later report of the broken connection repeats it, so that a race between the writer
+   * and the reader closing the socket cannot replace the real cause with "Socket closed".
+   */
+  private RtmpException failure;
   private boolean closed;
 
   // reader thread only
@@ -249,11 +255,12 @@ public final class RtmpPublisher implements AutoCloseable {
         throw new RtmpException(code, describe(status), null);
       }
     } catch (IOException e) {
-      throw new RtmpException("io", "sending commands: " + e, e);
+      throw firstFailure(new RtmpException("io", "sending commands: " + e, e));
     }
     synchronized (stateLock) {
       if (broken || closed) {
-        throw new RtmpException("disconnected", "connection lost right after NetStream.Publish.Start", null);
+        throw firstFailure(new RtmpException("disconnected",
+            "connection lost right after NetStream.Publish.Start", null));
       }
       published = true;
     }
@@ -266,7 +273,8 @@ public final class RtmpPublisher implements AutoCloseable {
     pendingResults.put(transactionId, reply);
     synchronized (stateLock) {
       if (broken || closed) {
-        reply.completeExceptionally(new RtmpException("disconnected", "connection lost before " + name, null));
+        reply.completeExceptionally(firstFailure(
+            new RtmpException("disconnected", "connection lost before " + name, null)));
       }
     }
     sendCommand(0, name, transactionId, arguments);
@@ -415,7 +423,8 @@ public final class RtmpPublisher implements AutoCloseable {
         throw new RtmpException("closed", "publisher was closed", null);
       }
       if (broken) {
-        throw new RtmpException("disconnected", "connection to " + url.host() + " is broken", null);
+        throw firstFailure(
+            new RtmpException("disconnected", "connection to " + url.host() + " is broken", null));
       }
     }
     writeLock.lock();
@@ -423,9 +432,11 @@ public final class RtmpPublisher implements AutoCloseable {
       writer.write(out, csid, typeId, messageStreamId, timestampMillis & 0xFFFFFFFFL, body, offset, length);
       out.flush();
     } catch (IOException e) {
-      // the reader sees the closed socket and reports through the listener on its thread
+      // the reader sees the closed socket and reports through the listener on its thread; if
+      // this write failed first, its error is the one reported there too
+      RtmpException cause = firstFailure(new RtmpException("io", "sending to " + url.host() + ": " + e, e));
       closeQuietly(rawSocket);
-      throw new RtmpException("io", "sending to " + url.host() + ": " + e, e);
+      throw cause;
     } finally {
       writeLock.unlock();
     }
@@ -555,14 +566,43 @@ public final class RtmpPublisher implements AutoCloseable {
     }
   }
 
-  private void fail(RtmpException cause) {
+  /**
+   * Records {@code cause} as the connection's failure unless one was recorded before.
+   *
+   * @return the first failure: the recorded one (as a new exception with the same message, whose
+   *     cause is the original) or {@code cause}
+   */
+  private RtmpException firstFailure(RtmpException cause) {
+    RtmpException first;
+    synchronized (stateLock) {
+      if (failure == null) {
+        failure = cause;
+        return cause;
+      }
+      first = failure;
+    }
+    if (first == cause) {
+      return cause;
+    }
+    String message = first.getMessage();
+    String prefix = first.code() + ": ";
+    return new RtmpException(first.code(),
+        message.startsWith(prefix) ? message.substring(prefix.length()) : message, first);
+  }
+
+  private void fail(RtmpException reported) {
     boolean notify;
+    RtmpException cause;
     synchronized (stateLock) {
       if (closed || broken) {
         return;
       }
       broken = true;
       notify = published;
+      if (failure == null) {
+        failure = reported;
+      }
+      cause = failure;
     }
     closeQuietly(rawSocket);
     closeQuietly(socket);
