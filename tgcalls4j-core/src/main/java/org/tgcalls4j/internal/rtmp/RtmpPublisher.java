@@ -328,12 +328,9 @@ public final class RtmpPublisher implements AutoCloseable {
     return scrub(info.get("description") instanceof String d ? d : "onStatus " + info);
   }
 
-  /** Replaces the stream key in server text (descriptions often quote the stream name). */
+  /** Hides the stream key and query secrets in server text (descriptions often quote them). */
   private String scrub(String text) {
-    String name = url.streamName();
-    int q = name.indexOf('?');
-    String key = q < 0 ? name : name.substring(0, q);
-    return key.isEmpty() ? text : text.replace(key, RtmpUrl.redact(key));
+    return url.scrub(text);
   }
 
   private RtmpException serverError(List<Object> reply, String defaultCode) {
