@@ -352,8 +352,9 @@ public final class RtmpPublisher implements AutoCloseable {
    * published stream, timestamp 0 (FLV specification §E.5 onMetaData). See {@link #metaData}.
    *
    * @param metaData property name to Number, Boolean or String; not retained
-   * @throws RtmpException {@code disconnected}/{@code closed} when the publisher no longer runs,
-   *     {@code io} when the write fails (the connection is then closed)
+   * @throws RtmpException {@code closed} after {@link #close()}; once the connection broke, its
+   *     first failure (the one the listener got, e.g. the server's status code or
+   *     {@code protocol}); {@code io} when this write fails first (the connection is then closed)
    */
   public void sendMetaData(Map<String, Object> metaData) throws RtmpException {
     byte[] payload = Amf0.encode("@setDataFrame", "onMetaData", new Amf0.EcmaArray(metaData));
