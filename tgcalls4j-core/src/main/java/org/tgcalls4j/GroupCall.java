@@ -24,6 +24,12 @@ import org.tgcalls4j.internal.call.GroupCallSession;
  * {@link ConnectionState#DISCONNECTED} with the cause; join again with {@link #joinJson()} (fresh
  * ICE credentials, same SSRC) and pass the new answer to {@link #rejoin}: the source continues
  * from its position. Thread-safe.
+ *
+ * <p>After {@link ConnectionState#FAILED} or {@link ConnectionState#CLOSED} the control methods
+ * ({@link #connect}, {@link #setSource}, {@link #pause}, ...) throw
+ * {@link ConnectionNotFoundException}, while {@link #state()}, {@link #audioSsrc()},
+ * {@link #joinJson()} and {@link #stats()} keep answering: a failed call's last counters stay
+ * readable through its handle.
  */
 public final class GroupCall implements Call {
   private final long chatId;
@@ -177,11 +183,14 @@ public final class GroupCall implements Call {
   }
 
   /**
+   * Works in every state: after {@link ConnectionState#FAILED} or {@link ConnectionState#CLOSED}
+   * it returns the final counters, up to the failure or stop (the call is no longer reachable by
+   * chat id then, so keep the handle to read them).
+   *
    * @return the call's counters now, over every connection it had
-   * @throws ConnectionNotFoundException if the call was stopped or failed
+   * @throws TgCallsException never today; declared so that a future check needs no API change
    */
   public CallStats stats() throws TgCallsException {
-    checkLive();
     return session.stats();
   }
 

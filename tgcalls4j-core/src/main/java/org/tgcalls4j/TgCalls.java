@@ -599,6 +599,13 @@ public final class TgCalls implements AutoCloseable {
     }
 
     /**
+     * Security limitation of the fallback: ffmpeg gets the publish URL, stream key included, on its
+     * command line, so any local user who can list processes ({@code ps},
+     * {@code /proc/<pid>/cmdline}) can read the key while a source plays. The in-house publisher
+     * (the default) keeps the key inside the JVM. Texts the library hands out (causes, exception
+     * messages, logs) never show the key in either mode. In the fallback an ffmpeg that cannot
+     * reach the ingest (refused, unreachable, reset) reports the stream {@code FAILED}.
+     *
      * @param fallback push RTMP with one ffmpeg process writing to the ingest instead of the
      *     in-house publisher (the connection then drops on pause, seek and source changes);
      *     default false

@@ -3,17 +3,20 @@ package org.tgcalls4j.cli;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.Locale;
-import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.Callable;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.tgcalls4j.CallStats;
 import org.tgcalls4j.ConnectionState;
+import org.tgcalls4j.GroupCall;
 import org.tgcalls4j.NetworkOptions;
 import org.tgcalls4j.TgCalls;
+import org.tgcalls4j.TgCallsException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -51,27 +54,34 @@ final class PlayCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    BlockingQueue<String> ends = new ArrayBlockingQueue<>(8);
+    BlockingQueue<String> ends = new LinkedBlockingQueue<>();
     try (TgCalls calls = TgCalls.builder()
         .ffmpegPath(ffmpeg)
         .networkOptions(loopback ? NetworkOptions.loopbackOnly() : NetworkOptions.defaults())
         .streamListener((chat, error) -> ends.add(error == null ? "" : Main.oneLine(error)))
         .connectionListener((chat, state, cause) -> {
           if (state == ConnectionState.FAILED) {
-            ends.add("connection failed: " + Main.oneLine(cause));
+            ends.add(cause == null ? "the connection failed" : Main.oneLine(cause));
           }
         })
         .build()) {
-      String join = calls.createCall(CHAT_ID);
+      // The handle, not the chat id: a failed call leaves the client's registry, and its cause
+      // and last statistics are still to be printed.
+      GroupCall call = calls.createGroupCall(CHAT_ID);
       // an answer file left from an earlier call answers an older join: wait for a new one
       String stale = AnswerFile.read(answerIn);
-      writeAtomically(joinOut, join);
+      writeAtomically(joinOut, call.joinJson());
       String answer = AnswerFile.await(answerIn, stale, answerTimeoutSeconds * 1000L);
-      calls.setStreamSources(CHAT_ID, Main.parseSource(source));
-      calls.connect(CHAT_ID, answer);
-      String end = seconds == null ? ends.take() : ends.poll(seconds, TimeUnit.SECONDS);
-      CallStats stats = calls.stats(CHAT_ID);
-      calls.stop(CHAT_ID);
+      call.setSource(Main.parseSource(source));
+      String end;
+      try {
+        call.connect(answer);
+        end = seconds == null ? ends.take() : ends.poll(seconds, TimeUnit.SECONDS);
+      } catch (TgCallsException e) {
+        end = Main.oneLine(e); // the connect failed; its statistics are still printed
+      }
+      CallStats stats = call.stats();
+      call.stop();
       printStats(stats);
       if (end != null && !end.isEmpty()) {
         System.err.println("error: " + end);
@@ -96,6 +106,11 @@ final class PlayCommand implements Callable<Integer> {
 
   private static void writeAtomically(Path file, String text) throws IOException {
     Path dir = file.toAbsolutePath().getParent();
+    if (!Files.isDirectory(dir)) {
+      // else createTempFile fails naming only the temporary file it could not create
+      throw new NoSuchFileException(dir.toString(), null,
+          "the directory of --join-out does not exist");
+    }
     Path tmp = Files.createTempFile(dir, ".join-", ".tmp");
     try {
       Files.writeString(tmp, text, StandardCharsets.UTF_8);

@@ -283,9 +283,12 @@ class GroupCallIT {
             causes.add(cause);
           }
         }).build();
-    String join = calls.createCall(CHAT);
-    calls.connect(CHAT, sfu.answer(join));
+    org.tgcalls4j.GroupCall call = calls.createGroupCall(CHAT);
+    Path tone = Media.tone(dir, "tone.ogg", 440, 10);
+    call.setSource(MediaSource.file(tone));
+    call.connect(sfu.answer(call.joinJson()));
     assertThat(sfu.awaitConnected(5_000)).isTrue(); // close_notify needs the SFU's session up
+    Thread.sleep(300);
     sfu.close();
 
     assertThat(causes.poll(10, TimeUnit.SECONDS)).isInstanceOfSatisfying(TransportException.class,
@@ -294,6 +297,10 @@ class GroupCallIT {
         ConnectionState.FAILED);
     assertThatThrownBy(() -> calls.stats(CHAT))
         .isInstanceOf(org.tgcalls4j.ConnectionNotFoundException.class);
+    // The handle keeps the state and the last counters; control methods refuse.
+    assertThat(call.state()).isEqualTo(ConnectionState.FAILED);
+    assertThat(call.stats().packetsSent()).isPositive();
+    assertThatThrownBy(call::pause).isInstanceOf(org.tgcalls4j.ConnectionNotFoundException.class);
   }
 
   @Test

@@ -27,6 +27,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.tgcalls4j.cli.RtmpCommand;
+import org.tgcalls4j.internal.rtmp.testing.ChunkFloodServer;
 import org.tgcalls4j.internal.rtmp.testing.NginxRtmpServer;
 import org.tgcalls4j.internal.rtmp.testing.TestMedia;
 import picocli.CommandLine;
@@ -122,6 +123,62 @@ class RtmpCommandIT {
     } finally {
       commandThread.shutdownNow();
       assertThat(commandThread.awaitTermination(10, TimeUnit.SECONDS)).isTrue();
+    }
+  }
+
+  @Test
+  void aChunkFloodWhilePublishingIsReportedAsTheProtocolError() throws Exception {
+    Path a = TestMedia.makeSource(dir.resolve("a.mp4"), "testsrc", 440, 12);
+    try (ChunkFloodServer server = ChunkFloodServer.start(true);
+        PipedOutputStream control = new PipedOutputStream();
+        PipedInputStream stdin = new PipedInputStream(control)) {
+      Lines stdout = new Lines();
+      RtmpCommand command =
+          new RtmpCommand(stdin, new PrintStream(stdout, true, StandardCharsets.UTF_8));
+      int exitCode = new CommandLine(command).execute(
+          a.toString(), "--url", server.liveUrl(), "--key", KEY, "--seconds", "3");
+      control.close();
+
+      assertThat(exitCode).as("exit code").isZero();
+      List<JsonObject> lost = stdout.all().stream()
+          .map(line -> JsonParser.parseString(line).getAsJsonObject())
+          .filter(e -> e.has("error")).toList();
+      assertThat(lost).as(stdout.all().toString()).isNotEmpty()
+          .allSatisfy(e -> assertThat(e.get("error").getAsString())
+              .isEqualTo("protocol: more than 64 open chunk streams"));
+    }
+  }
+
+  @Test
+  void ffmpegFallbackToAClosedPortFailsWithoutPrintingTheKey() throws Exception {
+    Path a = TestMedia.makeSource(dir.resolve("a.mp4"), "testsrc", 440, 4);
+    int closedPort;
+    try (java.net.ServerSocket s =
+        new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      closedPort = s.getLocalPort();
+    }
+    String secret = "secretStreamKey-it?wsSecret=itSecretSig77&wsTime=1700000000";
+    try (PipedOutputStream control = new PipedOutputStream();
+        PipedInputStream stdin = new PipedInputStream(control)) {
+      Lines stdout = new Lines();
+      RtmpCommand command =
+          new RtmpCommand(stdin, new PrintStream(stdout, true, StandardCharsets.UTF_8));
+      int exitCode = new CommandLine(command).execute(a.toString(), "--url",
+          "rtmp://127.0.0.1:" + closedPort + "/live/", "--key", secret, "--ffmpeg-fallback",
+          "--seconds", "20");
+      control.close();
+
+      assertThat(exitCode).as("exit code").isEqualTo(1);
+      assertThat(stdout.all()).as("events").isNotEmpty().allSatisfy(line -> assertThat(line)
+          .doesNotContain("secretStreamKey-it").doesNotContain("itSecretSig77")
+          .doesNotContain("1700000000"));
+      List<JsonObject> events = stdout.all().stream()
+          .map(line -> JsonParser.parseString(line).getAsJsonObject()).toList();
+      assertThat(events.stream().filter(e -> e.get("event").getAsString().equals("connection"))
+          .map(e -> e.get("state").getAsString()))
+          .as("connection states").containsExactly("CONNECTED", "FAILED"); // FAILED is final
+      assertThat(events).filteredOn(e -> e.has("error")).first()
+          .satisfies(e -> assertThat(e.get("error").getAsString()).contains("Connection refused"));
     }
   }
 

@@ -480,6 +480,9 @@ public final class GroupCallSession implements AutoCloseable {
     synchronized (lock) {
       s = sender;
       t = transport;
+      if (t != null) {
+        retire(t); // stats() keeps the final counters after FAILED/CLOSED
+      }
       transport = null;
     }
     sources.close();

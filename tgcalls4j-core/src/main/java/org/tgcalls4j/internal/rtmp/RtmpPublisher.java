@@ -91,6 +91,12 @@ public final class RtmpPublisher implements AutoCloseable {
   // guarded by stateLock
   private boolean published;
   private boolean broken;
+  /**
+   * The first failure seen on either side (the reader's error, or a write's that came first):
+   * every later report of the broken connection repeats it, so that a race between the writer
+   * and the reader closing the socket cannot replace the real cause with "Socket closed".
+   */
+  private RtmpException failure;
   private boolean closed;
 
   // reader thread only
@@ -249,11 +255,12 @@ public final class RtmpPublisher implements AutoCloseable {
         throw new RtmpException(code, describe(status), null);
       }
     } catch (IOException e) {
-      throw new RtmpException("io", "sending commands: " + e, e);
+      throw firstFailure(new RtmpException("io", "sending commands: " + e, e));
     }
     synchronized (stateLock) {
       if (broken || closed) {
-        throw new RtmpException("disconnected", "connection lost right after NetStream.Publish.Start", null);
+        throw firstFailure(new RtmpException("disconnected",
+            "connection lost right after NetStream.Publish.Start", null));
       }
       published = true;
     }
@@ -266,7 +273,8 @@ public final class RtmpPublisher implements AutoCloseable {
     pendingResults.put(transactionId, reply);
     synchronized (stateLock) {
       if (broken || closed) {
-        reply.completeExceptionally(new RtmpException("disconnected", "connection lost before " + name, null));
+        reply.completeExceptionally(firstFailure(
+            new RtmpException("disconnected", "connection lost before " + name, null)));
       }
     }
     sendCommand(0, name, transactionId, arguments);
@@ -320,12 +328,9 @@ public final class RtmpPublisher implements AutoCloseable {
     return scrub(info.get("description") instanceof String d ? d : "onStatus " + info);
   }
 
-  /** Replaces the stream key in server text (descriptions often quote the stream name). */
+  /** Hides the stream key and query secrets in server text (descriptions often quote them). */
   private String scrub(String text) {
-    String name = url.streamName();
-    int q = name.indexOf('?');
-    String key = q < 0 ? name : name.substring(0, q);
-    return key.isEmpty() ? text : text.replace(key, RtmpUrl.redact(key));
+    return url.scrub(text);
   }
 
   private RtmpException serverError(List<Object> reply, String defaultCode) {
@@ -347,8 +352,9 @@ public final class RtmpPublisher implements AutoCloseable {
    * published stream, timestamp 0 (FLV specification §E.5 onMetaData). See {@link #metaData}.
    *
    * @param metaData property name to Number, Boolean or String; not retained
-   * @throws RtmpException {@code disconnected}/{@code closed} when the publisher no longer runs,
-   *     {@code io} when the write fails (the connection is then closed)
+   * @throws RtmpException {@code closed} after {@link #close()}; once the connection broke, its
+   *     first failure (the one the listener got, e.g. the server's status code or
+   *     {@code protocol}); {@code io} when this write fails first (the connection is then closed)
    */
   public void sendMetaData(Map<String, Object> metaData) throws RtmpException {
     byte[] payload = Amf0.encode("@setDataFrame", "onMetaData", new Amf0.EcmaArray(metaData));
@@ -415,7 +421,8 @@ public final class RtmpPublisher implements AutoCloseable {
         throw new RtmpException("closed", "publisher was closed", null);
       }
       if (broken) {
-        throw new RtmpException("disconnected", "connection to " + url.host() + " is broken", null);
+        throw firstFailure(
+            new RtmpException("disconnected", "connection to " + url.host() + " is broken", null));
       }
     }
     writeLock.lock();
@@ -423,9 +430,11 @@ public final class RtmpPublisher implements AutoCloseable {
       writer.write(out, csid, typeId, messageStreamId, timestampMillis & 0xFFFFFFFFL, body, offset, length);
       out.flush();
     } catch (IOException e) {
-      // the reader sees the closed socket and reports through the listener on its thread
+      // the reader sees the closed socket and reports through the listener on its thread; if
+      // this write failed first, its error is the one reported there too
+      RtmpException cause = firstFailure(new RtmpException("io", "sending to " + url.host() + ": " + e, e));
       closeQuietly(rawSocket);
-      throw new RtmpException("io", "sending to " + url.host() + ": " + e, e);
+      throw cause;
     } finally {
       writeLock.unlock();
     }
@@ -555,14 +564,43 @@ public final class RtmpPublisher implements AutoCloseable {
     }
   }
 
-  private void fail(RtmpException cause) {
+  /**
+   * Records {@code cause} as the connection's failure unless one was recorded before.
+   *
+   * @return the first failure: the recorded one (as a new exception with the same message, whose
+   *     cause is the original) or {@code cause}
+   */
+  private RtmpException firstFailure(RtmpException cause) {
+    RtmpException first;
+    synchronized (stateLock) {
+      if (failure == null) {
+        failure = cause;
+        return cause;
+      }
+      first = failure;
+    }
+    if (first == cause) {
+      return cause;
+    }
+    String message = first.getMessage();
+    String prefix = first.code() + ": ";
+    return new RtmpException(first.code(),
+        message.startsWith(prefix) ? message.substring(prefix.length()) : message, first);
+  }
+
+  private void fail(RtmpException reported) {
     boolean notify;
+    RtmpException cause;
     synchronized (stateLock) {
       if (closed || broken) {
         return;
       }
       broken = true;
       notify = published;
+      if (failure == null) {
+        failure = reported;
+      }
+      cause = failure;
     }
     closeQuietly(rawSocket);
     closeQuietly(socket);

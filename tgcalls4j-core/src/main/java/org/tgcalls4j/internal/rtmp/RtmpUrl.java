@@ -1,5 +1,8 @@
 package org.tgcalls4j.internal.rtmp;
 
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
 import java.util.Locale;
 import org.tgcalls4j.InvalidParamsException;
 
@@ -160,6 +163,63 @@ public record RtmpUrl(
       return "null";
     }
     return (secret.length() <= 8 ? "" : secret.substring(0, 4)) + "…";
+  }
+
+  /** Query values shorter than this are not secrets worth hiding (and would mangle text). */
+  private static final int MIN_SECRET_VALUE = 4;
+
+  /**
+   * Hides this ingest's secrets in a text that leaves the library (an exception message, an
+   * event, a log line, ffmpeg's stderr quoting the publish URL): the stream name with and without
+   * its query, and every query value of at least four characters of the stream name and of
+   * {@link #tcUrl} (auth schemes such as {@code ?wsSecret=..&wsTime=..}), each replaced by its
+   * {@link #redact} form. A text that starts inside a secret (a tail window cut in it) has that
+   * remainder hidden too. The one helper for every such text.
+   *
+   * @param text any text, may be null
+   * @return the text without the secrets; null for null
+   */
+  public String scrub(String text) {
+    if (text == null || text.isEmpty()) {
+      return text;
+    }
+    List<String> secrets = new ArrayList<>();
+    int nq = streamName.indexOf('?');
+    String name = nq < 0 ? streamName : streamName.substring(0, nq);
+    secrets.add(streamName);
+    secrets.add(name);
+    if (nq >= 0) {
+      addQueryValues(streamName.substring(nq + 1), secrets);
+    }
+    int q = tcUrl.indexOf('?');
+    if (q >= 0) {
+      addQueryValues(tcUrl.substring(q + 1), secrets);
+    }
+    secrets.sort(Comparator.comparingInt(String::length).reversed());
+    String out = text;
+    for (String secret : secrets) {
+      if (secret.isEmpty()) {
+        continue;
+      }
+      out = out.replace(secret, redact(secret));
+      for (int cut = 1; cut + MIN_SECRET_VALUE <= secret.length(); cut++) {
+        if (out.startsWith(secret.substring(cut))) {
+          out = "…" + out.substring(secret.length() - cut);
+          break;
+        }
+      }
+    }
+    return out;
+  }
+
+  private static void addQueryValues(String query, List<String> secrets) {
+    for (String parameter : query.split("&")) {
+      int eq = parameter.indexOf('=');
+      String value = eq < 0 ? parameter : parameter.substring(eq + 1);
+      if (value.length() >= MIN_SECRET_VALUE) {
+        secrets.add(value);
+      }
+    }
   }
 
   /** @return the components with the stream name and any query redacted */

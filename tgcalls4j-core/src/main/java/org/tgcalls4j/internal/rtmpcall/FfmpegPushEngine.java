@@ -8,8 +8,10 @@ import java.util.concurrent.TimeUnit;
 import org.tgcalls4j.ClientClosedException;
 import org.tgcalls4j.ConnectionState;
 import org.tgcalls4j.FfmpegCrashedException;
+import org.tgcalls4j.FfmpegSpawnException;
 import org.tgcalls4j.MediaSource;
 import org.tgcalls4j.NotConnectedException;
+import org.tgcalls4j.RtmpException;
 import org.tgcalls4j.TgCallsException;
 import org.tgcalls4j.internal.ffmpeg.FfmpegCommand;
 import org.tgcalls4j.internal.ffmpeg.FfmpegProcess;
@@ -21,8 +23,14 @@ import org.tgcalls4j.internal.rtmp.RtmpUrl;
  * seek and resume kills it and spawns a new one, and pause only kills it: each is a new publish
  * session, and the ingest receives nothing while paused and during ffmpeg's start-up (about
  * 0.3-1 s per respawn). ffmpeg's own RTMP session cannot be observed, so the connection state is
- * CONNECTED from {@link #start()} until close; a failing ffmpeg is reported as a stream end
- * with its {@link FfmpegCrashedException}. Positions are estimated from the wall clock.
+ * CONNECTED from {@link #start()} until close, unless an ffmpeg exits with an error about the
+ * ingest itself (its stderr names the ingest's address: refused, unreachable, reset): that is
+ * reported FAILED with an {@link RtmpException} ({@code io}) and the call takes no more sources.
+ * Any other failing ffmpeg is reported as a stream end with its {@link FfmpegCrashedException}.
+ * Positions are estimated from the wall clock.
+ *
+ * <p>Every text that leaves this class (event causes, exception messages) goes through
+ * {@link RtmpUrl#scrub}: ffmpeg's stderr quotes the publish URL with the key.
  *
  * <p>Control methods are serialized on this object; each ffmpeg gets one watcher thread that
  * waits for its exit.
@@ -46,6 +54,7 @@ final class FfmpegPushEngine implements Engine {
   private int generation;
   private boolean started;
   private boolean closed;
+  private boolean failed;
 
   FfmpegPushEngine(RtmpUrl url, RtmpCall.Config config, EventSink events) {
     this.url = url;
@@ -70,8 +79,9 @@ final class FfmpegPushEngine implements Engine {
     if (closed) {
       throw new ClientClosedException();
     }
-    if (!started) {
-      throw new NotConnectedException("start() not called");
+    if (!started || failed) {
+      throw new NotConnectedException(failed
+          ? "ffmpeg could not reach the RTMP ingest" : "start() not called");
     }
     kill();
     source = newSource;
@@ -144,11 +154,14 @@ final class FfmpegPushEngine implements Engine {
   }
 
   private void respawnReportingFailure() {
+    if (failed) {
+      return;
+    }
     try {
       spawn();
     } catch (TgCallsException e) {
       source = null;
-      events.streamEnd(e);
+      events.streamEnd(scrubbed(e));
     }
   }
 
@@ -164,7 +177,12 @@ final class FfmpegPushEngine implements Engine {
       throw new IllegalStateException("FfmpegCommand output is not pipe:1: " + command);
     }
     command.set(output, url.publishUrl());
-    FfmpegProcess started = FfmpegProcess.start(command, config.threadFactory());
+    FfmpegProcess started;
+    try {
+      started = FfmpegProcess.start(command, config.threadFactory());
+    } catch (TgCallsException e) {
+      throw scrubbed(e);
+    }
     process = started;
     spawnNanos = System.nanoTime();
     int myGeneration = ++generation;
@@ -194,7 +212,40 @@ final class FfmpegPushEngine implements Engine {
       kill();
       source = null;
       // Posted under the lock so that it cannot follow close()'s CLOSED.
-      events.streamEnd(crash);
+      if (crash != null && mentionsIngest(crash.stderrTail())) {
+        failed = true;
+        FfmpegCrashedException clean = scrubbed(crash);
+        events.connection(ConnectionState.FAILED, new RtmpException("io",
+            "ffmpeg could not push to the ingest " + url.host() + ":" + url.port()
+                + " (exit code " + clean.exitCode() + "): " + clean.stderrTail().strip(), clean));
+      } else {
+        events.streamEnd(crash == null ? null : scrubbed(crash));
+      }
     }
+  }
+
+  /**
+   * Tells an ffmpeg error about the ingest from one about the source: ffmpeg names the output URL
+   * (or the TCP/TLS connection under it) when it cannot open or write it.
+   */
+  private boolean mentionsIngest(String stderr) {
+    String address = url.host() + ":" + url.port();
+    return stderr.contains(url.publishUrl()) || stderr.contains("tcp://" + address)
+        || stderr.contains("tls://" + address);
+  }
+
+  /** The same failure with the stream key and query secrets hidden in its message. */
+  private FfmpegCrashedException scrubbed(FfmpegCrashedException e) {
+    return new FfmpegCrashedException(e.exitCode(), url.scrub(e.stderrTail()));
+  }
+
+  private TgCallsException scrubbed(TgCallsException e) {
+    if (e instanceof FfmpegCrashedException crash) {
+      return scrubbed(crash);
+    }
+    if (e instanceof FfmpegSpawnException) {
+      return new FfmpegSpawnException(url.scrub(e.getMessage()), null);
+    }
+    return e;
   }
 }

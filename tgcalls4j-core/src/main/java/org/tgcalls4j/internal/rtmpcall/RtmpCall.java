@@ -30,11 +30,14 @@ import org.tgcalls4j.internal.rtmp.RtmpUrl;
  *
  * <p>Thread-safe. Events are posted to {@link Config#eventExecutor()}, each exactly once per
  * occurrence: CONNECTED once per (re)connection, CONNECTING when a connection is lost (with the
- * cause), FAILED when reconnecting gave up, CLOSED once on {@link #close()} if {@link #start()}
+ * cause), FAILED when reconnecting gave up (fallback mode: when an ffmpeg could not reach the
+ * ingest), CLOSED once on {@link #close()} if {@link #start()}
  * succeeded; stream end once per source that ends by itself (not when it is replaced or the call
  * is closed). A {@link #start()} that throws posts nothing, now or at close: the caller has the
  * exception. Nothing is posted after CLOSED. An event the executor rejects (it was shut down) is
- * dropped, and a listener that throws is logged.
+ * dropped, and a listener that throws is logged. Every cause and exception message has the stream
+ * key and query secrets hidden ({@link RtmpUrl#scrub}); after a broken connection the first
+ * failure is the cause reported.
  */
 public final class RtmpCall implements AutoCloseable {
 

@@ -116,4 +116,19 @@ class RtmpUrlTest {
   void rejectsNullUrl() {
     assertThatThrownBy(() -> RtmpUrl.parse(null, "k")).isInstanceOf(InvalidParamsException.class);
   }
+
+  @Test
+  void scrubHidesTheKeyAndQueryValuesInAnyText() throws Exception {
+    RtmpUrl url = RtmpUrl.parse("rtmp://host.example/live?vhost=cdn-tenant-9",
+        "secretStreamKey-abc?wsSecret=topsecret123&wsTime=1700000000&a=1");
+    String ffmpegError = url.publishUrl() + ": Connection refused";
+    String scrubbed = url.scrub(ffmpegError);
+    assertThat(scrubbed).doesNotContain("secretStreamKey-abc").doesNotContain("topsecret123")
+        .doesNotContain("1700000000").doesNotContain("cdn-tenant-9")
+        .startsWith("rtmp://host.example/live/").endsWith(": Connection refused");
+    // a stderr tail window that starts inside the key
+    assertThat(url.scrub("StreamKey-abc: Connection refused")).isEqualTo("…: Connection refused");
+    assertThat(url.scrub(null)).isNull();
+    assertThat(url.scrub("nothing secret here")).isEqualTo("nothing secret here");
+  }
 }
