@@ -10,7 +10,11 @@ import java.net.Socket;
 import java.util.Random;
 
 /**
- * A one-connection RTMP "ingest" on 127.0.0.1 that misbehaves in one chosen way. Written from the
+ * A one-connection RTMP "ingest" on 127.0.0.1 that misbehaves in one chosen way; after the
+ * handshake it waits for the client's {@code connect} command before misbehaving (the client
+ * then waits for the reply, so its reader's error is the one reported: misbehaving while the
+ * client still writes its commands can make the write fail first on the socket the reader
+ * closed, and the publisher then reports {@code io: Socket closed} instead of the cause). Written from the
  * RTMP specification (§5.2 handshake, §5.3 chunks, §5.4.1 Set Chunk Size), independent of the
  * production code. The accept thread is named {@code hostile-rtmp} and ends in {@link #close()}.
  */
@@ -28,12 +32,8 @@ final class HostileRtmpServer implements AutoCloseable {
     HUGE_CHUNK_SIZE("protocol"),
     /** Completes the handshake, then sets a chunk size with the reserved top bit (0xFFFFFFFF). */
     INVALID_CHUNK_SIZE("protocol"),
-    /**
-     * Completes the handshake, then starts 100 messages on 100 chunk streams, none finished. The
-     * reader's protocol error closes the socket; a publish step writing at that moment reports
-     * its own {@code io} error instead (the protocol cause is then lost: see the report).
-     */
-    TOO_MANY_CHUNK_STREAMS("protocol", "io"),
+    /** Completes the handshake, then starts 100 messages on 100 chunk streams, none finished. */
+    TOO_MANY_CHUNK_STREAMS("protocol"),
     /** Resets the TCP connection (SO_LINGER 0) as soon as it is accepted. */
     RESET_AFTER_ACCEPT("io", "handshake");
 
@@ -102,6 +102,10 @@ final class HostileRtmpServer implements AutoCloseable {
         case STALL_HANDSHAKE -> { }
         default -> {
           simpleHandshake(in, out, c0c1, random);
+          // misbehave once the client waits for its connect reply, not while it still writes:
+          // otherwise its write may fail first on the socket its reader closed ("io" instead of
+          // the reader's "protocol" cause; see TOO_MANY_CHUNK_STREAMS)
+          readUntil(in, "connect".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
           out.write(hostileChunks());
           out.flush();
         }
@@ -113,6 +117,19 @@ final class HostileRtmpServer implements AutoCloseable {
       }
     } catch (IOException e) {
       // the client closed or reset the connection, or close() closed the server
+    }
+  }
+
+  /** Reads the client's bytes until {@code marker} went by. */
+  private static void readUntil(DataInputStream in, byte[] marker) throws IOException {
+    int matched = 0;
+    while (matched < marker.length) {
+      int b = in.read();
+      if (b < 0) {
+        throw new java.io.EOFException("the client closed before sending " + new String(marker,
+            java.nio.charset.StandardCharsets.US_ASCII));
+      }
+      matched = b == (marker[matched] & 0xFF) ? matched + 1 : (b == (marker[0] & 0xFF) ? 1 : 0);
     }
   }
 
