@@ -71,7 +71,8 @@ public final class TgCalls implements AutoCloseable {
     }, b.handshakeThreads); // idle threads end after 30 s
     this.sessionConfig = new SessionConfig(b.ffmpegPath, b.networkOptions,
         b.connectTimeout.toMillis(), threads, b.dtlsSetup, b.audioBitrateKbps, new SecureRandom(),
-        System::currentTimeMillis, DtlsCertificate.generate(), control, b.rejoinWindow.toMillis());
+        System::currentTimeMillis, DtlsCertificate.generate(), control, b.rejoinWindow.toMillis(),
+        b.consentTimeout.toMillis());
   }
 
   /** @return a builder with the defaults described on each of its methods */
@@ -448,6 +449,7 @@ public final class TgCalls implements AutoCloseable {
     private boolean rtmpFfmpegFallback;
     private FlvEncoding flvEncoding = FlvEncoding.defaults();
     private Duration rejoinWindow = Duration.ZERO;
+    private Duration consentTimeout = Duration.ofSeconds(30);
     private int handshakeThreads = Math.max(8, 2 * Runtime.getRuntime().availableProcessors());
 
     private Builder() {}
@@ -466,6 +468,7 @@ public final class TgCalls implements AutoCloseable {
       b.rtmpFfmpegFallback = rtmpFfmpegFallback;
       b.flvEncoding = flvEncoding;
       b.rejoinWindow = rejoinWindow;
+      b.consentTimeout = consentTimeout;
       b.handshakeThreads = handshakeThreads;
       return b;
     }
@@ -595,6 +598,25 @@ public final class TgCalls implements AutoCloseable {
         throw new IllegalArgumentException("rejoinWindow must not be negative: " + rejoinWindow);
       }
       this.rejoinWindow = rejoinWindow;
+      return this;
+    }
+
+    /**
+     * @param consentTimeout how long a connected group call goes without an answer to its ICE
+     *     consent checks before it counts the connection as lost (RFC 7675 §5.1; then
+     *     {@link ConnectionState#DISCONNECTED} or {@link ConnectionState#FAILED}, see
+     *     {@link #rejoinWindow}, with a {@link TransportException} of stage
+     *     {@link TransportException.Stage#ICE}); default 30 s, as RFC 7675 and libwebrtc. Consent
+     *     checks go out every {@code min(2.5 s, consentTimeout / 4)} on average, so a shorter timeout
+     *     detects a silent SFU sooner at the cost of more checks. Whole milliseconds; at least 100 ms
+     * @return this
+     * @throws IllegalArgumentException if shorter than 100 ms
+     */
+    public Builder consentTimeout(Duration consentTimeout) {
+      if (consentTimeout.toMillis() < 100) {
+        throw new IllegalArgumentException("consentTimeout must be at least 100 ms: " + consentTimeout);
+      }
+      this.consentTimeout = consentTimeout;
       return this;
     }
 

@@ -227,9 +227,11 @@ public final class GroupCallSession implements AutoCloseable {
   }
 
   private TransportSettings transportSettings() {
-    IceConfig ice = new IceConfig(config.connectTimeoutMillis(),
-        IceConfig.defaults().consentIntervalMillis(), IceConfig.defaults().consentTimeoutMillis(),
-        config.network().includeIpv6());
+    // several consent checks per timeout: a single lost check must not expire consent
+    long consentInterval = Math.max(1, Math.min(IceConfig.defaults().consentIntervalMillis(),
+        config.consentTimeoutMillis() / 4));
+    IceConfig ice = new IceConfig(config.connectTimeoutMillis(), consentInterval,
+        config.consentTimeoutMillis(), config.network().includeIpv6());
     DtlsRole role = config.dtlsSetup() == DtlsSetup.PASSIVE ? DtlsRole.SERVER : DtlsRole.CLIENT;
     InetAddress bind = BindAddresses.resolve(config.network());
     return new TransportSettings(IceRole.CONTROLLED, role, localCredentials, config.certificate(),

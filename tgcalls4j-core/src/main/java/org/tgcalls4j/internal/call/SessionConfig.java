@@ -24,8 +24,10 @@ import org.tgcalls4j.internal.dtls.DtlsCertificate;
  * @param control the client's bounded pool for DTLS handshakes and lifecycle work
  * @param rejoinWindowMillis how long a call that lost its connection waits in DISCONNECTED for a
  *     rejoin before it fails, ms; 0: it fails at once
+ * @param consentTimeoutMillis how long without an answer to ICE consent checks before a connected
+ *     call's connection counts as lost (RFC 7675 §5.1), ms; positive
  */
 public record SessionConfig(Path ffmpeg, NetworkOptions network, long connectTimeoutMillis,
     ThreadFactory threads, DtlsSetup dtlsSetup, int audioBitrateKbps, RandomGenerator random,
     LongSupplier wallClockMillis, DtlsCertificate certificate, Executor control,
-    long rejoinWindowMillis) {}
+    long rejoinWindowMillis, long consentTimeoutMillis) {}
