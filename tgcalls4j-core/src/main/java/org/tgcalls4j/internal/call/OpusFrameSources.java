@@ -41,15 +41,9 @@ final class OpusFrameSources {
    */
   static OpusFrameSource open(MediaSource source, Path ffmpeg, int bitrateKbps,
       long startOffsetMillis, ThreadFactory threads) throws TgCallsException {
+    SourceFiles.check(source);
     if (source instanceof MediaSource.FileSource file) {
       Path path = file.path();
-      // a directory is "readable" too, and ffmpeg would only fail on it after the call connected
-      if (Files.isDirectory(path)) {
-        throw new InvalidParamsException("source.path", "a directory, not a file: " + path);
-      }
-      if (!Files.isReadable(path)) {
-        throw new InvalidParamsException("source.path", "not a readable file: " + path);
-      }
       if (startOffsetMillis == 0 && isOggOpus(path)) {
         return openOggFile(path);
       }

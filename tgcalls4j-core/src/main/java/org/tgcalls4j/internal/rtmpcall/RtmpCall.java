@@ -1,14 +1,13 @@
 package org.tgcalls4j.internal.rtmpcall;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Objects;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ThreadFactory;
 import org.tgcalls4j.ConnectionState;
-import org.tgcalls4j.InvalidParamsException;
 import org.tgcalls4j.MediaSource;
 import org.tgcalls4j.TgCallsException;
+import org.tgcalls4j.internal.call.SourceFiles;
 import org.tgcalls4j.internal.ffmpeg.FlvEncoding;
 import org.tgcalls4j.internal.rtmp.RtmpOptions;
 import org.tgcalls4j.internal.rtmp.RtmpUrl;
@@ -133,15 +132,14 @@ public final class RtmpCall implements AutoCloseable {
    * pause is cleared. Returns at once; the new source's media follows after ffmpeg starts.
    *
    * @param source the source
-   * @throws TgCallsException InvalidParamsException if a file source is not a readable file;
+   * @throws TgCallsException InvalidParamsException if a file source is a directory or not a
+   *     readable file;
    *     NotConnectedException before {@link #start()} or after FAILED; ClientClosedException after
    *     {@link #close()}; in fallback mode FfmpegSpawnException if ffmpeg cannot start
    */
   public void setSource(MediaSource source) throws TgCallsException {
     Objects.requireNonNull(source, "source");
-    if (source instanceof MediaSource.FileSource file && !Files.isReadable(file.path())) {
-      throw new InvalidParamsException("source.path", "not a readable file: " + file.path());
-    }
+    SourceFiles.check(source);
     engine.setSource(source);
   }
 

@@ -338,4 +338,15 @@ class RtmpCallTest {
     assertThat(events.get(1)).startsWith("END org.tgcalls4j.FfmpegCrashedException");
     assertThat(events.get(2)).isEqualTo("CLOSED");
   }
+
+  @Test
+  void aDirectoryIsRefusedAsASourceBeforeAnythingStarts(@org.junit.jupiter.api.io.TempDir Path dir)
+      throws Exception {
+    try (RtmpCall call = newCall("rtmp://127.0.0.1:1/live", false)) {
+      org.assertj.core.api.Assertions.assertThatThrownBy(() -> call.setSource(MediaSource.file(dir)))
+          .isInstanceOfSatisfying(org.tgcalls4j.InvalidParamsException.class,
+              e -> assertThat(e.field()).isEqualTo("source.path"));
+    }
+    assertThat(events).isEmpty();
+  }
 }

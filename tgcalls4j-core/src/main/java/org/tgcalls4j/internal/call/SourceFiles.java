@@ -1,0 +1,31 @@
+package org.tgcalls4j.internal.call;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.tgcalls4j.InvalidParamsException;
+import org.tgcalls4j.MediaSource;
+
+/** The check every call type makes before it plays a file source. */
+public final class SourceFiles {
+  private SourceFiles() {}
+
+  /**
+   * Refuses a file source that cannot be played, on the caller's thread and before anything
+   * starts (a directory is "readable" too, and ffmpeg would fail on it only later).
+   *
+   * @param source any source; only {@link MediaSource.FileSource} is checked
+   * @throws InvalidParamsException (field {@code source.path}) if the file is a directory, missing
+   *     or unreadable
+   */
+  public static void check(MediaSource source) throws InvalidParamsException {
+    if (source instanceof MediaSource.FileSource file) {
+      Path path = file.path();
+      if (Files.isDirectory(path)) {
+        throw new InvalidParamsException("source.path", "a directory, not a file: " + path);
+      }
+      if (!Files.isReadable(path)) {
+        throw new InvalidParamsException("source.path", "not a readable file: " + path);
+      }
+    }
+  }
+}
