@@ -28,6 +28,8 @@ final class ChunkReader {
 
   /** First buffer size of a message in progress, in bytes; doubled as chunks arrive. */
   private static final int INITIAL_BUFFER = 4096;
+  /** Most bytes of a chunk read (and buffered ahead of their arrival) at once. */
+  private static final int READ_STEP = 4096;
 
   private final InputStream in;
   private final Map<Integer, ChunkStream> streams = new HashMap<>();
@@ -154,13 +156,18 @@ final class ChunkReader {
     } else if (fmt != 3) {
       throw new ProtocolException("chunk type " + fmt + " in the middle of a message on chunk stream " + csid);
     }
-    int size = Math.min(chunkSize, s.length - s.received);
-    if (s.partial.length < s.received + size) {
-      s.partial = Arrays.copyOf(s.partial,
-          Math.min(s.length, Math.max(s.received + size, 2 * s.partial.length)));
+    // the peer may set a chunk size up to 2^31-1: read a chunk in steps, growing the buffer only
+    // as its bytes arrive, so a short stream cannot make us allocate a whole declared message
+    int chunkEnd = s.received + Math.min(chunkSize, s.length - s.received);
+    while (s.received < chunkEnd) {
+      int step = Math.min(chunkEnd - s.received, READ_STEP);
+      if (s.partial.length < s.received + step) {
+        s.partial = Arrays.copyOf(s.partial,
+            Math.min(s.length, Math.max(s.received + step, 2 * s.partial.length)));
+      }
+      readFully(s.partial, s.received, step);
+      s.received += step;
     }
-    readFully(s.partial, s.received, size);
-    s.received += size;
     if (s.received < s.length) {
       return null;
     }

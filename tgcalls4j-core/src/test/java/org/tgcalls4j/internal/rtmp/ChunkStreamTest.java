@@ -187,4 +187,17 @@ class ChunkStreamTest {
         .hasMessageContaining("no previous header");
     assertThatThrownBy(() -> reader.setChunkSize(0x80000000)).isInstanceOf(ProtocolException.class);
   }
+
+  @Test
+  void aHugeChunkSizeDoesNotMakeTheReaderBufferAWholeDeclaredMessageBeforeItArrives() throws Exception {
+    // fmt 0 on chunk stream 3: length 0x0FFFFF (just under 1 MiB), type 20, stream 0; then 5 bytes
+    ChunkReader reader = new ChunkReader(new ByteArrayInputStream(
+        bytes(0x03, 0, 0, 0, 0x0F, 0xFF, 0xFF, 20, 0, 0, 0, 0, 1, 2, 3, 4, 5)));
+    reader.setChunkSize(Integer.MAX_VALUE); // a server may set 2^31-1 (RTMP spec §5.4.1)
+
+    long before = Allocation.allocatedBytes();
+    assertThatThrownBy(reader::readMessage).isInstanceOf(EOFException.class);
+    long allocated = Allocation.allocatedBytes() - before;
+    assertThat(allocated).as("bytes allocated for a 17-byte stream").isLessThan(256 * 1024);
+  }
 }
