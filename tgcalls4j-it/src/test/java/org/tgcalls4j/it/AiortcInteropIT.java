@@ -52,6 +52,13 @@ class AiortcInteropIT {
       assertThat(ends.poll(20, TimeUnit.SECONDS)).isEqualTo("ok");
       long sent = calls.stats(7).packetsSent();
       int ssrc = calls.audioSsrc(7);
+      // aiortc's receiver reports come back as SRTCP; after stop the call keeps its final counters
+      org.tgcalls4j.GroupCall call = calls.groupCall(7);
+      org.tgcalls4j.CallStats beforeStop = call.stats();
+      assertThat(beforeStop.rtcpPacketsReceived()).as("aiortc RTCP received").isPositive();
+      call.stop();
+      assertThat(call.stats().rtcpPacketsReceived()).as("RTCP received, after stop")
+          .isBetween(beforeStop.rtcpPacketsReceived(), beforeStop.rtcpPacketsReceived() + 1);
 
       JsonObject stats = sfu.awaitStats(30);
       assertThat(stats.get("connected").getAsBoolean()).isTrue();

@@ -471,8 +471,7 @@ public final class GroupCallSession implements AutoCloseable {
       }
       phase = Phase.TERMINAL;
       terminalState = state;
-      retire(transport);
-      return true;
+      return true; // teardown() retires the transport's counters, once
     }
   }
 
