@@ -234,10 +234,7 @@ public final class TgCalls implements AutoCloseable {
    * @throws ClientClosedException if the client was closed
    */
   public void seek(long chatId, long positionMillis) throws TgCallsException {
-    if (positionMillis < 0) {
-      throw new IllegalArgumentException("positionMillis must be >= 0: " + positionMillis);
-    }
-    call(chatId).seek(positionMillis);
+    call(chatId).seek(positionMillis); // each Call checks positionMillis
   }
 
   /**

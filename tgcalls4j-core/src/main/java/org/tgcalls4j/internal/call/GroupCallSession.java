@@ -78,7 +78,7 @@ public final class GroupCallSession implements AutoCloseable {
   private Phase phase = Phase.NEW;
   private ConnectionState terminalState;
   private IceCredentials localCredentials;
-  private PeerTransport transport;
+  private volatile PeerTransport transport; // written under lock; read without it per packet
   private AudioSender sender;
   private int disconnects;
   private long retiredPacketsReceived;
@@ -235,7 +235,7 @@ public final class GroupCallSession implements AutoCloseable {
     DtlsRole role = config.dtlsSetup() == DtlsSetup.PASSIVE ? DtlsRole.SERVER : DtlsRole.CLIENT;
     InetAddress bind = BindAddresses.resolve(config.network());
     return new TransportSettings(IceRole.CONTROLLED, role, localCredentials, config.certificate(),
-        bind, ice, config.connectTimeoutMillis(), config.random().nextLong(), threads,
+        bind, ice, config.connectTimeoutMillis(), config.random().nextLong(), config.threads(),
         config.control(), name, "the SFU", logContext, false, false, List.of());
   }
 
@@ -371,9 +371,7 @@ public final class GroupCallSession implements AutoCloseable {
   };
 
   private PeerTransport current() {
-    synchronized (lock) {
-      return transport;
-    }
+    return transport;
   }
 
   /**

@@ -25,7 +25,7 @@ import org.tgcalls4j.internal.ice.IceRole;
  * @param ice ICE timing and address-family settings; its connect timeout bounds ICE
  * @param connectTimeoutMillis budget of the whole connect (ICE + DTLS), ms
  * @param tieBreaker our ICE tie-breaker (RFC 8445 §16.1), random per transport
- * @param threads creates the transport's I/O thread
+ * @param threads creates the transport's I/O thread (the transport adds {@code logContext} to it)
  * @param control runs DTLS handshakes and the transport's lifecycle callbacks; shared by the
  *     client's calls
  * @param name used in thread names and messages (for example {@code "chat 42"})
