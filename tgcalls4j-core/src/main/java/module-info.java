@@ -20,5 +20,7 @@ module org.tgcalls4j {
   requires org.bouncycastle.pkix;
   // org.bouncycastle.asn1.x500 (bcprov-jdk18on)
   requires org.bouncycastle.provider;
+  // Opus in-process (Concentus 1.0.2 has no Automatic-Module-Name: the name comes from its file)
+  requires concentus;
   // bcutil-jdk18on (org.bouncycastle.util) is not used directly; bctls and bcpkix require it.
 }
