@@ -179,6 +179,9 @@ final class AudioSender implements MediaTrack {
         if (closed) {
           break;
         }
+        if (sources.isMuted()) {
+          frame = OpusPacket.silence(samples);
+        }
         send(packetizer.packetize(frame, samples, AUDIO_LEVEL_DBOV, true));
         long frameNanos = samples * 1_000_000_000L / 48_000;
         sourceMediaNanos += frameNanos;

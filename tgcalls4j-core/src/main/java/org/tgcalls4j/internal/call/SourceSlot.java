@@ -9,6 +9,7 @@ final class SourceSlot {
   private boolean paused;
   private boolean held;
   private boolean closed;
+  private volatile boolean muted;
   private volatile long positionMillis;
 
   /** @param frames the new source; the previous one is closed without a stream-end event */
@@ -33,6 +34,22 @@ final class SourceSlot {
   synchronized void setPaused(boolean paused) {
     this.paused = paused;
     notifyAll();
+  }
+
+  /**
+   * Mutes or unmutes: a muted call keeps reading its source (the position runs on) and sends
+   * silence in its place.
+   *
+   * @return whether the state changed
+   */
+  synchronized boolean setMuted(boolean muted) {
+    boolean changed = this.muted != muted;
+    this.muted = muted;
+    return changed;
+  }
+
+  boolean isMuted() {
+    return muted;
   }
 
   /**

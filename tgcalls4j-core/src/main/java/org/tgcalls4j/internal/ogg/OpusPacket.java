@@ -60,4 +60,36 @@ public final class OpusPacket {
     int samples = frameSamples * frames;
     return samples > MAX_SAMPLES_AT_48KHZ ? -1 : samples;
   }
+
+  /**
+   * An Opus packet of digital silence lasting {@code samples} at 48 kHz: CELT fullband frames whose
+   * two bytes {@code FF FE} decode to silence (the 3-byte {@code F8 FF FE} packet WebRTC and others
+   * send for 20 ms), one frame per packet (code 0) or several of equal size (code 3, RFC 6716
+   * §3.2.5).
+   *
+   * @param samples duration at 48 kHz: a multiple of 120 (2.5 ms), at most 5760 (120 ms)
+   * @return a new packet
+   * @throws IllegalArgumentException if the duration cannot be expressed
+   */
+  public static byte[] silence(int samples) {
+    int frameSamples = samples % 960 == 0 ? 960 : samples % 480 == 0 ? 480
+        : samples % 240 == 0 ? 240 : 120;
+    int frames = samples / frameSamples;
+    if (samples <= 0 || samples % frameSamples != 0 || samples > 5760) {
+      throw new IllegalArgumentException("no Opus silence of " + samples + " samples");
+    }
+    // CELT-only fullband configs 28..31 are 2.5, 5, 10, 20 ms (RFC 6716 §3.1)
+    int config = 28 + Integer.numberOfTrailingZeros(frameSamples / 120);
+    if (frames == 1) {
+      return new byte[] {(byte) (config << 3), (byte) 0xFF, (byte) 0xFE};
+    }
+    byte[] packet = new byte[2 + 2 * frames];
+    packet[0] = (byte) (config << 3 | 3);
+    packet[1] = (byte) frames; // CBR, no padding
+    for (int i = 0; i < frames; i++) {
+      packet[2 + 2 * i] = (byte) 0xFF;
+      packet[3 + 2 * i] = (byte) 0xFE;
+    }
+    return packet;
+  }
 }

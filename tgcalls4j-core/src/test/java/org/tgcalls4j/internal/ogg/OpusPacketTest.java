@@ -43,4 +43,28 @@ class OpusPacketTest {
     assertThat(samples(0xFF, 0x00)).as("code 3 with zero frames").isEqualTo(-1);
     assertThat(samples(0x1B, 0x03)).as("three 60 ms frames exceed 120 ms").isEqualTo(-1);
   }
+
+  @org.junit.jupiter.params.ParameterizedTest
+  @org.junit.jupiter.params.provider.ValueSource(ints = {960, 2880, 1920, 480, 240, 120, 5760})
+  void silenceDecodesToSilenceOfTheAskedDuration(int samples) throws Exception {
+    byte[] packet = OpusPacket.silence(samples);
+    assertThat(OpusPacket.samplesAt48kHz(packet)).isEqualTo(samples);
+    // an independent decoder (Concentus, a port of libopus) must accept it and output zeros
+    io.github.jaredmdobson.concentus.OpusDecoder decoder =
+        new io.github.jaredmdobson.concentus.OpusDecoder(48000, 2);
+    short[] pcm = new short[5760 * 2];
+    int decoded = decoder.decode(packet, 0, packet.length, pcm, 0, 5760, false);
+    assertThat(decoded).isEqualTo(samples);
+    for (int i = 0; i < decoded * 2; i++) {
+      assertThat(Math.abs(pcm[i])).as("sample %d", i).isLessThanOrEqualTo(1);
+    }
+  }
+
+  @Test
+  void silenceRefusesDurationsOpusCannotExpress() {
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> OpusPacket.silence(100))
+        .isInstanceOf(IllegalArgumentException.class);
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> OpusPacket.silence(5760 + 960))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
 }
