@@ -21,6 +21,13 @@ public record PhoneCallProtocol(
   private static final List<String> IMPLEMENTED = List.of("9.0.0", "8.0.0");
 
   /**
+   * Copies the version list.
+   *
+   * @param udpP2p flag {@code udp_p2p}
+   * @param udpReflector flag {@code udp_reflector}
+   * @param minLayer {@code min_layer}
+   * @param maxLayer {@code max_layer}
+   * @param libraryVersions {@code library_versions}, most preferred first
    * @throws NullPointerException if {@code libraryVersions} or an entry is null
    */
   public PhoneCallProtocol {
