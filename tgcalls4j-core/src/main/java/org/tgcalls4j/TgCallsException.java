@@ -8,7 +8,7 @@ package org.tgcalls4j;
 public abstract sealed class TgCallsException extends Exception
     permits ConnectionExistsException, ConnectionNotFoundException, InvalidParamsException,
         FfmpegSpawnException, FfmpegCrashedException, NotConnectedException, ClientClosedException,
-        TransportException, RtmpException {
+        TransportException, RtmpException, KeyExchangeException {
   private static final long serialVersionUID = 1L;
 
   TgCallsException(String message) {
