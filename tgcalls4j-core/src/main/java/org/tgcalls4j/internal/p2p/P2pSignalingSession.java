@@ -67,6 +67,10 @@ public final class P2pSignalingSession {
   private boolean outgoingRejected;
   private NegotiateChannels deferredOffer;
   private final Map<Long, IncomingAudio> incoming = new LinkedHashMap<>();
+  /** The answers we sent, by the offer's exchange id: a repeated offer gets the same answer. */
+  private final Map<Long, String> answers = new LinkedHashMap<>();
+  /** Remote candidates already delivered since the last RemoteSetup. */
+  private final Set<IceCandidate> deliveredCandidates = new java.util.HashSet<>();
   private long droppedMessages;
   private long droppedCandidates;
 
@@ -306,12 +310,13 @@ public final class P2pSignalingSession {
     if (!r.equals(remoteSetup)) {
       events.add(r);
       remoteSetup = r;
+      deliveredCandidates.clear(); // an ICE restart: the same address may come again
     }
     if (!caller) {
       toSend.add(SignalingMessages.encode(localInitialSetup()));
     }
     for (IceCandidate c : bufferedRemoteCandidates) {
-      events.add(new RemoteCandidate(c));
+      deliverCandidate(c, events);
     }
     bufferedRemoteCandidates.clear();
   }
@@ -327,7 +332,7 @@ public final class P2pSignalingSession {
         continue;
       }
       if (remoteSetup != null) {
-        events.add(new RemoteCandidate(candidate));
+        deliverCandidate(candidate, events);
       } else if (bufferedRemoteCandidates.size() < MAX_BUFFERED_CANDIDATES) {
         bufferedRemoteCandidates.add(candidate);
       } else {
@@ -337,8 +342,20 @@ public final class P2pSignalingSession {
     }
   }
 
+  private void deliverCandidate(IceCandidate c, List<Event> events) {
+    if (deliveredCandidates.size() >= MAX_BUFFERED_CANDIDATES * 4) {
+      deliveredCandidates.clear(); // bounded memory; a repeat costs the agent only a duplicate
+    }
+    if (deliveredCandidates.add(c)) {
+      events.add(new RemoteCandidate(c));
+    }
+  }
+
   private void onNegotiateChannels(NegotiateChannels n, List<String> toSend, List<Event> events) {
-    if (ownOfferIds.contains(n.exchangeId())) {
+    String answered = answers.get(n.exchangeId());
+    if (answered != null) {
+      toSend.add(answered); // a repeated offer: the same answer again, no glare
+    } else if (ownOfferIds.contains(n.exchangeId())) {
       onAnswer(n, events);
       if (pendingOfferId < 0 && deferredOffer != null) {
         NegotiateChannels offer = deferredOffer;
@@ -416,8 +433,8 @@ public final class P2pSignalingSession {
   private String answer(NegotiateChannels offer, List<Event> events) {
     List<MediaContent> accepted = new ArrayList<>();
     for (MediaContent c : offer.contents()) {
-      if (!c.type().equals(MediaContent.AUDIO)) {
-        continue;
+      if (!c.type().equals(MediaContent.AUDIO) || c.ssrc() == audioSsrc) {
+        continue; // our own SSRC is never an incoming stream (an answer mistaken for an offer)
       }
       MediaContent.PayloadType opus = findOpus(c);
       if (opus == null) {
@@ -439,7 +456,12 @@ public final class P2pSignalingSession {
         events.add(in);
       }
     }
-    return SignalingMessages.encode(new NegotiateChannels(offer.exchangeId(), accepted));
+    String text = SignalingMessages.encode(new NegotiateChannels(offer.exchangeId(), accepted));
+    if (answers.size() >= MAX_REMEMBERED_OFFERS) {
+      answers.remove(answers.keySet().iterator().next());
+    }
+    answers.put(offer.exchangeId(), text);
+    return text;
   }
 
   /** Offers our audio if it is not negotiated, not refused and no offer of ours is pending. */
