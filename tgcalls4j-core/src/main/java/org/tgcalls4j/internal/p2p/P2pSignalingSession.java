@@ -246,6 +246,9 @@ public final class P2pSignalingSession {
     } catch (InvalidParamsException e) {
       drop(e.getMessage());
       return new Output(List.of(), List.of());
+    } catch (IllegalArgumentException e) { // a record's own check; decode should have caught it
+      drop("invalid value: " + e.getMessage());
+      return new Output(List.of(), List.of());
     }
     List<String> toSend = new ArrayList<>();
     List<Event> events = new ArrayList<>();

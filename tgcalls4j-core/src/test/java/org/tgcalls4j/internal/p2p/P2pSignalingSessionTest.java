@@ -217,6 +217,28 @@ class P2pSignalingSessionTest {
   }
 
   @Test
+  void mutatedMessagesNeverThrow() {
+    Pair p = new Pair().startBoth();
+    List<String> samples = p.pool.stream().map(Msg::json).toList();
+    Random r = new Random(11);
+    String alphabet = "{}[]\":,0123456789-.eE truefalsnul@typeNegotiateChannels\\u00e9";
+    for (int i = 0; i < 3000; i++) {
+      StringBuilder b = new StringBuilder(samples.get(r.nextInt(samples.size())));
+      for (int k = 1 + r.nextInt(4); k > 0 && b.length() > 0; k--) {
+        int at = r.nextInt(b.length());
+        switch (r.nextInt(3)) {
+          case 0 -> b.setCharAt(at, alphabet.charAt(r.nextInt(alphabet.length())));
+          case 1 -> b.deleteCharAt(at);
+          default -> b.insert(at, alphabet.charAt(r.nextInt(alphabet.length())));
+        }
+      }
+      p.caller.onMessage(b.toString());
+      p.callee.onMessage(b.toString());
+    }
+    assertThat(p.caller.droppedMessages()).isPositive();
+  }
+
+  @Test
   void rejectedAudioIsNotOfferedAgain() throws Exception {
     P2pSignalingSession caller = new P2pSignalingSession(true, CALLER, CALLER_SSRC, new Random(5));
     long id = ((NegotiateChannels) SignalingMessages.decode(caller.start().get(1))).exchangeId();
