@@ -1,0 +1,227 @@
+package org.tgcalls4j.internal.p2p;
+
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.Set;
+import org.tgcalls4j.InvalidParamsException;
+import org.tgcalls4j.internal.ice.IceCandidate;
+
+/**
+ * The {@code sdpString} of a {@link Candidates} message: an SDP candidate attribute value without
+ * {@code a=} (RFC 8839 §5.1) as WebRTC writes it, e.g.
+ * {@code candidate:2999745851 1 udp 2122260223 192.168.1.10 54321 typ host generation 0 ufrag Ab3d network-id 1}
+ * (p2p-call.md §4.3; tgcalls {@code InstanceV2Impl} sendCandidate forces component 1). Addresses
+ * must be IP literals: host names (Telegram reflector names such as
+ * {@code reflector-2-3735928559.reflector}, mDNS {@code .local} names) are refused, never resolved.
+ * Stateless and thread-safe.
+ */
+public final class CandidateSdp {
+  /** The field named in parse errors. */
+  public static final String FIELD = "sdpString";
+  /** Longest candidate string accepted, in characters. */
+  public static final int MAX_CHARS = 1024;
+  private static final Set<String> TYPES = Set.of("host", "srflx", "prflx", "relay");
+
+  private CandidateSdp() {}
+
+  /**
+   * Writes a candidate as WebRTC does, with component 1, {@code generation 0}, our ufrag and
+   * {@code network-id 1}; no related address.
+   *
+   * @param c the candidate
+   * @param ufrag our ICE username fragment
+   * @return the attribute value, starting with {@code candidate:}
+   * @throws NullPointerException if an argument is null
+   */
+  public static String format(IceCandidate c, String ufrag) {
+    return format(c, null, ufrag);
+  }
+
+  /**
+   * Like {@link #format(IceCandidate, String)} with {@code raddr}/{@code rport} (the related
+   * address of a server-reflexive or relayed candidate, RFC 8839 §5.1).
+   *
+   * @param c the candidate
+   * @param related the related address, or null for none
+   * @param ufrag our ICE username fragment
+   * @return the attribute value, starting with {@code candidate:}
+   * @throws NullPointerException if c or ufrag is null
+   * @throws IllegalArgumentException if related is unresolved
+   */
+  public static String format(IceCandidate c, InetSocketAddress related, String ufrag) {
+    Objects.requireNonNull(ufrag, "ufrag");
+    StringBuilder b = new StringBuilder(128);
+    b.append("candidate:").append(c.foundation()).append(" 1 ")
+        .append(c.protocol().toLowerCase(Locale.ROOT)).append(' ').append(c.priority()).append(' ')
+        .append(ip(c.address().getAddress())).append(' ').append(c.address().getPort())
+        .append(" typ ").append(c.type());
+    if (related != null) {
+      if (related.isUnresolved()) {
+        throw new IllegalArgumentException("related address is unresolved: " + related);
+      }
+      b.append(" raddr ").append(ip(related.getAddress())).append(" rport ").append(related.getPort());
+    }
+    b.append(" generation 0 ufrag ").append(ufrag).append(" network-id 1");
+    return b.toString();
+  }
+
+  private static String ip(InetAddress a) {
+    String s = a.getHostAddress();
+    int zone = s.indexOf('%');
+    return zone >= 0 ? s.substring(0, zone) : s;
+  }
+
+  /**
+   * Parses a candidate attribute value ({@code candidate:} or {@code a=candidate:} prefix
+   * optional): foundation, component, transport, priority, address, port, {@code typ} and type,
+   * then name/value pairs of which {@code raddr}, {@code rport}, {@code tcptype},
+   * {@code generation}, {@code ufrag}, {@code network-id}, {@code network-cost} and unknown ones are
+   * skipped (RFC 8839 §5.1 extension attributes). The related address is checked but not kept.
+   *
+   * @param sdpString the text
+   * @return the candidate, with the component as given
+   * @throws InvalidParamsException with field {@value #FIELD} naming what was wrong: too few
+   *     fields, a number out of range, an unknown type, or an address that is not an IPv4 or IPv6
+   *     literal (a reflector or mDNS host name: needs a relay port, not resolved here)
+   */
+  public static IceCandidate parse(String sdpString) throws InvalidParamsException {
+    if (sdpString == null) {
+      throw new InvalidParamsException(FIELD, "missing");
+    }
+    if (sdpString.length() > MAX_CHARS) {
+      throw new InvalidParamsException(FIELD, "longer than " + MAX_CHARS + " characters: "
+          + sdpString.length());
+    }
+    String s = sdpString.strip();
+    if (s.startsWith("a=")) {
+      s = s.substring(2);
+    }
+    if (!s.regionMatches(true, 0, "candidate:", 0, 10)) {
+      throw new InvalidParamsException(FIELD, "does not start with \"candidate:\"");
+    }
+    String[] f = s.substring(10).split(" +");
+    if (f.length < 8) {
+      throw new InvalidParamsException(FIELD, "fewer than 8 fields: " + f.length);
+    }
+    String foundation = f[0];
+    if (foundation.isEmpty() || foundation.length() > 32) {
+      throw new InvalidParamsException(FIELD, "foundation empty or longer than 32 characters");
+    }
+    int component = (int) number("component", f[1], 1, 256);
+    String protocol = f[2].toLowerCase(Locale.ROOT);
+    if (!protocol.equals("udp") && !protocol.equals("tcp") && !protocol.equals("ssltcp")) {
+      throw new InvalidParamsException(FIELD, "transport not udp, tcp or ssltcp: " + quote(f[2]));
+    }
+    long priority = number("priority", f[3], 0, 0xFFFF_FFFFL);
+    InetAddress address = ipLiteral("address", f[4]);
+    int port = (int) number("port", f[5], 0, 65535);
+    if (!f[6].equals("typ")) {
+      throw new InvalidParamsException(FIELD, "7th field is not \"typ\": " + quote(f[6]));
+    }
+    String type = f[7].toLowerCase(Locale.ROOT);
+    if (!TYPES.contains(type)) {
+      throw new InvalidParamsException(FIELD, "type not host, srflx, prflx or relay: " + quote(f[7]));
+    }
+    for (int i = 8; i + 1 < f.length; i += 2) {
+      if (f[i].equals("raddr")) {
+        ipLiteral("raddr", f[i + 1]);
+      } else if (f[i].equals("rport")) {
+        number("rport", f[i + 1], 0, 65535);
+      }
+    }
+    return new IceCandidate(foundation, component, protocol, priority,
+        new InetSocketAddress(address, port), type);
+  }
+
+  private static long number(String what, String text, long min, long max)
+      throws InvalidParamsException {
+    if (text.isEmpty() || text.length() > 10 || !text.chars().allMatch(ch -> ch >= '0' && ch <= '9')) {
+      throw new InvalidParamsException(FIELD, what + " is not a decimal number: " + quote(text));
+    }
+    long v = Long.parseLong(text);
+    if (v < min || v > max) {
+      throw new InvalidParamsException(FIELD, what + " out of range [" + min + ", " + max + "]: " + v);
+    }
+    return v;
+  }
+
+  /** An IPv4 dotted quad or an RFC 4291 §2.2 IPv6 literal; never a DNS look-up. */
+  private static InetAddress ipLiteral(String what, String text) throws InvalidParamsException {
+    if (!isIpv4(text) && !isIpv6(text)) {
+      String why = text.endsWith(".reflector")
+          ? " (a Telegram reflector host name: reachable only through a relay port)"
+          : text.endsWith(".local") ? " (an mDNS host name)" : "";
+      throw new InvalidParamsException(FIELD, what + " is not an IP address literal" + why + ": "
+          + quote(text));
+    }
+    try {
+      InetAddress a = InetAddress.getByName(text); // a literal: parsed, not looked up
+      return a instanceof Inet6Address v6 && v6.getScopeId() != 0
+          ? InetAddress.getByAddress(v6.getAddress()) : a;
+    } catch (UnknownHostException e) {
+      throw new InvalidParamsException(FIELD, what + " is not an IP address literal: " + quote(text), e);
+    }
+  }
+
+  static boolean isIpv4(String s) {
+    String[] parts = s.split("\\.", -1);
+    if (parts.length != 4) {
+      return false;
+    }
+    for (String p : parts) {
+      if (p.isEmpty() || p.length() > 3 || !p.chars().allMatch(ch -> ch >= '0' && ch <= '9')
+          || Integer.parseInt(p) > 255) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** Hex groups, at most one {@code ::}, optional dotted-quad tail; no zone id, no brackets. */
+  static boolean isIpv6(String s) {
+    if (s.length() < 2 || s.length() > 45 || s.indexOf(':') < 0) {
+      return false;
+    }
+    int dc = s.indexOf("::");
+    if (dc >= 0 && s.indexOf("::", dc + 1) >= 0) {
+      return false;
+    }
+    if ((s.startsWith(":") && dc != 0) || (s.endsWith(":") && (dc < 0 || dc != s.length() - 2))) {
+      return false;
+    }
+    String[] groups = s.split(":", -1);
+    int words = 0;
+    for (int i = 0; i < groups.length; i++) {
+      String g = groups[i];
+      if (g.isEmpty()) {
+        continue;
+      }
+      if (i == groups.length - 1 && g.indexOf('.') >= 0) {
+        if (!isIpv4(g)) {
+          return false;
+        }
+        words += 2;
+      } else if (g.length() > 4 || !g.chars().allMatch(ch -> ch < 0x80 && Character.digit(ch, 16) >= 0)) {
+        return false;
+      } else {
+        words++;
+      }
+    }
+    return dc < 0 ? words == 8 : words <= 7;
+  }
+
+  private static String quote(String s) {
+    StringBuilder b = new StringBuilder("\"");
+    int n = Math.min(s.length(), 40);
+    for (int i = 0; i < n; i++) {
+      char ch = s.charAt(i);
+      b.append(ch < 0x20 || ch == '"' || ch == '\\' || ch > 0x7E ? String.format("\\u%04x", (int) ch)
+          : String.valueOf(ch));
+    }
+    return b.append(s.length() > 40 ? "...\"" : "\"").toString();
+  }
+}
