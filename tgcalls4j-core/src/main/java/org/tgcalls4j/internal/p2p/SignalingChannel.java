@@ -7,10 +7,10 @@ import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.TreeSet;
 import java.util.zip.GZIPInputStream;
@@ -86,8 +86,10 @@ public final class SignalingChannel {
   private final SignalingCrypto crypto;
   private final int maxGunzipped;
   private int counter;
-  private final ArrayDeque<Unacked> unacked = new ArrayDeque<>();
-  private final ArrayList<Integer> acksToSend = new ArrayList<>();
+  /** Sent messages waiting for an ack, oldest first, by their full seq. */
+  private final LinkedHashMap<Integer, Unacked> unacked = new LinkedHashMap<>();
+  /** Seqs (flags included) of received ack-required messages to acknowledge, oldest first. */
+  private final LinkedHashSet<Integer> acksToSend = new LinkedHashSet<>();
   /** Counters of received ack-required messages at or above {@link #seenFloor}. */
   private final TreeSet<Integer> seenAcked = new TreeSet<>();
   /** Every ack-required counter below it counts as received. */
@@ -145,12 +147,12 @@ public final class SignalingChannel {
       ByteArrayOutputStream packet = new ByteArrayOutputStream(MAX_SIGNALING_PACKET);
       packet.writeBytes(recordBytes);
       appendAdditional(packet, nowMillis);
-      unacked.add(new Unacked(recordBytes, seq, nowMillis));
+      unacked.put(seq, new Unacked(recordBytes, seq, nowMillis));
       armResendTimer(nowMillis);
       return List.of(crypto.encrypt(packet.toByteArray()));
     }
-    unacked.add(new Unacked(recordBytes, seq, nowMillis));
-    for (Unacked u : unacked) {
+    unacked.put(seq, new Unacked(recordBytes, seq, nowMillis));
+    for (Unacked u : unacked.values()) {
       u.lastSentMillis = NOT_SENT;
     }
     byte[] service = service(nowMillis);
@@ -322,17 +324,15 @@ public final class SignalingChannel {
 
   /** appendAdditionalMessages: pending acks, then unacked messages due for a resend, oldest first. */
   private void appendAdditional(ByteArrayOutputStream packet, long nowMillis) {
-    int acks = 0;
-    while (acks < acksToSend.size() && enoughSpace(packet.size(), 5)) {
-      writeInt(packet, acksToSend.get(acks));
+    for (Iterator<Integer> it = acksToSend.iterator(); it.hasNext() && enoughSpace(packet.size(), 5); ) {
+      writeInt(packet, it.next());
       packet.write(ID_ACK);
-      acks++;
+      it.remove();
     }
-    acksToSend.subList(0, acks).clear();
     if (unacked.isEmpty()) {
       return;
     }
-    for (Unacked u : unacked) {
+    for (Unacked u : unacked.values()) {
       boolean tooEarly = u.lastSentMillis != NOT_SENT
           && u.lastSentMillis + MIN_DELAY_BEFORE_RESEND_MS > nowMillis;
       if (tooEarly || !enoughSpace(packet.size(), u.record.length)) {
@@ -354,8 +354,8 @@ public final class SignalingChannel {
 
   /**
    * Checks the record list without changing state: every length within the plaintext, empty only
-   * first, ack never first, no single-message bit after the first record, data lengths at most
-   * 1 MiB, whole records only.
+   * first, ack never first, no single-message bit after the first record nor together with the
+   * ack-required bit, data lengths at most 1 MiB, whole records only.
    */
   static boolean isValidFraming(byte[] plain) {
     if (plain.length < 5) {
@@ -381,6 +381,11 @@ public final class SignalingChannel {
         }
         pos += 1;
       } else if (type == ID_DATA) {
+        if (single && (seq & REQUIRES_ACK_BIT) != 0) {
+          // tgcalls never sets both; acking such a seq verbatim would put the single-message bit
+          // on a non-first record of our packet, which tgcalls rejects with all it carries
+          return false;
+        }
         if (plain.length - (pos + 1) < 4) {
           return false;
         }
@@ -455,18 +460,13 @@ public final class SignalingChannel {
   }
 
   private void queueAck(int seq) {
-    if (acksToSend.size() < MAX_PENDING_ACKS && !acksToSend.contains(seq)) {
+    if (acksToSend.size() < MAX_PENDING_ACKS) {
       acksToSend.add(seq);
     }
   }
 
   private void ackMyMessage(int seq) {
-    for (Iterator<Unacked> it = unacked.iterator(); it.hasNext(); ) {
-      if (it.next().seq == seq) {
-        it.remove();
-        return;
-      }
-    }
+    unacked.remove(seq);
   }
 
   /** The message as a string: gunzipped first if it starts with a gzip or zlib header. */
