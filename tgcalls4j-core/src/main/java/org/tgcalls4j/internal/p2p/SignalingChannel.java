@@ -144,7 +144,7 @@ public final class SignalingChannel {
     byte[] recordBytes = record.array();
     boolean enqueued = !unacked.isEmpty();
     if (!enqueued) {
-      ByteArrayOutputStream packet = new ByteArrayOutputStream(MAX_SIGNALING_PACKET);
+      ByteArrayOutputStream packet = new ByteArrayOutputStream(recordBytes.length + 64);
       packet.writeBytes(recordBytes);
       appendAdditional(packet, nowMillis);
       unacked.put(seq, new Unacked(recordBytes, seq, nowMillis));
