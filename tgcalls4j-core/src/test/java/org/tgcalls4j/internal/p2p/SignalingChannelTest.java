@@ -49,7 +49,6 @@ class SignalingChannelTest {
     long droppedOnWire = 0;
     final long limit = 30 * 60_000; // 30 simulated minutes
 
-    java.util.function.BiConsumer<Boolean, List<byte[]>> transmit = (toCallerSide, blobs) -> { };
     while (now < limit) {
       // new messages at random moments during the first 20 s
       if (now < 20_000 && random.nextInt(10) == 0) {
