@@ -5,6 +5,7 @@ import java.util.Map;
 import java.util.function.Supplier;
 import org.tgcalls4j.internal.flv.FlvFuzz;
 import org.tgcalls4j.internal.ogg.OggOpusFuzz;
+import org.tgcalls4j.internal.p2p.SignalingChannelFuzz;
 import org.tgcalls4j.internal.rtcp.RtcpCompoundFuzz;
 import org.tgcalls4j.internal.rtmp.Amf0Fuzz;
 import org.tgcalls4j.internal.rtmp.ChunkStreamFuzz;
@@ -33,6 +34,7 @@ public final class FuzzTargets {
     TARGETS.put("rtmp-chunk", ChunkStreamFuzz::new);
     TARGETS.put("answer-json", GroupCallAnswerFuzz::new);
     TARGETS.put("rtmp-url", RtmpUrlFuzz::new);
+    TARGETS.put("p2p-signaling", SignalingChannelFuzz::new);
   }
 
   private FuzzTargets() {}
