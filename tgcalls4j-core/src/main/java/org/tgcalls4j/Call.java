@@ -6,7 +6,7 @@ package org.tgcalls4j;
  * from any thread. After {@link #stop()} (or a terminal state) every control method throws
  * {@link ConnectionNotFoundException} and the client no longer lists the call.
  */
-public sealed interface Call extends AutoCloseable permits GroupCall, RtmpStream {
+public sealed interface Call extends AutoCloseable permits GroupCall, RtmpStream, PrivateCall {
   /** @return the chat the call belongs to */
   long chatId();
 

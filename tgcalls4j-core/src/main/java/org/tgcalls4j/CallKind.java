@@ -10,5 +10,7 @@ public enum CallKind {
    */
   PRESENTATION,
   /** An RTMP "go live" stream (group-call.md §10); the chat's main call. */
-  RTMP_STREAM
+  RTMP_STREAM,
+  /** A private (1-on-1) call ({@link PrivateCall}, p2p-call.md); named by the other party's user id. */
+  PRIVATE_CALL
 }

@@ -14,6 +14,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.tgcalls4j.internal.call.EventDispatcher;
 import org.tgcalls4j.internal.call.GroupCallSession;
+import org.tgcalls4j.internal.call.PrivateCallSession;
 import org.tgcalls4j.internal.call.SessionConfig;
 import org.tgcalls4j.internal.call.SessionEvents;
 import org.tgcalls4j.internal.dtls.DtlsCertificate;
@@ -56,6 +57,8 @@ public final class TgCalls implements AutoCloseable {
   /** A chat's main call: a group call or an RTMP stream. */
   private final ConcurrentHashMap<Long, Call> mainCalls = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<Long, GroupCall> presentations = new ConcurrentHashMap<>();
+  /** Private calls by the other party's user id. */
+  private final ConcurrentHashMap<Long, PrivateCall> privateCalls = new ConcurrentHashMap<>();
   private volatile boolean closed;
 
   private TgCalls(Builder b) {
@@ -140,6 +143,64 @@ public final class TgCalls implements AutoCloseable {
     });
     GroupCall call = new GroupCall(chatId, kind, session, c -> registry.remove(chatId, c));
     self.set(call);
+    return call;
+  }
+
+  /**
+   * Prepares a private (1-on-1) call with a user, as caller or callee (decided by
+   * {@link PrivateCallParams#outgoing()} at connect). Nothing is sent until
+   * {@link PrivateCall#connect}; signaling blobs received before then may already be passed to
+   * {@link PrivateCall#receiveSignalingData}.
+   *
+   * @param userId the other party (any id the application uses to name the call)
+   * @param signaling receives each outgoing signaling blob, in order, on the dispatcher thread;
+   *     the application passes it to {@code phone.sendSignalingData}
+   * @return the call
+   * @throws ConnectionExistsException if a private call with this user exists
+   * @throws ClientClosedException if the client was closed
+   */
+  public PrivateCall createPrivateCall(long userId, SignalingDataListener signaling)
+      throws TgCallsException {
+    Objects.requireNonNull(signaling, "signaling");
+    checkOpen();
+    AtomicReference<PrivateCall> self = new AtomicReference<>();
+    Map<String, String> logContext = LogContext.of(userId, CallKind.PRIVATE_CALL.name());
+    PrivateCallSession session = new PrivateCallSession(userId, sessionConfig, new SessionEvents() {
+      @Override
+      public void onState(ConnectionState state, TgCallsException cause) {
+        if (state == ConnectionState.FAILED || state == ConnectionState.CLOSED) {
+          privateCalls.remove(userId, self.get());
+        }
+        Call call = self.get();
+        dispatcher.post(logContext,
+            () -> settings.connectionListener.onConnectionChange(call, state, cause));
+      }
+
+      @Override
+      public void onStreamEnd(TgCallsException error) {
+        Call call = self.get();
+        dispatcher.post(logContext, () -> settings.streamListener.onStreamEnd(call, error));
+      }
+    }, blob -> dispatcher.post(logContext, () -> signaling.onSignalingData(self.get(), blob)),
+        settings.privateCallTimeout.toMillis(), PrivateCallSession.IncomingAudioSink.NONE);
+    PrivateCall call = new PrivateCall(userId, session, c -> privateCalls.remove(userId, c));
+    self.set(call);
+    register(privateCalls, userId, call);
+    return call;
+  }
+
+  /**
+   * @param userId the other party
+   * @return the private call with this user
+   * @throws ConnectionNotFoundException if there is none
+   * @throws ClientClosedException if the client was closed
+   */
+  public PrivateCall privateCall(long userId) throws TgCallsException {
+    checkOpen();
+    PrivateCall call = privateCalls.get(userId);
+    if (call == null) {
+      throw new ConnectionNotFoundException(userId);
+    }
     return call;
   }
 
@@ -317,10 +378,14 @@ public final class TgCalls implements AutoCloseable {
     return call;
   }
 
-  /** @return every live call now (main calls and presentations), in no particular order */
+  /**
+   * @return every live call now (main calls, presentations and private calls), in no particular
+   *     order
+   */
   public List<Call> calls() {
     List<Call> all = new ArrayList<>(mainCalls.values());
     all.addAll(presentations.values());
+    all.addAll(privateCalls.values());
     return all;
   }
 
@@ -422,6 +487,9 @@ public final class TgCalls implements AutoCloseable {
     for (Call call : new ArrayList<>(mainCalls.values())) {
       call.stop();
     }
+    for (PrivateCall call : new ArrayList<>(privateCalls.values())) {
+      call.stop();
+    }
     control.shutdown();
     dispatcher.close(5_000);
   }
@@ -447,6 +515,7 @@ public final class TgCalls implements AutoCloseable {
     private FlvEncoding flvEncoding = FlvEncoding.defaults();
     private Duration rejoinWindow = Duration.ZERO;
     private Duration consentTimeout = Duration.ofSeconds(30);
+    private Duration privateCallTimeout = Duration.ofSeconds(20);
     private int handshakeThreads = Math.max(8, 2 * Runtime.getRuntime().availableProcessors());
 
     private Builder() {}
@@ -466,6 +535,7 @@ public final class TgCalls implements AutoCloseable {
       b.flvEncoding = flvEncoding;
       b.rejoinWindow = rejoinWindow;
       b.consentTimeout = consentTimeout;
+      b.privateCallTimeout = privateCallTimeout;
       b.handshakeThreads = handshakeThreads;
       return b;
     }
@@ -595,6 +665,22 @@ public final class TgCalls implements AutoCloseable {
         throw new IllegalArgumentException("rejoinWindow must not be negative: " + rejoinWindow);
       }
       this.rejoinWindow = rejoinWindow;
+      return this;
+    }
+
+    /**
+     * @param timeout how long a private call may take from {@link PrivateCall#connect} until media
+     *     can flow (signaling round trips through Telegram, ICE, DTLS) before it fails with
+     *     {@link NotConnectedException}; default 20 s, tgcalls' own limit
+     *     ({@code v2/NativeNetworkingImpl.cpp} checkConnectionTimeout). At least 1 s
+     * @return this
+     * @throws IllegalArgumentException if shorter than 1 s
+     */
+    public Builder privateCallTimeout(Duration timeout) {
+      if (timeout.toMillis() < 1000) {
+        throw new IllegalArgumentException("privateCallTimeout must be at least 1 s: " + timeout);
+      }
+      this.privateCallTimeout = timeout;
       return this;
     }
 

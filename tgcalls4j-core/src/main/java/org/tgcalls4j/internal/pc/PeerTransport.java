@@ -170,12 +170,15 @@ public final class PeerTransport implements AutoCloseable {
     InetSocketAddress local = socket.localAddress();
     agent.addLocalCandidate(new LocalCandidate(SOCKET_PORT_ID,
         HostCandidates.host(local, HostCandidates.MAX_LOCAL_PREFERENCE)));
-    if (settings.gatherHostCandidates()) {
+    if (settings.gatherHostCandidates() && local.getAddress().isAnyLocalAddress()) {
       // RFC 8445 §5.1.1.1: the socket listens on every interface; signal each address
       for (IceCandidate host : HostCandidates.gather(local.getPort(), settings.ice().includeIpv6(),
           settings.includeLoopbackCandidates())) {
         listener.onLocalCandidate(host);
       }
+    } else if (settings.gatherHostCandidates()) {
+      // bound to one address (for example 127.0.0.1): that address is the only host candidate
+      listener.onLocalCandidate(HostCandidates.host(local, HostCandidates.MAX_LOCAL_PREFERENCE));
     }
     for (IceCandidate candidate : remote.candidates()) {
       agent.addRemoteCandidate(candidate, now);

@@ -31,8 +31,8 @@ import org.tgcalls4j.internal.ice.IceRole;
  * @param name used in thread names and messages (for example {@code "chat 42"})
  * @param peerName how error messages call the peer (for example {@code "the SFU"})
  * @param logContext SLF4J MDC entries set on every thread while it works for this transport
- * @param gatherHostCandidates whether to signal a host candidate per interface address (the socket
- *     must then be bound to the wildcard address); group calls signal none
+ * @param gatherHostCandidates whether to signal host candidates: one per interface address when
+ *     the socket is bound to the wildcard address, else the bound address; group calls signal none
  * @param includeLoopbackCandidates whether host candidates include loopback addresses
  * @param stunServers STUN servers to learn server-reflexive candidates from (RFC 8445 §5.1.1.2);
  *     copied

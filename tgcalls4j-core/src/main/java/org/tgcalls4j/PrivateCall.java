@@ -1,0 +1,226 @@
+package org.tgcalls4j;
+
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
+import org.tgcalls4j.internal.call.PrivateCallSession;
+
+/**
+ * A private (1-on-1) Telegram call, caller or callee (p2p-call.md), from
+ * {@link TgCalls#createPrivateCall}. The application runs the key exchange ({@link KeyExchange})
+ * and the MTProto calls itself and passes blobs through:
+ *
+ * <pre>{@code
+ * PrivateCall call = calls.createPrivateCall(userId,
+ *     (c, blob) -> telegram.sendSignalingData(phoneCall, blob));   // phone.sendSignalingData
+ * // updatePhoneCallSignalingData -> call.receiveSignalingData(update.data)  (also before connect)
+ * call.setSource(MediaSource.file(Path.of("greeting.ogg")));
+ * call.connect(new PrivateCallParams(key, phoneCall.isOutgoing(), phoneCall.protocol().libraryVersions(),
+ *     servers, phoneCall.p2pAllowed(), phoneCall.customParameters()));
+ * ...
+ * call.stop();                                                        // then phone.discardCall
+ * }</pre>
+ *
+ * <p>Versions 8.0.0 and 9.0.0 of tgcalls' signaling are implemented (uncompressed JSON with acks
+ * and resends, p2p-call.md §3.4). Not yet: the SCTP data channel that carries {@code MediaState}
+ * (so the other party does not see our mute state), versions 12.0.0/13.0.0 (Telegram Web offers
+ * only these), relays (TURN, Telegram reflectors) and so relay-only calls, video. Audio goes both
+ * ways; the other party's audio reaches {@link TgCalls.Builder#incomingAudioListener}.
+ *
+ * <p>Thread-safe. After {@link ConnectionState#FAILED} or {@link ConnectionState#CLOSED} the
+ * control methods throw {@link ConnectionNotFoundException}; {@link #state()}, {@link #stats()}
+ * and {@link #audioSsrc()} keep answering.
+ */
+public final class PrivateCall implements Call {
+  private final long userId;
+  private final PrivateCallSession session;
+  private final Consumer<PrivateCall> onStop;
+
+  PrivateCall(long userId, PrivateCallSession session, Consumer<PrivateCall> onStop) {
+    this.userId = userId;
+    this.session = session;
+    this.onStop = onStop;
+  }
+
+  /** @return the other party's user id, as given to {@link TgCalls#createPrivateCall} */
+  public long userId() {
+    return userId;
+  }
+
+  /** @return the other party's user id: a private call is named by it */
+  @Override
+  public long chatId() {
+    return userId;
+  }
+
+  @Override
+  public CallKind kind() {
+    return CallKind.PRIVATE_CALL;
+  }
+
+  @Override
+  public ConnectionState state() {
+    return session.state();
+  }
+
+  /**
+   * Starts the call with the final {@code phoneCall} and returns at once: our signaling goes out
+   * through the {@link SignalingDataListener}, blobs received so far are applied, and the
+   * connection is made once the other party's setup arrives.
+   *
+   * @param params from the final {@code phoneCall}
+   * @return completes when media can flow (after {@link ConnectionState#CONNECTED} was reported);
+   *     fails with {@link NotConnectedException} if that took longer than the private-call
+   *     timeout ({@link TgCalls.Builder#privateCallTimeout}, 20 s by default as in tgcalls) or the
+   *     call was stopped, or with {@link TransportException} if ICE or DTLS failed or the other
+   *     party's certificate did not match its signaled fingerprint
+   * @throws InvalidParamsException if no offered library version is implemented
+   *     (field {@code protocol.library_versions}), the custom parameters are not a JSON object or
+   *     ask for a mode tgcalls4j lacks, or {@code p2p_allowed} is false (relays are not
+   *     implemented yet); the call is unchanged
+   * @throws ConnectionExistsException if connect was already called
+   * @throws ConnectionNotFoundException if the call was stopped or failed
+   */
+  public CompletableFuture<Void> connectAsync(PrivateCallParams params) throws TgCallsException {
+    Objects.requireNonNull(params, "params");
+    checkLive();
+    return session.connectAsync(params);
+  }
+
+  /**
+   * {@link #connectAsync} and a wait until media can flow.
+   *
+   * @param params from the final {@code phoneCall}
+   * @throws InvalidParamsException as {@link #connectAsync}
+   * @throws ConnectionExistsException if connect was already called
+   * @throws NotConnectedException if no connection was made within the private-call timeout
+   * @throws TransportException if ICE or DTLS failed; the call is then failed
+   * @throws ConnectionNotFoundException if the call was stopped or failed
+   */
+  public void connect(PrivateCallParams params) throws TgCallsException {
+    Objects.requireNonNull(params, "params");
+    checkLive();
+    session.connect(params);
+  }
+
+  /**
+   * Passes one blob of {@code updatePhoneCallSignalingData} to the call. Blobs that arrive
+   * before {@link #connect} are kept and applied then; blobs for another call, replays and
+   * garbage are counted and dropped. Ignored after the call ended. Never blocks on the network.
+   *
+   * @param data the update's {@code data}; not kept
+   */
+  public void receiveSignalingData(byte[] data) {
+    Objects.requireNonNull(data, "data");
+    session.receiveSignalingData(data);
+  }
+
+  /** @return the library version in use (8.0.0 or 9.0.0), or null before connect */
+  public String libraryVersion() {
+    return session.version();
+  }
+
+  /**
+   * @return our audio SSRC (random, offered in signaling)
+   */
+  public int audioSsrc() {
+    return session.audioSsrc();
+  }
+
+  @Override
+  public void setSource(MediaSource source) throws TgCallsException {
+    Objects.requireNonNull(source, "source");
+    checkLive();
+    session.setSource(source);
+  }
+
+  @Override
+  public void pause() throws TgCallsException {
+    checkLive();
+    session.pause();
+  }
+
+  @Override
+  public void resume() throws TgCallsException {
+    checkLive();
+    session.resume();
+  }
+
+  /**
+   * Sends silence instead of the source, which keeps playing (its position runs on). The other
+   * party is not told (that needs the data channel's {@code MediaState}).
+   *
+   * @return whether the call was unmuted before
+   * @throws ConnectionNotFoundException if the call was stopped or failed
+   */
+  public boolean mute() throws TgCallsException {
+    checkLive();
+    return session.setMuted(true);
+  }
+
+  /**
+   * Sends the source again after {@link #mute()}.
+   *
+   * @return whether the call was muted before
+   * @throws ConnectionNotFoundException if the call was stopped or failed
+   */
+  public boolean unmute() throws TgCallsException {
+    checkLive();
+    return session.setMuted(false);
+  }
+
+  /** @return whether the call sends silence */
+  public boolean isMuted() {
+    return session.isMuted();
+  }
+
+  /**
+   * Not supported for private calls yet.
+   *
+   * @throws IllegalArgumentException if positionMillis is negative
+   * @throws InvalidParamsException always (field {@code positionMillis})
+   * @throws ConnectionNotFoundException if the call was stopped or failed
+   */
+  @Override
+  public void seek(long positionMillis) throws TgCallsException {
+    if (positionMillis < 0) {
+      throw new IllegalArgumentException("positionMillis must be at least 0, got " + positionMillis);
+    }
+    checkLive();
+    throw new InvalidParamsException("positionMillis", "seek is supported for RTMP streams only");
+  }
+
+  @Override
+  public long positionMillis() throws TgCallsException {
+    checkLive();
+    return session.positionMillis();
+  }
+
+  /** @return the call's counters now, including what it received per SSRC; also after it ended */
+  public CallStats stats() {
+    return session.stats();
+  }
+
+  @Override
+  public void stop() {
+    session.close();
+    onStop.accept(this);
+  }
+
+  @Override
+  public void close() {
+    stop();
+  }
+
+  private void checkLive() throws ConnectionNotFoundException {
+    ConnectionState s = session.state();
+    if (s == ConnectionState.FAILED || s == ConnectionState.CLOSED) {
+      throw new ConnectionNotFoundException(userId);
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "PrivateCall[user " + userId + ", " + session.state() + "]";
+  }
+}

@@ -1,0 +1,634 @@
+package org.tgcalls4j.internal.call;
+
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.tgcalls4j.CallKind;
+import org.tgcalls4j.CallStats;
+import org.tgcalls4j.ConnectionExistsException;
+import org.tgcalls4j.ConnectionState;
+import org.tgcalls4j.InvalidParamsException;
+import org.tgcalls4j.MediaSource;
+import org.tgcalls4j.NotConnectedException;
+import org.tgcalls4j.PhoneCallProtocol;
+import org.tgcalls4j.PrivateCallParams;
+import org.tgcalls4j.RtcServer;
+import org.tgcalls4j.TgCallsException;
+import org.tgcalls4j.TransportException;
+import org.tgcalls4j.internal.dtls.DtlsRole;
+import org.tgcalls4j.internal.ice.IceCandidate;
+import org.tgcalls4j.internal.ice.IceConfig;
+import org.tgcalls4j.internal.ice.IceCredentials;
+import org.tgcalls4j.internal.ice.IceRole;
+import org.tgcalls4j.internal.json.JsonCodec;
+import org.tgcalls4j.internal.logging.LogContext;
+import org.tgcalls4j.internal.p2p.P2pSignalingSession;
+import org.tgcalls4j.internal.p2p.SignalingChannel;
+import org.tgcalls4j.internal.pc.PeerTransport;
+import org.tgcalls4j.internal.pc.RemoteDescription;
+import org.tgcalls4j.internal.pc.TransportSettings;
+
+/**
+ * One private (1-on-1) call (p2p-call.md): tgcalls V2 signaling (versions 8.0.0/9.0.0, §3.4,
+ * §4) through the application's {@code phone.sendSignalingData}, a {@link PeerTransport} in the
+ * caller's ICE-controlling / DTLS-client or the callee's controlled / server role (§5), our audio
+ * track and the peer's.
+ *
+ * <p>Life cycle: NEW → CONNECTING (at {@link #connectAsync}: signaling starts; the transport is
+ * built when the peer's InitialSetup arrives) → CONNECTED → FAILED or CLOSED. A private call is
+ * not rejoined: a lost connection fails it. Blobs received before {@code connect} are kept (up to
+ * {@link #MAX_EARLY_BLOBS}) and applied at connect (p2p-call.md §3.6).
+ *
+ * <p>Threads: public methods may be called from any thread. Signaling state is guarded by one
+ * lock; outgoing blobs go to {@code signalingOut} in order (the client posts them to its
+ * dispatcher). Resends run on the client's control executor via a delayed task.
+ */
+public final class PrivateCallSession implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(PrivateCallSession.class);
+  /** Opus's payload type in our offer: WebRTC's default, what official apps use (§5). */
+  static final int OPUS_PAYLOAD_TYPE = 111;
+  /** Blobs kept while the call is not connecting yet. */
+  static final int MAX_EARLY_BLOBS = 256;
+
+  private enum Phase { NEW, CONNECTING, CONNECTED, TERMINAL }
+
+  private final long userId;
+  private final SessionConfig config;
+  private final SessionEvents events;
+  private final Consumer<byte[]> signalingOut;
+  private final long connectTimeoutMillis;
+  private final int audioSsrc;
+  private final SourceSlot sources = new SourceSlot();
+  private final Map<String, String> logContext;
+  private final ThreadFactory threads;
+  private final Executor control;
+  private final String name;
+  private final IceCredentials localCredentials;
+  private final Object lock = new Object();
+  private final CompletableFuture<Void> connected = new CompletableFuture<>();
+  private final IncomingAudioSink incoming;
+
+  // guarded by lock
+  private Phase phase = Phase.NEW;
+  private ConnectionState terminalState;
+  private final ArrayDeque<byte[]> earlyBlobs = new ArrayDeque<>();
+  private SignalingChannel channel;
+  private P2pSignalingSession signaling;
+  private boolean caller;
+  private String version;
+  private List<InetSocketAddress> stunServers = List.of();
+  private PeerTransport transport;
+  private AudioSender sender;
+  private long pollAtMillis = Long.MAX_VALUE;
+  private long blobsSent;
+  private long blobsReceived;
+  private long retiredPacketsReceived;
+  private long retiredRtcpReceived;
+  private long retiredDropped;
+  private volatile long connectStartNanos;
+
+  /**
+   * Where the peer's audio goes: the client's incoming-audio pipeline, or nothing.
+   */
+  public interface IncomingAudioSink {
+    /** Discards the peer's audio. */
+    IncomingAudioSink NONE = new IncomingAudioSink() {};
+
+    /**
+     * The peer offered audio on an SSRC and we accepted it.
+     *
+     * @param transport the transport to plug a receive track into
+     * @param ssrc the peer's audio SSRC
+     * @param payloadType the Opus payload type (the peer's offer)
+     */
+    default void onIncomingAudio(PeerTransport transport, int ssrc, int payloadType) {}
+
+    /** The call ended; release what was set up for it. */
+    default void close() {}
+
+    // STUB-STATS
+  }
+
+  /**
+   * Creates the call's ICE credentials and audio SSRC; nothing is sent or bound yet.
+   *
+   * @param userId the other party, used in logs and thread names
+   * @param config client-wide settings
+   * @param events receives state changes and stream ends
+   * @param signalingOut receives each outgoing signaling blob, in order; must not block
+   * @param connectTimeoutMillis how long a call may take from connect to media, ms
+   * @param incoming where the peer's audio goes
+   */
+  public PrivateCallSession(long userId, SessionConfig config, SessionEvents events,
+      Consumer<byte[]> signalingOut, long connectTimeoutMillis, IncomingAudioSink incoming) {
+    this.userId = userId;
+    this.config = config;
+    this.events = events;
+    this.signalingOut = signalingOut;
+    this.connectTimeoutMillis = connectTimeoutMillis;
+    this.incoming = incoming;
+    this.logContext = LogContext.of(userId, CallKind.PRIVATE_CALL.name());
+    this.threads = LogContext.threads(config.threads(), logContext);
+    this.control = LogContext.executor(config.control(), logContext);
+    this.name = "private call " + userId;
+    this.localCredentials = IceCredentials.generate(config.random());
+    int ssrc; // random 32-bit, as WebRTC's UniqueRandomIdGenerator (§5); 31 bits keep it positive
+    do {
+      ssrc = config.random().nextInt() & 0x7fffffff;
+    } while (ssrc == 0);
+    this.audioSsrc = ssrc;
+  }
+
+  /** @return our audio SSRC, as offered to the peer */
+  public int audioSsrc() {
+    return audioSsrc;
+  }
+
+  /** @return the library version in use, or null before connect */
+  public String version() {
+    synchronized (lock) {
+      return version;
+    }
+  }
+
+  /**
+   * Starts the call: signaling begins (our InitialSetup, and the caller's offer), blobs received
+   * earlier are applied, and the transport connects once the peer's InitialSetup arrives.
+   * Returns at once.
+   *
+   * @param params from the final {@code phoneCall}
+   * @return completes once CONNECTED was reported; fails with {@link NotConnectedException}
+   *     (timeout, stopped) or {@link TransportException}, after FAILED was reported
+   * @throws InvalidParamsException if no offered version is implemented, the custom parameters are
+   *     not a JSON object or ask for a mode we do not implement, or peer-to-peer is not allowed
+   *     (relays are not implemented yet)
+   * @throws ConnectionExistsException if connect was already called
+   * @throws NotConnectedException if the call is closed or failed
+   */
+  public CompletableFuture<Void> connectAsync(PrivateCallParams params) throws TgCallsException {
+    long startNanos = System.nanoTime();
+    String chosen = PhoneCallProtocol.chooseVersion(params.libraryVersions());
+    checkCustomParameters(params.customParametersJson());
+    List<InetSocketAddress> stun = stunServers(params.servers());
+    if (!params.p2pAllowed()) {
+      throw new InvalidParamsException("p2p_allowed", "the call is relay-only (p2p_allowed is"
+          + " false), and relays (TURN, Telegram reflectors) are not implemented yet");
+    }
+    List<byte[]> out = new ArrayList<>();
+    synchronized (lock) {
+      if (phase == Phase.TERMINAL) {
+        throw new NotConnectedException(name + ": the call is already closed");
+      }
+      if (phase != Phase.NEW) {
+        throw new ConnectionExistsException(userId);
+      }
+      caller = params.outgoing();
+      version = chosen;
+      stunServers = stun;
+      connectStartNanos = startNanos;
+      channel = new SignalingChannel(params.key(), caller);
+      signaling = new P2pSignalingSession(caller, new P2pSignalingSession.LocalSetup(
+          localCredentials.ufrag(), localCredentials.pwd(), config.certificate().sha256Fingerprint()),
+          audioSsrc, new java.util.Random(config.random().nextLong()));
+      sender = new AudioSender(userId, audioSsrc, OPUS_PAYLOAD_TYPE, 0, sources, config, threads,
+          events, output, this::fail, () -> connectStartNanos);
+      phase = Phase.CONNECTING;
+      events.onState(ConnectionState.CONNECTING, null);
+      log.debug("{}: connecting as {} with version {}", name, caller ? "caller" : "callee", chosen);
+      long now = nowMillis();
+      for (String json : signaling.start()) {
+        out.addAll(channel.send(json, now));
+      }
+      while (!earlyBlobs.isEmpty()) {
+        receiveLocked(earlyBlobs.poll(), now, out);
+      }
+      schedulePollLocked();
+    }
+    emit(out);
+    CompletableFuture.delayedExecutor(connectTimeoutMillis, TimeUnit.MILLISECONDS, control)
+        .execute(this::checkConnectTimeout);
+    return connected;
+  }
+
+  /**
+   * Connects and blocks until media can flow.
+   *
+   * @param params from the final {@code phoneCall}
+   * @throws TgCallsException as {@link #connectAsync}, or the failure that ended the call
+   */
+  public void connect(PrivateCallParams params) throws TgCallsException {
+    CompletableFuture<Void> done = connectAsync(params);
+    try {
+      done.get(connectTimeoutMillis + 5_000, TimeUnit.MILLISECONDS);
+    } catch (java.util.concurrent.ExecutionException e) {
+      throw asTgCallsException(e.getCause());
+    } catch (java.util.concurrent.TimeoutException e) {
+      NotConnectedException timeout = new NotConnectedException(name + ": no connection within "
+          + connectTimeoutMillis + " ms");
+      fail(timeout);
+      throw timeout;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new NotConnectedException("interrupted while connecting");
+    }
+  }
+
+  /**
+   * One blob from {@code updatePhoneCallSignalingData}. Bad blobs (wrong key, replays, garbage)
+   * are counted and dropped.
+   *
+   * @param blob the blob; not kept
+   */
+  public void receiveSignalingData(byte[] blob) {
+    List<byte[]> out = new ArrayList<>();
+    synchronized (lock) {
+      switch (phase) {
+        case NEW:
+          if (earlyBlobs.size() < MAX_EARLY_BLOBS) {
+            earlyBlobs.add(blob.clone());
+          }
+          return;
+        case TERMINAL:
+          return;
+        default:
+          receiveLocked(blob, nowMillis(), out);
+          schedulePollLocked();
+      }
+    }
+    emit(out);
+  }
+
+  /** Decrypts one blob and runs its messages through the signaling state machine; under lock. */
+  private void receiveLocked(byte[] blob, long now, List<byte[]> out) {
+    blobsReceived++;
+    SignalingChannel.Received received = channel.receive(blob, now);
+    out.addAll(received.replies());
+    for (String json : received.messages()) {
+      P2pSignalingSession.Output result = signaling.onMessage(json);
+      for (String reply : result.toSend()) {
+        out.addAll(channel.send(reply, now));
+      }
+      for (P2pSignalingSession.Event event : result.events()) {
+        onSignalingEvent(event);
+      }
+    }
+  }
+
+  private void onSignalingEvent(P2pSignalingSession.Event event) {
+    if (event instanceof P2pSignalingSession.RemoteSetup setup) {
+      if (transport != null) {
+        log.info("{}: the peer sent a new InitialSetup (ICE restart); not supported, ignored", name);
+        return;
+      }
+      startTransport(setup);
+    } else if (event instanceof P2pSignalingSession.RemoteCandidate candidate) {
+      if (transport != null) {
+        transport.addRemoteCandidate(candidate.candidate());
+      }
+    } else if (event instanceof P2pSignalingSession.OutgoingAudioAccepted accepted) {
+      log.debug("{}: the peer accepted our audio (payload type {})", name, accepted.payloadType());
+    } else if (event instanceof P2pSignalingSession.IncomingAudio audio) {
+      if (transport != null) {
+        incoming.onIncomingAudio(transport, (int) audio.ssrc(), audio.payloadType());
+      } else {
+        pendingIncoming.add(audio);
+      }
+    } else if (event instanceof P2pSignalingSession.RemoteMediaState state) {
+      log.debug("{}: the peer's media state: {}", name, state.state());
+    }
+  }
+
+  private final List<P2pSignalingSession.IncomingAudio> pendingIncoming = new ArrayList<>();
+
+  /** Builds and connects the transport for the peer's InitialSetup; under lock. */
+  private void startTransport(P2pSignalingSession.RemoteSetup setup) {
+    // p2p-call.md §5: remote "active" -> we are the DTLS server, "passive" -> client, "actpass" ->
+    // the caller is the client
+    DtlsRole dtlsRole = switch (setup.setup()) {
+      case "active" -> DtlsRole.SERVER;
+      case "passive" -> DtlsRole.CLIENT;
+      default -> caller ? DtlsRole.CLIENT : DtlsRole.SERVER;
+    };
+    long remainingMillis = Math.max(1, connectTimeoutMillis
+        - TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - connectStartNanos));
+    long consentInterval = Math.max(1, Math.min(IceConfig.defaults().consentIntervalMillis(),
+        config.consentTimeoutMillis() / 4));
+    IceConfig ice = new IceConfig(remainingMillis, consentInterval, config.consentTimeoutMillis(),
+        config.network().includeIpv6());
+    InetAddress bind = BindAddresses.resolve(config.network());
+    TransportSettings settings = new TransportSettings(
+        caller ? IceRole.CONTROLLING : IceRole.CONTROLLED, dtlsRole, localCredentials,
+        config.certificate(), bind, ice, remainingMillis, config.random().nextLong(),
+        config.threads(), config.control(), name, "the other party", logContext, true,
+        config.network().includeLoopback(), stunServers);
+    PeerTransport created = new PeerTransport(settings, new PeerTransport.Listener() {
+      @Override
+      public void onDisconnected(TransportException cause) {
+        fail(cause);
+      }
+
+      @Override
+      public void onLocalCandidate(IceCandidate candidate) {
+        sendLocalCandidate(candidate);
+      }
+    });
+    created.addTrack(sender);
+    transport = created;
+    for (P2pSignalingSession.IncomingAudio audio : pendingIncoming) {
+      incoming.onIncomingAudio(created, (int) audio.ssrc(), audio.payloadType());
+    }
+    pendingIncoming.clear();
+    CompletableFuture<Void> ready;
+    try {
+      ready = created.connect(new RemoteDescription(new IceCredentials(setup.ufrag(), setup.pwd()),
+          List.of(), setup.fingerprintHash(), setup.fingerprint()));
+    } catch (IllegalArgumentException e) {
+      control.execute(() -> fail(new TransportException(TransportException.Stage.FINGERPRINT,
+          "the other party's InitialSetup fingerprint is unusable: " + e.getMessage(), e)));
+      return;
+    }
+    ready.whenComplete((ok, error) -> {
+      if (error != null) {
+        fail(asTgCallsException(error));
+        return;
+      }
+      synchronized (lock) {
+        if (phase != Phase.CONNECTING || transport != created) {
+          return;
+        }
+        phase = Phase.CONNECTED;
+        events.onState(ConnectionState.CONNECTED, null);
+      }
+      sender.start();
+      connected.complete(null);
+    });
+  }
+
+  private void sendLocalCandidate(IceCandidate candidate) {
+    List<byte[]> out = new ArrayList<>();
+    synchronized (lock) {
+      if (phase == Phase.TERMINAL || signaling == null) {
+        return;
+      }
+      long now = nowMillis();
+      for (String json : signaling.onLocalCandidate(candidate)) {
+        out.addAll(channel.send(json, now));
+      }
+      schedulePollLocked();
+    }
+    emit(out);
+  }
+
+  /** Arranges a {@link SignalingChannel#poll} at the channel's next deadline; under lock. */
+  private void schedulePollLocked() {
+    long at = channel.nextPollMillis();
+    if (at == Long.MAX_VALUE || at >= pollAtMillis) {
+      return;
+    }
+    pollAtMillis = at;
+    long delay = Math.max(0, at - nowMillis());
+    CompletableFuture.delayedExecutor(delay, TimeUnit.MILLISECONDS, control).execute(this::poll);
+  }
+
+  private void poll() {
+    List<byte[]> out = new ArrayList<>();
+    synchronized (lock) {
+      pollAtMillis = Long.MAX_VALUE;
+      if (phase == Phase.TERMINAL || channel == null) {
+        return;
+      }
+      out.addAll(channel.poll(nowMillis()));
+      schedulePollLocked();
+    }
+    emit(out);
+  }
+
+  private void emit(List<byte[]> blobs) {
+    for (byte[] blob : blobs) {
+      synchronized (lock) {
+        blobsSent++;
+      }
+      signalingOut.accept(blob);
+    }
+  }
+
+  private void checkConnectTimeout() {
+    String detail;
+    synchronized (lock) {
+      if (phase != Phase.CONNECTING) {
+        return;
+      }
+      detail = transport == null
+          ? "the other party's InitialSetup never arrived (" + blobsReceived
+              + " signaling blobs received, " + channel.droppedBlobs() + " of them dropped)"
+          : "ICE and DTLS did not finish";
+    }
+    fail(new NotConnectedException(name + ": no connection within " + connectTimeoutMillis
+        + " ms: " + detail));
+  }
+
+  /** Sends through the current transport; drops while there is none. */
+  private final RtpOutput output = new RtpOutput() {
+    @Override
+    public boolean sendRtp(byte[] rtp) {
+      PeerTransport t = transport;
+      return t != null && t.sendRtp(rtp);
+    }
+
+    @Override
+    public boolean sendRtcp(byte[] rtcp) {
+      PeerTransport t = transport;
+      return t != null && t.sendRtcp(rtcp);
+    }
+  };
+
+  /**
+   * Replaces what the call plays; may be called before connect.
+   *
+   * @param source the new source
+   * @throws TgCallsException if the file is missing or ffmpeg cannot be started
+   */
+  public void setSource(MediaSource source) throws TgCallsException {
+    sources.replace(OpusFrameSources.open(source, config.ffmpeg(), config.audioBitrateKbps(), 0,
+        threads));
+  }
+
+  /** Stops sending; the source keeps its position. */
+  public void pause() {
+    sources.setPaused(true);
+  }
+
+  /** Continues after {@link #pause()}. */
+  public void resume() {
+    sources.setPaused(false);
+  }
+
+  /**
+   * @param muted whether to send silence instead of the source (which keeps playing)
+   * @return whether the state changed
+   */
+  public boolean setMuted(boolean muted) {
+    return sources.setMuted(muted);
+  }
+
+  /** @return whether the call sends silence */
+  public boolean isMuted() {
+    return sources.isMuted();
+  }
+
+  /** @return media position within the current source, ms */
+  public long positionMillis() {
+    return sources.positionMillis();
+  }
+
+  /** @return the state now */
+  public ConnectionState state() {
+    synchronized (lock) {
+      return switch (phase) {
+        case NEW, CONNECTING -> ConnectionState.CONNECTING;
+        case CONNECTED -> ConnectionState.CONNECTED;
+        default -> terminalState;
+      };
+    }
+  }
+
+  /** @return the call's counters now */
+  public CallStats stats() {
+    AudioSender s;
+    long received;
+    long rtcp;
+    long dropped;
+    synchronized (lock) {
+      s = sender;
+      received = retiredPacketsReceived;
+      rtcp = retiredRtcpReceived;
+      dropped = retiredDropped;
+      if (transport != null) {
+        received += transport.packetsReceived();
+        rtcp += transport.rtcpReceived();
+        dropped += transport.droppedIncoming();
+      }
+    }
+    RemoteReport report = s == null ? RemoteReport.NONE : s.remoteReport();
+    return new CallStats(s == null ? 0 : s.packetsSent(), s == null ? 0 : s.payloadBytesSent(),
+        s == null ? 0 : s.rtcpSent(), received, rtcp, dropped,
+        s == null ? -1 : s.connectToFirstPacketMillis(), s == null ? 0 : s.totalMediaMillis(),
+        report.fractionLost(), report.jitterMillis());
+  }
+
+  private void fail(TgCallsException cause) {
+    if (!enterTerminal(ConnectionState.FAILED)) {
+      return;
+    }
+    log.debug("{}: failed: {}", name, cause.getMessage());
+    teardown();
+    events.onState(ConnectionState.FAILED, cause);
+    connected.completeExceptionally(cause);
+  }
+
+  /** Stops sending, closes the transport, reports CLOSED once. */
+  @Override
+  public void close() {
+    if (!enterTerminal(ConnectionState.CLOSED)) {
+      return;
+    }
+    teardown();
+    events.onState(ConnectionState.CLOSED, null);
+    connected.completeExceptionally(
+        new NotConnectedException(name + ": the call was stopped while connecting"));
+  }
+
+  private boolean enterTerminal(ConnectionState state) {
+    synchronized (lock) {
+      if (phase == Phase.TERMINAL) {
+        return false;
+      }
+      phase = Phase.TERMINAL;
+      terminalState = state;
+      earlyBlobs.clear();
+      return true;
+    }
+  }
+
+  private void teardown() {
+    AudioSender s;
+    PeerTransport t;
+    synchronized (lock) {
+      s = sender;
+      t = transport;
+      if (t != null) {
+        retiredPacketsReceived += t.packetsReceived();
+        retiredRtcpReceived += t.rtcpReceived();
+        retiredDropped += t.droppedIncoming();
+      }
+      transport = null;
+    }
+    sources.close();
+    if (s != null) {
+      s.close();
+    }
+    if (t != null) {
+      t.close();
+    }
+    incoming.close();
+  }
+
+  private long nowMillis() {
+    return TimeUnit.NANOSECONDS.toMillis(System.nanoTime());
+  }
+
+  /** Custom parameters we cannot honour make the call fail up front (p2p-call.md §9 q6). */
+  private void checkCustomParameters(String json) throws InvalidParamsException {
+    if (json == null || json.isBlank()) {
+      return;
+    }
+    JsonCodec.JsonObjectView root = JsonCodec.parseObject(json);
+    log.info("{}: custom parameters {}", name, root.keys());
+    if (root.kind("network_use_mtproto") == JsonCodec.Kind.BOOLEAN
+        && root.optBoolean("network_use_mtproto", false)) {
+      throw new InvalidParamsException("custom_parameters.network_use_mtproto",
+          "MTProto-framed media (instead of DTLS-SRTP) is not implemented");
+    }
+  }
+
+  /** STUN servers become server-reflexive gathering; TURN and reflectors wait for relays. */
+  private List<InetSocketAddress> stunServers(List<RtcServer> servers) {
+    List<InetSocketAddress> result = new ArrayList<>();
+    for (RtcServer server : servers) {
+      if (server.kind() != RtcServer.Kind.STUN) {
+        log.info("{}: {} skipped: relays are not implemented yet", name, server);
+        continue;
+      }
+      if (!server.ipv4().isEmpty()) {
+        result.add(new InetSocketAddress(server.ipv4(), server.port()));
+      }
+      if (!server.ipv6().isEmpty() && config.network().includeIpv6()) {
+        result.add(new InetSocketAddress(server.ipv6(), server.port()));
+      }
+    }
+    return result;
+  }
+
+  private static TgCallsException asTgCallsException(Throwable error) {
+    Throwable e = error;
+    while (e instanceof CompletionException && e.getCause() != null) {
+      e = e.getCause();
+    }
+    if (e instanceof TgCallsException tg) {
+      return tg;
+    }
+    return new TransportException(TransportException.Stage.INTERNAL,
+        "unexpected error while connecting: " + e, e);
+  }
+}

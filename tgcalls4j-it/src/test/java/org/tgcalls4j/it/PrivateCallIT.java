@@ -1,0 +1,169 @@
+package org.tgcalls4j.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assumptions.assumeThat;
+
+import com.google.gson.JsonObject;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
+import org.assertj.core.data.Offset;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.tgcalls4j.ConnectionState;
+import org.tgcalls4j.MediaSource;
+import org.tgcalls4j.NetworkOptions;
+import org.tgcalls4j.PrivateCall;
+import org.tgcalls4j.PrivateCallParams;
+import org.tgcalls4j.TgCalls;
+import org.tgcalls4j.testsfu.Audio;
+
+/**
+ * tgcalls4j in a private call against the shared tgcalls-compatible peer
+ * ({@code ../shared/peers/p2p}: aiortc media, signaling checked against tgcalls' own crypto):
+ * each side must hear the other's tone for 10 s.
+ */
+@ExtendWith(LeakCheck.class)
+@Timeout(value = 90, unit = TimeUnit.SECONDS)
+class PrivateCallIT {
+  private static final double PEER_TONE_HZ = 523.25;
+  private static final int OUR_TONE_HZ = 440;
+  private static final int SECONDS = 10;
+
+  @TempDir Path dir;
+
+  @BeforeAll
+  static void requirePeer() {
+    assumeThat(AiortcSfu.available()).as("Debian python3-aiortc installed").isTrue();
+    assumeThat(P2pPeer.script()).as("../shared/peers/p2p/p2p_peer.py beside the checkout").isNotNull();
+  }
+
+  static Stream<Arguments> plainCalls() {
+    List<Arguments> cases = new ArrayList<>();
+    for (String version : List.of("8.0.0", "9.0.0")) {
+      cases.add(Arguments.of("caller", version, false));
+      cases.add(Arguments.of("callee", version, false));
+      cases.add(Arguments.of("callee", version, true)); // the peer calls, offering as older apps did
+    }
+    return cases.stream();
+  }
+
+  @ParameterizedTest(name = "tgcalls4j as {0}, {1}, peer offers after setup: {2}")
+  @MethodSource("plainCalls")
+  void bothSidesHearEachOther(String ourRole, String version, boolean offerAfterSetup)
+      throws Exception {
+    call(ourRole, version, offerAfterSetup, 0.0, 11);
+  }
+
+  @ParameterizedTest(name = "tgcalls4j as {0}, 20 % of blobs lost, the rest reordered")
+  @MethodSource("roles")
+  @Tag("slow")
+  void signalingSurvivesLossAndReordering(String ourRole) throws Exception {
+    call(ourRole, "8.0.0", false, 0.2, 12);
+  }
+
+  static Stream<String> roles() {
+    return Stream.of("caller", "callee");
+  }
+
+  private void call(String ourRole, String version, boolean offerAfterSetup, double loss, long seed)
+      throws Exception {
+    byte[] key = new byte[256];
+    new SecureRandom().nextBytes(key);
+    Path keyFile = dir.resolve("key.hex");
+    Files.writeString(keyFile, HexFormat.of().formatHex(key));
+    Path tone = Media.tone(dir, "tone.ogg", OUR_TONE_HZ, SECONDS + 8);
+    String peerRole = ourRole.equals("caller") ? "callee" : "caller";
+    List<String> peerArgs = new ArrayList<>(List.of("--version", version, "--seconds",
+        String.valueOf(SECONDS), "--timeout", "40", "--linger", "1"));
+    if (offerAfterSetup) {
+      peerArgs.add("--offer-after-setup");
+    }
+    ScheduledExecutorService delays = Executors.newSingleThreadScheduledExecutor();
+    Random random = new Random(seed);
+    try (TgCalls calls = TgCalls.builder().requireFfmpeg(false)
+            .networkOptions(NetworkOptions.loopbackOnly())
+            .privateCallTimeout(Duration.ofSeconds(40))
+            
+            .build()) {
+      // the peer may send before our call exists (a callee's InitialSetup): hold blobs until then
+      Inbox ours = new Inbox();
+      Consumer<byte[]> toUs = blob -> impaired(loss, random, delays, () -> ours.deliver(blob));
+      try (P2pPeer peer = P2pPeer.start(dir.resolve("peer"), peerRole, keyFile, peerArgs, toUs)) {
+        PrivateCall call = calls.createPrivateCall(77,
+            (c, blob) -> impaired(loss, random, delays, () -> peer.send(blob)));
+        ours.open(call);
+        call.setSource(MediaSource.file(tone));
+        call.connect(PrivateCallParams.of(key, ourRole.equals("caller"), List.of(version)));
+        assertThat(call.state()).isEqualTo(ConnectionState.CONNECTED);
+        assertThat(call.libraryVersion()).isEqualTo(version);
+
+        JsonObject report = peer.awaitReport(60_000);
+        assertThat(report.get("connected").getAsBoolean()).as("peer connected: %s", report).isTrue();
+        assertThat(report.get("dominant_hz").getAsDouble()).as("what the peer heard")
+            .isCloseTo(OUR_TONE_HZ, Offset.offset(2.0));
+        assertThat(report.get("seconds").getAsDouble()).as("seconds the peer heard")
+            .isGreaterThanOrEqualTo(SECONDS - 0.5);
+        assertThat(report.get("remote_ssrc").getAsLong()).as("the SSRC the peer heard us on")
+            .isEqualTo(call.audioSsrc() & 0xffffffffL);
+
+        call.stop();
+      }
+    } finally {
+      delays.shutdownNow();
+      delays.awaitTermination(5, TimeUnit.SECONDS);
+    }
+  }
+
+  /** Delivers a blob, or with impairment drops 'loss' of them and delays the rest 0..400 ms. */
+  private static void impaired(double loss, Random random, ScheduledExecutorService delays,
+      Runnable deliver) {
+    if (loss == 0) {
+      deliver.run();
+      return;
+    }
+    synchronized (random) {
+      if (random.nextDouble() < loss) {
+        return;
+      }
+      delays.schedule(deliver, random.nextInt(400), TimeUnit.MILLISECONDS);
+    }
+  }
+
+
+  /** Blobs for our call, held in order until the call exists. */
+  static final class Inbox {
+    private final List<byte[]> held = new ArrayList<>();
+    private PrivateCall call;
+
+    synchronized void deliver(byte[] blob) {
+      if (call == null) {
+        held.add(blob);
+      } else {
+        call.receiveSignalingData(blob);
+      }
+    }
+
+    synchronized void open(PrivateCall call) {
+      this.call = call;
+      held.forEach(call::receiveSignalingData);
+      held.clear();
+    }
+  }
+}
