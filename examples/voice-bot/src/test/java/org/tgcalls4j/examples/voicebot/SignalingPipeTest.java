@@ -48,6 +48,7 @@ class SignalingPipeTest {
   }
 
   @Test
+  @SuppressWarnings("try") // closes one side early on purpose
   void tcpListenAndConnect() throws Exception {
     int port;
     try (ServerSocket s = new ServerSocket(0)) {

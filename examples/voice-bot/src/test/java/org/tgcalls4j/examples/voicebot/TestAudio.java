@@ -7,6 +7,13 @@ import java.util.concurrent.TimeUnit;
 /** Synthetic signals and independent measurements for the tests (48 kHz mono unless stated). */
 final class TestAudio {
   static final int RATE = 48_000;
+  /** The greeting VoiceBotIT has the bot say. */
+  static final String GREETING = "Hello! You are talking to the tgcalls four j voice bot. "
+      + "Please say something after the beep.";
+  /** Speech has no frequency holding this share of its power ({@link #dominantShare}). */
+  static final double MAX_DOMINANT_SHARE = 0.3;
+  /** Speech is at least this flat ({@link #spectralFlatness}); a tone over faint noise is not. */
+  static final double MIN_FLATNESS = 1e-3;
 
   private TestAudio() {}
 
