@@ -69,6 +69,7 @@ public final class PcmQueue {
    */
   public synchronized boolean offer(short[] samples, int offset, int length) {
     check(samples.length, offset, length, channels);
+    checkOpen();
     if (length > ring.length - size) {
       return false;
     }
@@ -79,6 +80,7 @@ public final class PcmQueue {
   /** As {@link #offer(short[], int, int)} for little-endian bytes; length in bytes. */
   public synchronized boolean offer(byte[] samples, int offset, int length) {
     check(samples.length, offset, length, 2 * channels);
+    checkOpen();
     if (length / 2 > ring.length - size) {
       return false;
     }
@@ -108,9 +110,7 @@ public final class PcmQueue {
       throws InterruptedException {
     int done = 0;
     while (done < samples) {
-      if (closed) {
-        throw new IllegalStateException("the PCM source is closed");
-      }
+      checkOpen();
       // whole sample frames only, so a reader never sees half a stereo pair
       int room = (ring.length - size) / channels * channels;
       if (room == 0) {
@@ -123,10 +123,14 @@ public final class PcmQueue {
     }
   }
 
-  private void copyIn(short[] s, byte[] b, int offset, int count) {
+  private void checkOpen() {
     if (closed) {
       throw new IllegalStateException("the PCM source is closed");
     }
+  }
+
+  private void copyIn(short[] s, byte[] b, int offset, int count) {
+    checkOpen();
     int tail = (head + size) % ring.length;
     for (int i = 0; i < count; i++) {
       short v;
