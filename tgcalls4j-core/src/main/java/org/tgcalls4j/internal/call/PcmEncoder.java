@@ -18,6 +18,22 @@ final class PcmEncoder {
   /** Concentus complexity 0..10; 5 keeps a stereo 20 ms frame well under a millisecond. */
   private static final int COMPLEXITY = 5;
 
+  static {
+    // The first encode in a JVM loads and compiles Concentus (tens of ms). Doing it here, on the
+    // thread that opens the first in-process source (an API thread), keeps that delay off the
+    // sender thread, where it would hold the first packet and make the next ones catch up.
+    try {
+      OpusEncoder warmUp = new OpusEncoder(PcmQueue.SAMPLE_RATE_HZ, 2, OpusApplication.OPUS_APPLICATION_AUDIO);
+      byte[] packet = new byte[MAX_PACKET_BYTES];
+      short[] silence = new short[PcmQueue.FRAME_SAMPLES * 2];
+      for (int i = 0; i < 5; i++) {
+        warmUp.encode(silence, 0, PcmQueue.FRAME_SAMPLES, packet, 0, packet.length);
+      }
+    } catch (OpusException e) {
+      // the real encoder will report it
+    }
+  }
+
   private final OpusEncoder encoder;
   private final int channels;
   private final byte[] out = new byte[MAX_PACKET_BYTES];
