@@ -29,7 +29,7 @@ final class PcmEncoder {
       for (int i = 0; i < 5; i++) {
         warmUp.encode(silence, 0, PcmQueue.FRAME_SAMPLES, packet, 0, packet.length);
       }
-    } catch (OpusException e) {
+    } catch (OpusException | RuntimeException e) {
       // the real encoder will report it
     }
   }
