@@ -16,7 +16,8 @@ import org.tgcalls4j.internal.audio.PcmQueue;
  * takes each frame up to 20 ms before its send time, so a producer pushing in real time should keep
  * at least 40–60 ms queued to avoid gaps; pushing faster than real time is fine up to the queue
  * limit ({@link #offer} then returns false, {@link #put} blocks). While less than a frame is
- * queued the call sends, per {@link WhenEmpty}, encoded silence or nothing.
+ * queued the call sends, per {@link WhenEmpty}, encoded silence or nothing. While the call is
+ * paused or has no connection the queue is not read (it fills up to its limit).
  *
  * <p>Threads: any number of threads may push, query, clear and close; the pushes of one thread are
  * queued in order. One call (or one mix) reads a source at a time; playing it in a second place
