@@ -66,8 +66,8 @@ class PcmPushIT {
     return LEAD_MILLIS + 1.02 * fast + 0.98 * slow;
   }
 
-  @Test
-  void pushedToneArrivesAtFiftyPacketsPerSecondWithoutGaps() throws Exception {
+  /** Starts the SFU and a client, plays {@code source} and waits until the call is connected. */
+  private void connect(PcmPushSource source) throws Exception {
     sfu = TestSfu.start(TestSfu.Options.defaults());
     calls = TgCalls.builder().requireFfmpeg(false)
         .networkOptions(NetworkOptions.loopbackOnly())
@@ -78,12 +78,55 @@ class PcmPushIT {
           streamEnds.add(error == null ? "ok" : error);
         })
         .build();
-    PcmPushSource source = PcmPushSource.create(1, LIMIT_MILLIS, PcmPushSource.WhenEmpty.NOTHING);
     String join = calls.createCall(CHAT);
     calls.setStreamSources(CHAT, MediaSource.pcm(source));
     calls.connect(CHAT, sfu.answer(join));
     assertThat(states.poll(10, TimeUnit.SECONDS)).isEqualTo(ConnectionState.CONNECTING);
     assertThat(states.poll(10, TimeUnit.SECONDS)).isEqualTo(ConnectionState.CONNECTED);
+  }
+
+  @Test
+  void aGapInThePushesSendsNothingWithNothingAndSilenceWithSilence() throws Exception {
+    for (PcmPushSource.WhenEmpty mode : PcmPushSource.WhenEmpty.values()) {
+      PcmPushSource source = PcmPushSource.create(1, 2000, mode);
+      connect(source);
+      short[] half = sine(0, 24_000);
+      source.put(half, 0, half.length); // 0.5 s, then a 0.6 s gap, then 0.5 s
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+      while (source.queuedMillis() > 0 && System.nanoTime() < deadline) {
+        Thread.sleep(5);
+      }
+      Thread.sleep(600);
+      short[] more = sine(24_000, 24_000);
+      source.put(more, 0, more.length);
+      source.close();
+      assertThat(streamEnds.poll(10, TimeUnit.SECONDS)).as("stream end").isEqualTo("ok");
+      Thread.sleep(200);
+      Recording rec = sfu.recording();
+      long received = rec.packetsBySsrc().getOrDefault(calls.audioSsrc(CHAT), 0L);
+      double millis = (streamEndNanos.get() - rec.firstPacketNanos()) / 1e6;
+      System.out.printf("PcmPushIT %s: %d packets over %.0f ms, lost %d%n", mode, received, millis,
+          rec.lostPackets());
+      assertThat(rec.lostPackets()).isZero();
+      assertThat(millis).as("the media clock ran through the gap").isBetween(1500.0, 1900.0);
+      if (mode == PcmPushSource.WhenEmpty.NOTHING) {
+        assertThat(received).isEqualTo(50); // the pushed audio only; sequence numbers have no hole
+      } else {
+        // silence filled the gap: one packet per 20 ms from the first to the last
+        assertThat((received - 1) * 20.0).isCloseTo(millis, org.assertj.core.data.Offset.offset(40.0));
+      }
+      calls.close();
+      sfu.close();
+      calls = null;
+      sfu = null;
+      states.clear();
+    }
+  }
+
+  @Test
+  void pushedToneArrivesAtFiftyPacketsPerSecondWithoutGaps() throws Exception {
+    PcmPushSource source = PcmPushSource.create(1, LIMIT_MILLIS, PcmPushSource.WhenEmpty.NOTHING);
+    connect(source);
 
     long endMillis = Math.round(ownedMillis(2 * PHASE_MILLIS));
     long totalSamples = endMillis / 20 * 960;
