@@ -7,7 +7,8 @@ import java.util.Arrays;
  * frames. Thread-safe: any number of threads may write; one reader takes frames. Writers block
  * (in {@link #put}) on the queue's own monitor; nothing here blocks the reader.
  *
- * <p>Capacity is in sample frames (one sample per channel); a 20 ms frame is
+ * <p>Storage grows with use (from one second) up to the limit, so a long limit costs memory only
+ * when that much is queued. Capacity is in sample frames (one sample per channel); a 20 ms frame is
  * {@link #FRAME_SAMPLES} sample frames. A queue whose limit is under one frame still holds one
  * frame, so that the reader can make progress.
  */
@@ -25,7 +26,12 @@ public final class PcmQueue {
   public static final int END = 2;
 
   private final int channels;
-  private final short[] ring;
+  /** Initial storage: one second, grown by doubling up to {@link #capacity} as audio is queued. */
+  private static final int INITIAL_FRAMES = SAMPLE_RATE_HZ;
+
+  /** The limit in samples (all channels); the ring is allocated only as far as it is used. */
+  private final int capacity;
+  private short[] ring;
   private int head;
   private int size;
   private boolean closed;
@@ -46,7 +52,8 @@ public final class PcmQueue {
     }
     this.channels = channels;
     long frames = Math.max(FRAME_SAMPLES, limitMillis * (SAMPLE_RATE_HZ / 1000));
-    this.ring = new short[Math.toIntExact(frames * channels)];
+    this.capacity = Math.toIntExact(frames * channels);
+    this.ring = new short[Math.min(capacity, INITIAL_FRAMES * channels)];
   }
 
   /** @return 1 or 2 */
@@ -56,7 +63,7 @@ public final class PcmQueue {
 
   /** @return the capacity, ms (the limit given, or 20 ms if that was less) */
   public long limitMillis() {
-    return ring.length / channels / (SAMPLE_RATE_HZ / 1000);
+    return capacity / channels / (SAMPLE_RATE_HZ / 1000);
   }
 
   /**
@@ -70,7 +77,7 @@ public final class PcmQueue {
   public synchronized boolean offer(short[] samples, int offset, int length) {
     check(samples.length, offset, length, channels);
     checkOpen();
-    if (length > ring.length - size) {
+    if (length > capacity - size) {
       return false;
     }
     copyIn(samples, null, offset, length);
@@ -81,7 +88,7 @@ public final class PcmQueue {
   public synchronized boolean offer(byte[] samples, int offset, int length) {
     check(samples.length, offset, length, 2 * channels);
     checkOpen();
-    if (length / 2 > ring.length - size) {
+    if (length / 2 > capacity - size) {
       return false;
     }
     copyIn(null, samples, offset, length / 2);
@@ -112,7 +119,7 @@ public final class PcmQueue {
     while (done < samples) {
       checkOpen();
       // whole sample frames only, so a reader never sees half a stereo pair
-      int room = (ring.length - size) / channels * channels;
+      int room = (capacity - size) / channels * channels;
       if (room == 0) {
         wait();
         continue;
@@ -131,6 +138,9 @@ public final class PcmQueue {
 
   private void copyIn(short[] s, byte[] b, int offset, int count) {
     checkOpen();
+    if (size + count > ring.length) {
+      grow(size + count);
+    }
     int tail = (head + size) % ring.length;
     for (int i = 0; i < count; i++) {
       short v;
@@ -146,6 +156,17 @@ public final class PcmQueue {
       }
     }
     size += count;
+  }
+
+  /** Reallocates the ring (at least doubling, at most the capacity) with the queue at index 0. */
+  private void grow(int needed) {
+    int length = (int) Math.min(capacity, Math.max(needed, 2L * ring.length));
+    short[] bigger = new short[length];
+    int first = Math.min(size, ring.length - head);
+    System.arraycopy(ring, head, bigger, 0, first);
+    System.arraycopy(ring, 0, bigger, first, size - first);
+    ring = bigger;
+    head = 0;
   }
 
   private static void check(int arrayLength, int offset, int length, int unit) {

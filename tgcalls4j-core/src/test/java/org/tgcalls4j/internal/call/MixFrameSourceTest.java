@@ -79,14 +79,17 @@ class MixFrameSourceTest {
     } finally {
       mix.close();
     }
-    assertThat(packets.size()).isBetween(150, 160); // 3 s of each input: the longer one decides
+    // 3 s of each input: the longer one decides; music that ffmpeg delivers late (it contributes
+    // silence until its first samples) ends later by as much
+    assertThat(packets.size()).isBetween(150, 220);
 
     Path out = dir.resolve("mix.ogg");
     PcmTestAudio.writeOggOpus(out, packets, 2);
     short[] pcm = PcmTestAudio.decodeWithFfmpeg(out, 2);
     for (int channel = 0; channel < 2; channel++) {
-      double music1000 = PcmTestAudio.amplitude(pcm, 2, channel, 72_000, 48_000, 1000);
-      double speech440 = PcmTestAudio.amplitude(pcm, 2, channel, 72_000, 48_000, 440);
+      // the last second of speech: music is there unless ffmpeg started over 2 s of media late
+      double music1000 = PcmTestAudio.amplitude(pcm, 2, channel, 96_000, 48_000, 1000);
+      double speech440 = PcmTestAudio.amplitude(pcm, 2, channel, 96_000, 48_000, 440);
       double expectedMusic = musicLevel * MUSIC_GAIN;
       double expectedSpeech = SPEECH_AMPLITUDE * SPEECH_GAIN;
       assertThat(music1000).as("1000 Hz music at gain 0.2").isCloseTo(expectedMusic,
@@ -105,7 +108,8 @@ class MixFrameSourceTest {
 
   @Test
   void mp3MusicDecodedByFfmpegPlaysUnderPushedSpeech() throws Exception {
-    assertBothTonesAtTheirGains(PcmTestAudio.toneFile(dir, "music.mp3", 1000, 3, 0.5), 3);
+    // 10 ms per 20 ms frame: ffmpeg may take up to ~1 s of wall time to start under load
+    assertBothTonesAtTheirGains(PcmTestAudio.toneFile(dir, "music.mp3", 1000, 3, 0.5), 10);
   }
 
   @Test

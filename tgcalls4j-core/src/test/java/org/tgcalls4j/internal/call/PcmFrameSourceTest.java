@@ -329,6 +329,35 @@ class PcmFrameSourceTest {
   }
 
   @Test
+  void queueGrowsPastItsFirstSecondKeepingOrderAcrossTheWrap() {
+    PcmQueue queue = new PcmQueue(1, 5000);
+    short[] out = new short[960];
+    int next = 0;
+    int expected = 0;
+    // offset the ring's head first so that growing has to unwrap it
+    for (int round = 0; round < 400; round++) {
+      short[] chunk = new short[700];
+      for (int i = 0; i < chunk.length; i++) {
+        chunk[i] = (short) (next + i);
+      }
+      assertThat(queue.offer(chunk, 0, chunk.length)).isTrue();
+      next += chunk.length;
+      if (round % 3 == 0 && queue.readFrame(out) == PcmQueue.FRAME) {
+        for (short v : out) {
+          assertThat(v).isEqualTo((short) expected++);
+        }
+      }
+    }
+    assertThat(queue.queuedMillis()).isGreaterThan(3000).isLessThanOrEqualTo(5000);
+    while (queue.readFrame(out) == PcmQueue.FRAME) {
+      for (short v : out) {
+        assertThat(v).isEqualTo((short) expected++);
+      }
+    }
+    assertThat(expected).isEqualTo(next / 960 * 960);
+  }
+
+  @Test
   void queueReturnsEverySampleOnceInOrder() {
     PcmQueue queue = new PcmQueue(2, 50);
     short[] out = new short[1920];
