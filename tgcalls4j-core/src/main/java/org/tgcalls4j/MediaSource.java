@@ -10,8 +10,12 @@ import java.util.Objects;
  * <p>Group calls send Opus at 48 kHz in 20 ms frames; RTMP streams send H.264 + AAC. A source
  * is transcoded by an ffmpeg child process (started with an argument list, never through a
  * shell), except an Ogg/Opus file streamed into a group call, which is read and sent as it is.
+ *
+ * <p>{@link #pcm} and {@link #mix} are encoded in-process (Opus by Concentus) and play in calls
+ * only; an RTMP stream refuses them with {@link InvalidParamsException} (field {@code source}).
  */
-public sealed interface MediaSource permits MediaSource.FileSource, MediaSource.UrlSource {
+public sealed interface MediaSource permits MediaSource.FileSource, MediaSource.UrlSource,
+    MediaSource.PcmSource, MediaSource.MixSource {
 
   /**
    * A local file of any format ffmpeg reads. An Ogg/Opus file ({@code .ogg}/{@code .opus} starting
@@ -38,6 +42,101 @@ public sealed interface MediaSource permits MediaSource.FileSource, MediaSource.
    */
   static MediaSource url(String url) {
     return new UrlSource(URI.create(url));
+  }
+
+  /**
+   * PCM the application pushes (see {@link PcmPushSource}), encoded in-process to 20 ms Opus frames.
+   *
+   * @param source the queue the application writes; one call or mix reads it at a time
+   * @return the source
+   * @throws NullPointerException if source is null
+   */
+  static MediaSource pcm(PcmPushSource source) {
+    return new PcmSource(source);
+  }
+
+  /**
+   * Several sources played at once: each input is decoded to 48 kHz PCM (a {@link PcmPushSource}
+   * as it is; an Ogg/Opus file in-process; any other file or URL by an ffmpeg child writing PCM),
+   * scaled by its gain, summed (clipped to 16 bits) and encoded in-process to 20 ms stereo Opus
+   * frames. An input that ends stops contributing; the mix ends when every input has ended (a
+   * {@link PcmPushSource} ends only when closed and drained). A slot where no input has audio is
+   * sent as silence, or skipped if every live input is a {@link PcmPushSource} with
+   * {@link PcmPushSource.WhenEmpty#NOTHING}. A file or URL input that has no audio ready yet
+   * (ffmpeg starting, a slow network) contributes silence for that slot; the others go on. Example,
+   * a voice assistant speaking over music: {@code mix(MixInput.of(music, 0.2),
+   * MixInput.of(pcm(speech), 1.0))}.
+   *
+   * @param inputs one or more inputs; none may itself be a mix
+   * @return the source
+   * @throws IllegalArgumentException if there are no inputs or an input is a mix
+   * @throws NullPointerException if inputs or an element is null
+   */
+  static MediaSource mix(MixInput... inputs) {
+    return new MixSource(java.util.List.of(inputs));
+  }
+
+  /**
+   * One input of a {@link #mix}.
+   *
+   * @param source a file, URL or PCM source (not a mix)
+   * @param gain linear factor applied to its samples, 0 to 16 (1.0 keeps the level; 0.2 is about
+   *     −14 dB)
+   */
+  record MixInput(MediaSource source, double gain) {
+    /**
+     * @throws IllegalArgumentException if gain is not in [0, 16] or source is a mix
+     * @throws NullPointerException if source is null
+     */
+    public MixInput {
+      Objects.requireNonNull(source, "source");
+      if (!(gain >= 0 && gain <= 16)) {
+        throw new IllegalArgumentException("mix gain must be in [0, 16]: " + gain);
+      }
+      if (source instanceof MixSource) {
+        throw new IllegalArgumentException("a mix cannot be an input of a mix");
+      }
+    }
+
+    /**
+     * @param source a file, URL or PCM source
+     * @param gain linear factor, 0 to 16
+     * @return the input
+     * @throws IllegalArgumentException if gain is out of range or source is a mix
+     */
+    public static MixInput of(MediaSource source, double gain) {
+      return new MixInput(source, gain);
+    }
+  }
+
+  /**
+   * PCM pushed by the application.
+   *
+   * @param source its queue
+   */
+  record PcmSource(PcmPushSource source) implements MediaSource {
+    /** @throws NullPointerException if source is null */
+    public PcmSource {
+      Objects.requireNonNull(source, "source");
+    }
+  }
+
+  /**
+   * Several inputs mixed in-process.
+   *
+   * @param inputs the inputs, at least one, none a mix; an unmodifiable copy
+   */
+  record MixSource(java.util.List<MixInput> inputs) implements MediaSource {
+    /**
+     * @throws IllegalArgumentException if inputs is empty
+     * @throws NullPointerException if inputs or an element is null
+     */
+    public MixSource {
+      inputs = java.util.List.copyOf(inputs);
+      if (inputs.isEmpty()) {
+        throw new IllegalArgumentException("a mix needs at least one input");
+      }
+    }
   }
 
   /**

@@ -623,7 +623,8 @@ public final class TgCalls implements AutoCloseable {
     }
 
     /**
-     * @param kbps Opus bitrate when ffmpeg transcodes a source, kbit/s, 6 to 510; default 128
+     * @param kbps Opus bitrate when ffmpeg transcodes a source or when pushed PCM and mixes are
+     *     encoded in-process, kbit/s, 6 to 510; default 128
      * @return this
      * @throws IllegalArgumentException if out of range
      */

@@ -36,6 +36,8 @@ final class AudioSender implements MediaTrack {
    * level, so every packet claims voice activity at -20 dBov, as gotgcall does.
    */
   private static final int AUDIO_LEVEL_DBOV = 20;
+  /** A slot a source skips ({@link OpusFrameSource#NOTHING}) lasts 20 ms: 960 samples at 48 kHz. */
+  private static final int SKIPPED_SLOT_SAMPLES = 960;
 
   private final long chatId;
   private final OpusRtpPacketizer packetizer;
@@ -167,7 +169,8 @@ final class AudioSender implements MediaTrack {
           end(frames, frames.endError());
           continue;
         }
-        int samples = OpusPacket.samplesAt48kHz(frame);
+        boolean skip = frame.length == 0; // OpusFrameSource.NOTHING: let one 20 ms slot pass
+        int samples = skip ? SKIPPED_SLOT_SAMPLES : OpusPacket.samplesAt48kHz(frame);
         if (samples <= 0) {
           continue; // not a valid Opus packet; skip it rather than send garbage
         }
@@ -179,10 +182,14 @@ final class AudioSender implements MediaTrack {
         if (closed) {
           break;
         }
-        if (sources.isMuted()) {
-          frame = OpusPacket.silence(samples);
+        if (skip) {
+          packetizer.skip(samples);
+        } else {
+          if (sources.isMuted()) {
+            frame = OpusPacket.silence(samples);
+          }
+          send(packetizer.packetize(frame, samples, AUDIO_LEVEL_DBOV, true));
         }
-        send(packetizer.packetize(frame, samples, AUDIO_LEVEL_DBOV, true));
         long frameNanos = samples * 1_000_000_000L / 48_000;
         sourceMediaNanos += frameNanos;
         totalMediaNanos += frameNanos;

@@ -9,9 +9,17 @@ import org.tgcalls4j.TgCallsException;
  * {@link #nextFrame()} return promptly.
  */
 interface OpusFrameSource extends AutoCloseable {
+  /**
+   * Returned by {@link #nextFrame()} for "nothing in this 20 ms slot" (an empty push queue with
+   * {@code WhenEmpty.NOTHING}): the sender lets the slot pass on the media clock without sending,
+   * the RTP timestamp advances by 960 and the next packet carries the marker bit. Any empty array
+   * means the same; compare by length. Shared: never write to it.
+   */
+  byte[] NOTHING = new byte[0];
 
   /**
-   * @return the next Opus packet (the caller owns the array), or null when the source ended
+   * @return the next Opus packet (the caller owns the array), {@link #NOTHING} (length 0) to skip
+   *     one 20 ms slot, or null when the source ended
    * @throws IOException if the stream is malformed or broken; the source has ended then
    */
   byte[] nextFrame() throws IOException;

@@ -7,18 +7,26 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.ThreadFactory;
 import org.tgcalls4j.FfmpegSpawnException;
 import org.tgcalls4j.InvalidParamsException;
 import org.tgcalls4j.MediaSource;
+import org.tgcalls4j.PcmPushSource;
 import org.tgcalls4j.TgCallsException;
 import org.tgcalls4j.internal.ffmpeg.FfmpegCommand;
 import org.tgcalls4j.internal.ffmpeg.FfmpegProcess;
+import org.tgcalls4j.internal.audio.PcmAccess;
+import org.tgcalls4j.internal.audio.PcmQueue;
 import org.tgcalls4j.internal.ogg.OggOpusReader;
+import org.tgcalls4j.internal.ogg.OpusHead;
 
-/** Opens a {@link MediaSource} as Opus packets: directly for Ogg/Opus files, through ffmpeg otherwise. */
+/**
+ * Opens a {@link MediaSource} as Opus packets: directly for Ogg/Opus files, encoded in-process for
+ * pushed PCM and mixes, through ffmpeg otherwise.
+ */
 final class OpusFrameSources {
   private static final byte[] OGG_CAPTURE = "OggS".getBytes(StandardCharsets.US_ASCII);
   private static final byte[] OPUS_HEAD = "OpusHead".getBytes(StandardCharsets.US_ASCII);
@@ -29,18 +37,30 @@ final class OpusFrameSources {
    * Opens the source on the calling thread, so that a missing file or an ffmpeg that cannot be
    * started is reported to the caller of {@code setStreamSources}.
    *
+   * <p>A {@link MediaSource.PcmSource} is encoded in-process ({@link PcmFrameSource}); a
+   * {@link MediaSource.MixSource} opens each input (a pushed queue, an Ogg/Opus file decoded
+   * in-process, anything else through ffmpeg as s16le PCM) and mixes them ({@link MixFrameSource}).
+   *
    * @param source what to play
    * @param ffmpeg the ffmpeg binary
-   * @param bitrateKbps Opus bitrate when transcoding, kbit/s
+   * @param bitrateKbps Opus bitrate when transcoding or encoding in-process, kbit/s
    * @param startOffsetMillis position to start at, ms (transcoded sources only)
    * @param threads creates ffmpeg's stderr pump thread
    * @return the open source; the caller closes it
    * @throws InvalidParamsException (field {@code source.path}) if a local file does not exist, is
    *     a directory, cannot be read, or is an Ogg file without an Opus header
+   * @throws InvalidParamsException (field {@code source}) if a {@link PcmPushSource} is already
+   *     playing elsewhere (or twice in one mix)
    * @throws FfmpegSpawnException if ffmpeg could not be started
    */
   static OpusFrameSource open(MediaSource source, Path ffmpeg, int bitrateKbps,
       long startOffsetMillis, ThreadFactory threads) throws TgCallsException {
+    if (source instanceof MediaSource.PcmSource pcm) {
+      return PcmFrameSource.open(pcm.source(), bitrateKbps);
+    }
+    if (source instanceof MediaSource.MixSource mix) {
+      return openMix(mix, ffmpeg, bitrateKbps, threads);
+    }
     SourceFiles.check(source);
     if (source instanceof MediaSource.FileSource file) {
       Path path = file.path();
@@ -51,6 +71,41 @@ final class OpusFrameSources {
     List<String> command = FfmpegCommand.opusOgg(ffmpeg, source, bitrateKbps, startOffsetMillis);
     FfmpegProcess process = FfmpegProcess.start(command, threads);
     return new FfmpegSource(process);
+  }
+
+  private static OpusFrameSource openMix(MediaSource.MixSource mix, Path ffmpeg, int bitrateKbps,
+      ThreadFactory threads) throws TgCallsException {
+    for (MediaSource.MixInput in : mix.inputs()) {
+      SourceFiles.check(in.source());
+    }
+    List<MixFrameSource.Input> inputs = new ArrayList<>();
+    double[] gains = new double[mix.inputs().size()];
+    try {
+      for (MediaSource.MixInput in : mix.inputs()) {
+        gains[inputs.size()] = in.gain();
+        inputs.add(openMixInput(in.source(), ffmpeg, threads));
+      }
+      return new MixFrameSource(inputs, gains, bitrateKbps);
+    } catch (TgCallsException | RuntimeException e) {
+      for (MixFrameSource.Input opened : inputs) {
+        opened.close();
+      }
+      throw e;
+    }
+  }
+
+  private static MixFrameSource.Input openMixInput(MediaSource source, Path ffmpeg,
+      ThreadFactory threads) throws TgCallsException {
+    if (source instanceof MediaSource.PcmSource pcm) {
+      PcmQueue queue = PcmFrameSource.attach(pcm.source());
+      return new MixFrameSource.QueueInput(queue, !PcmAccess.silenceWhenEmpty(pcm.source()));
+    }
+    if (source instanceof MediaSource.FileSource file && isOggOpus(file.path())) {
+      OggFileSource ogg = (OggFileSource) openOggFile(file.path());
+      return new MixFrameSource.OggInput(ogg.reader, ogg.head);
+    }
+    FfmpegProcess process = FfmpegProcess.start(FfmpegCommand.pcmS16le(ffmpeg, source), threads);
+    return MixFrameSource.FfmpegInput.start(process, threads);
   }
 
   /** @return whether the file starts with an Ogg page whose first packet is an OpusHead */
@@ -78,13 +133,14 @@ final class OpusFrameSources {
       throw new InvalidParamsException("source.path", "cannot open " + path + ": " + e.getMessage(), e);
     }
     OggOpusReader reader = new OggOpusReader(in);
+    OpusHead head;
     try {
-      reader.head();
+      head = reader.head();
     } catch (IOException e) {
       closeQuietly(reader);
       throw new InvalidParamsException("source.path", "not an Ogg/Opus file: " + e.getMessage(), e);
     }
-    return new OggFileSource(reader);
+    return new OggFileSource(reader, head);
   }
 
   private static void closeQuietly(AutoCloseable c) {
@@ -98,9 +154,11 @@ final class OpusFrameSources {
   /** An Ogg/Opus file read without transcoding. */
   private static final class OggFileSource implements OpusFrameSource {
     private final OggOpusReader reader;
+    private final OpusHead head;
 
-    OggFileSource(OggOpusReader reader) {
+    OggFileSource(OggOpusReader reader, OpusHead head) {
       this.reader = reader;
+      this.head = head;
     }
 
     @Override

@@ -74,6 +74,32 @@ public final class FfmpegCommand {
   }
 
   /**
+   * Decodes the input's audio to raw PCM for an in-process mixer: signed 16-bit little-endian,
+   * 48 kHz, stereo interleaved ({@code -f s16le}) on standard output, with the same fast-start
+   * probing as {@link #opusOgg}.
+   *
+   * @param ffmpeg the ffmpeg binary; a bare name is looked up on {@code PATH}
+   * @param source a file or URL source
+   * @return the argument list, the binary first
+   * @throws IllegalArgumentException if source is neither a file nor a URL
+   * @throws NullPointerException if ffmpeg or source is null
+   */
+  public static List<String> pcmS16le(Path ffmpeg, MediaSource source) {
+    List<String> args = start(ffmpeg);
+    args.addAll(List.of(
+        "-analyzeduration", AUDIO_ANALYZE_DURATION_MICROS, "-probesize", AUDIO_PROBE_SIZE_BYTES));
+    addInput(args, source, 0, false);
+    args.addAll(List.of(
+        "-vn",
+        "-f", "s16le",
+        "-acodec", "pcm_s16le",
+        "-ar", "48000",
+        "-ac", "2",
+        "pipe:1"));
+    return args;
+  }
+
+  /**
    * Transcodes to FLV with H.264 (libx264 veryfast/zerolatency, yuv420p, constant bitrate with a
    * 2 s buffer, a keyframe every 2 s) and AAC stereo, for an RTMP publisher reading standard
    * output. The picture is scaled to fit {@code enc}'s size keeping its aspect ratio, with black
@@ -140,8 +166,8 @@ public final class FfmpegCommand {
     String input;
     if (source instanceof MediaSource.FileSource f) {
       input = "file:" + f.path().toAbsolutePath();
-    } else {
-      URI uri = ((MediaSource.UrlSource) source).uri();
+    } else if (source instanceof MediaSource.UrlSource u) {
+      URI uri = u.uri();
       input = uri.toString();
       String scheme = uri.getScheme().toLowerCase(Locale.ROOT);
       if (scheme.equals("http") || scheme.equals("https")) {
@@ -151,6 +177,8 @@ public final class FfmpegCommand {
             "-reconnect_delay_max", "5",
             "-rw_timeout", HTTP_RW_TIMEOUT_MICROS));
       }
+    } else {
+      throw new IllegalArgumentException("ffmpeg reads files and URLs only, not " + source);
     }
     if (realtime) {
       args.add("-re");

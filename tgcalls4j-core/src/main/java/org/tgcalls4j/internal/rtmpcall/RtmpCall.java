@@ -5,6 +5,7 @@ import java.util.Objects;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ThreadFactory;
 import org.tgcalls4j.ConnectionState;
+import org.tgcalls4j.InvalidParamsException;
 import org.tgcalls4j.MediaSource;
 import org.tgcalls4j.TgCallsException;
 import org.tgcalls4j.internal.call.SourceFiles;
@@ -139,6 +140,10 @@ public final class RtmpCall implements AutoCloseable {
    */
   public void setSource(MediaSource source) throws TgCallsException {
     Objects.requireNonNull(source, "source");
+    if (source instanceof MediaSource.PcmSource || source instanceof MediaSource.MixSource) {
+      throw new InvalidParamsException("source", "an RTMP stream plays files and URLs only, not "
+          + "PCM or mixes");
+    }
     SourceFiles.check(source);
     engine.setSource(source);
   }

@@ -8,7 +8,8 @@ import java.util.random.RandomGenerator;
  * the Opus payload format of RFC 7587 and, optionally, the RFC 6464 audio level in an RFC 8285
  * one-byte header extension.
  *
- * <p>The first packet carries the marker bit; sequence number and timestamp start at random values
+ * <p>The first packet, and the first after a {@link #skip gap}, carry the marker bit (RFC 3551
+ * §4.1: the first packet of a talkspurt); sequence number and timestamp start at random values
  * (RFC 3550 §5.1) and the timestamp advances by each frame's duration at 48 kHz (RFC 7587 §4.1).
  * Not thread-safe: one sending thread owns an instance.
  */
@@ -28,6 +29,7 @@ public final class OpusRtpPacketizer {
   private int lastRtpTimestamp;
   private long packetCount;
   private long octetCount;
+  private boolean markNext = true;
 
   /**
    * @param ssrc the SSRC put in every packet (the join {@code ssrc}; any 32-bit value)
@@ -82,7 +84,7 @@ public final class OpusRtpPacketizer {
     int timestamp = nextTimestamp;
     // RFC 3550 §5.1: V=2, P=0, X, CC=0 | M, PT | sequence number | timestamp | SSRC
     packet[0] = (byte) (0x80 | (extension ? 0x10 : 0));
-    packet[1] = (byte) ((packetCount == 0 ? 0x80 : 0) | payloadType);
+    packet[1] = (byte) ((markNext ? 0x80 : 0) | payloadType);
     putShort(packet, 2, sequenceNumber);
     putInt(packet, 4, timestamp);
     putInt(packet, 8, ssrc);
@@ -99,9 +101,27 @@ public final class OpusRtpPacketizer {
     lastRtpTimestamp = timestamp;
     nextTimestamp = timestamp + samplesAt48kHz;
     sequenceNumber = (sequenceNumber + 1) & 0xFFFF;
+    markNext = false;
     packetCount++;
     octetCount += opusFrame.length;
     return packet;
+  }
+
+  /**
+   * Lets media time pass without a packet (discontinuous transmission): the next packet's
+   * timestamp is later by {@code samplesAt48kHz}, its sequence number is the next one (RFC 3550
+   * §5.1: sequence numbers count packets sent, so a receiver sees no loss) and it carries the
+   * marker bit.
+   *
+   * @param samplesAt48kHz the gap's duration in 48 kHz samples, positive
+   * @throws IllegalArgumentException if samplesAt48kHz is not positive
+   */
+  public void skip(int samplesAt48kHz) {
+    if (samplesAt48kHz <= 0) {
+      throw new IllegalArgumentException("samplesAt48kHz must be positive: " + samplesAt48kHz);
+    }
+    nextTimestamp += samplesAt48kHz;
+    markNext = true;
   }
 
   /** @return the SSRC of every packet */

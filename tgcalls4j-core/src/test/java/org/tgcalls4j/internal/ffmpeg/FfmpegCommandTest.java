@@ -28,6 +28,23 @@ class FfmpegCommandTest {
   }
 
   @Test
+  void pcmCommandWritesRawStereo48kHzToThePipeAndRefusesInProcessSources() {
+    List<String> args = FfmpegCommand.pcmS16le(FFMPEG, MediaSource.file(Path.of("/music/a.mp3")));
+
+    assertThat(args).containsSequence("-i", "file:/music/a.mp3");
+    assertThat(args).containsSubsequence("-analyzeduration", "-probesize", "-i");
+    assertThat(args).containsSequence("-vn", "-f", "s16le", "-acodec", "pcm_s16le", "-ar", "48000",
+        "-ac", "2", "pipe:1");
+    assertThat(args).endsWith("pipe:1").doesNotContain("libopus", "-ss", "-re");
+    MediaSource pcm = MediaSource.pcm(org.tgcalls4j.PcmPushSource.create(1, 100,
+        org.tgcalls4j.PcmPushSource.WhenEmpty.NOTHING));
+    assertThatThrownBy(() -> FfmpegCommand.pcmS16le(FFMPEG, pcm))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> FfmpegCommand.opusOgg(FFMPEG, pcm, 64, 0))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
   void opusCommandProbesBrieflyBeforeTheInput() {
     List<String> args = FfmpegCommand.opusOgg(FFMPEG, MediaSource.file(Path.of("/a.wav")), 64, 0);
 

@@ -349,4 +349,18 @@ class RtmpCallTest {
     }
     assertThat(events).isEmpty();
   }
+
+  @Test
+  void pushedPcmAndMixesAreRefusedBeforeAnythingStarts() throws Exception {
+    MediaSource pcm = MediaSource.pcm(org.tgcalls4j.PcmPushSource.create(1, 100,
+        org.tgcalls4j.PcmPushSource.WhenEmpty.NOTHING));
+    try (RtmpCall call = newCall("rtmp://127.0.0.1:1/live", false)) {
+      for (MediaSource source : List.of(pcm, MediaSource.mix(MediaSource.MixInput.of(pcm, 1)))) {
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> call.setSource(source))
+            .isInstanceOfSatisfying(org.tgcalls4j.InvalidParamsException.class,
+                e -> assertThat(e.field()).isEqualTo("source"));
+      }
+    }
+    assertThat(events).isEmpty();
+  }
 }

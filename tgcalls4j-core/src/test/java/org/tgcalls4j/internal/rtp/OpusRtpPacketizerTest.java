@@ -54,6 +54,28 @@ class OpusRtpPacketizerTest {
   }
 
   @Test
+  void skippedSlotsAdvanceTheTimestampNotTheSequenceAndMarkTheNextPacket() {
+    OpusRtpPacketizer p = new OpusRtpPacketizer(0x12345678, 111, 0, new ScriptedRandom(0x0010, 0x00001000));
+    p.packetize(FRAME, 960, 20, true);
+    p.packetize(FRAME, 960, 20, true);
+    p.skip(960);
+    p.skip(960);
+    p.skip(960);
+
+    byte[] afterGap = p.packetize(FRAME, 960, 20, true);
+    byte[] next = p.packetize(FRAME, 960, 20, true);
+
+    assertThat(afterGap).startsWith(
+        0x80, // V=2, X=0
+        0xEF, // M=1 (RFC 3551 §4.1: first packet of a talkspurt), PT=111
+        0x00, 0x12, // sequence number 0x10 + 2: no hole for the receiver to count as loss
+        0x00, 0x00, 0x22, 0xC0); // timestamp 0x1000 + 5 × 960 = 0x22C0
+    assertThat(next[1] & 0xFF).isEqualTo(0x6F); // marker only once
+    assertThat(p.packetCount()).isEqualTo(4);
+    assertThatThrownBy(() -> p.skip(0)).isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
   void omitsExtensionWhenIdIsZero() {
     OpusRtpPacketizer p = new OpusRtpPacketizer(0xCAFEBABE, 96, 0, new ScriptedRandom(0x0102, 0x03040506));
 
