@@ -1,0 +1,213 @@
+package org.tgcalls4j.internal.audio;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.tgcalls4j.AudioFrame;
+import org.tgcalls4j.IncomingStreamStats;
+import org.tgcalls4j.internal.logging.LogContext;
+import org.tgcalls4j.internal.pc.MediaTrack;
+import org.tgcalls4j.internal.rtcp.RtcpPacket;
+import org.tgcalls4j.internal.rtp.RtpHeader;
+
+/**
+ * The received audio of one call, whatever its type: one {@link OpusStreamDecoder} per remote
+ * SSRC, pulled every 20 ms by the client's {@link AudioReceiveScheduler}, frames handed to a
+ * {@link Sink} one by one or mixed.
+ *
+ * <p>Use: {@link #trackFor} gives the {@link MediaTrack} to plug into the call's transport for an
+ * SSRC (up front when the SSRC is signaled, or from the transport's unknown-SSRC handler);
+ * {@link #start} registers with the scheduler (idempotent); {@link #close} unregisters. It outlives
+ * transports: a rejoin plugs the same tracks into the new transport.
+ *
+ * <p>Threads: tracks get RTP on the transport's I/O thread (parse, copy, insert into the jitter
+ * buffer; no decoding there); decoding and the sink run on the scheduler thread; {@link #stats}
+ * from any thread.
+ */
+public final class IncomingAudio implements AudioReceiveScheduler.Receiver, AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(IncomingAudio.class);
+  /** At most this many remote SSRCs are decoded per call; packets of more are dropped. */
+  public static final int MAX_STREAMS = 64;
+
+  /** Where frames go; on the scheduler thread. */
+  public interface Sink {
+    /** @param frame a new frame, owned by the sink */
+    void onFrame(AudioFrame frame);
+  }
+
+  private final String name;
+  private final int channels;
+  private final boolean mix;
+  private final Sink sink;
+  private final AudioReceiveScheduler scheduler;
+  private final Map<String, String> logContext;
+  private final Map<Integer, Receiver> receivers = new ConcurrentHashMap<>();
+  private final AtomicLong dropped = new AtomicLong();
+  private volatile boolean closed;
+
+  /**
+   * @param name the call's name for logs
+   * @param channels 1 or 2: the PCM channels delivered
+   * @param mix true: one frame per tick (SSRC 0) summing every stream, clipped; false: one frame
+   *     per stream
+   * @param sink where frames go
+   * @param scheduler the client's scheduler
+   * @param logContext MDC entries set while this call's frames are decoded and delivered
+   * @throws IllegalArgumentException if channels is not 1 or 2
+   */
+  public IncomingAudio(String name, int channels, boolean mix, Sink sink,
+      AudioReceiveScheduler scheduler, Map<String, String> logContext) {
+    if (channels != 1 && channels != 2) {
+      throw new IllegalArgumentException("channels must be 1 or 2: " + channels);
+    }
+    this.name = name;
+    this.channels = channels;
+    this.mix = mix;
+    this.sink = sink;
+    this.scheduler = scheduler;
+    this.logContext = logContext;
+  }
+
+  /**
+   * The receiving track of one remote SSRC, made on first use.
+   *
+   * @param ssrc the remote SSRC
+   * @param payloadType the Opus payload type negotiated for it; RTP with another one is counted in
+   *     {@link #droppedPackets()} and dropped
+   * @return the track, or null if closed or {@value #MAX_STREAMS} streams are decoded already
+   */
+  public MediaTrack trackFor(int ssrc, int payloadType) {
+    if (closed) {
+      return null;
+    }
+    Receiver existing = receivers.get(ssrc);
+    if (existing != null) {
+      return existing;
+    }
+    if (receivers.size() >= MAX_STREAMS) {
+      return null;
+    }
+    return receivers.computeIfAbsent(ssrc, s -> new Receiver(s, payloadType));
+  }
+
+  /** Starts pulling on the client's scheduler; idempotent; no effect once closed. */
+  public void start() {
+    if (!closed) {
+      scheduler.register(this);
+    }
+  }
+
+  /**
+   * @return per-SSRC receive counters, in no particular order
+   */
+  public List<IncomingStreamStats> stats() {
+    List<IncomingStreamStats> out = new ArrayList<>();
+    for (Receiver r : receivers.values()) {
+      ReceiveStatistics s = r.decoder.statistics();
+      out.add(new IncomingStreamStats(r.decoder.ssrc(), s.packets(), s.lost(), s.jitterMillis(),
+          r.decoder.concealedFrames()));
+    }
+    return List.copyOf(out);
+  }
+
+  /** @return RTP packets dropped: another payload type, or a malformed RTP header */
+  public long droppedPackets() {
+    return dropped.get();
+  }
+
+  @Override
+  public void pull(long nowMillis) {
+    if (closed) {
+      return;
+    }
+    LogContext.run(logContext, () -> pullNow(nowMillis));
+  }
+
+  private void pullNow(long nowMillis) {
+    int[] sum = null;
+    boolean allConcealed = true;
+    for (Receiver r : receivers.values()) {
+      AudioFrame frame = r.decoder.pull(nowMillis);
+      if (frame == null) {
+        continue;
+      }
+      if (!mix) {
+        deliver(frame);
+        continue;
+      }
+      if (sum == null) {
+        sum = new int[frame.samples().length];
+      }
+      short[] s = frame.samples();
+      for (int i = 0; i < s.length; i++) {
+        sum[i] += s[i];
+      }
+      allConcealed &= frame.concealed();
+    }
+    if (sum != null) {
+      short[] out = new short[sum.length];
+      for (int i = 0; i < out.length; i++) {
+        out[i] = (short) Math.max(Short.MIN_VALUE, Math.min(Short.MAX_VALUE, sum[i]));
+      }
+      deliver(new AudioFrame(0, out, channels, AudioLevels.dbov(out, out.length), allConcealed));
+    }
+  }
+
+  private void deliver(AudioFrame frame) {
+    try {
+      sink.onFrame(frame);
+    } catch (RuntimeException e) {
+      log.warn("{}: the incoming-audio listener threw; frame dropped", name, e);
+    }
+  }
+
+  /** Stops pulling; tracks drop what arrives afterwards. Idempotent. */
+  @Override
+  public void close() {
+    closed = true;
+    scheduler.unregister(this);
+  }
+
+  /** One remote SSRC: parses RTP on the I/O thread and hands the payload to the decoder. */
+  private final class Receiver implements MediaTrack {
+    private final int ssrc;
+    private final int payloadType;
+    private final OpusStreamDecoder decoder;
+
+    Receiver(int ssrc, int payloadType) {
+      this.ssrc = ssrc;
+      this.payloadType = payloadType;
+      this.decoder = new OpusStreamDecoder(ssrc, channels, new JitterBuffer());
+    }
+
+    @Override
+    public int[] ssrcs() {
+      return new int[] {ssrc};
+    }
+
+    @Override
+    public void onRtcp(RtcpPacket packet) {
+      // sender reports of the remote stream: not needed for playout
+    }
+
+    @Override
+    public void onRtp(byte[] packet, int offset, int length) {
+      if (closed) {
+        return;
+      }
+      RtpHeader header = RtpHeader.parse(packet, offset, length);
+      if (header == null || header.payloadType() != payloadType) {
+        dropped.incrementAndGet();
+        return;
+      }
+      byte[] payload = Arrays.copyOfRange(packet, header.payloadOffset(),
+          header.payloadOffset() + header.payloadLength());
+      decoder.onPacket(header.sequenceNumber(), header.timestamp(), payload, System.nanoTime());
+    }
+  }
+}
