@@ -12,6 +12,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import org.tgcalls4j.internal.audio.AudioReceiveScheduler;
 import org.tgcalls4j.internal.call.EventDispatcher;
 import org.tgcalls4j.internal.call.GroupCallSession;
 import org.tgcalls4j.internal.call.SessionConfig;
@@ -53,6 +54,8 @@ public final class TgCalls implements AutoCloseable {
   private final SessionConfig sessionConfig;
   private final EventDispatcher dispatcher;
   private final ExecutorService control;
+  /** Decodes and delivers received audio for every call; null without a listener. */
+  private final AudioReceiveScheduler audioIn;
   /** A chat's main call: a group call or an RTMP stream. */
   private final ConcurrentHashMap<Long, Call> mainCalls = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<Long, GroupCall> presentations = new ConcurrentHashMap<>();
@@ -69,10 +72,11 @@ public final class TgCalls implements AutoCloseable {
       t.setDaemon(true);
       return t;
     }, b.handshakeThreads); // idle threads end after 30 s
+    this.audioIn = b.incomingAudioListener == null ? null : new AudioReceiveScheduler(threads);
     this.sessionConfig = new SessionConfig(b.ffmpegPath, b.networkOptions,
         b.connectTimeout.toMillis(), threads, b.dtlsSetup, b.audioBitrateKbps, new SecureRandom(),
         System::currentTimeMillis, DtlsCertificate.generate(), control, b.rejoinWindow.toMillis(),
-        b.consentTimeout.toMillis());
+        b.consentTimeout.toMillis(), audioIn, b.mixIncomingAudio);
   }
 
   /** @return a builder with the defaults described on each of its methods */
@@ -136,6 +140,11 @@ public final class TgCalls implements AutoCloseable {
       public void onStreamEnd(TgCallsException error) {
         Call call = self.get();
         dispatcher.post(logContext, () -> settings.streamListener.onStreamEnd(call, error));
+      }
+
+      @Override
+      public void onAudioFrame(AudioFrame frame) {
+        settings.incomingAudioListener.onAudioFrame(self.get(), frame); // on tgcalls4j-audio-in
       }
     });
     GroupCall call = new GroupCall(chatId, kind, session, c -> registry.remove(chatId, c));
@@ -422,6 +431,9 @@ public final class TgCalls implements AutoCloseable {
     for (Call call : new ArrayList<>(mainCalls.values())) {
       call.stop();
     }
+    if (audioIn != null) {
+      audioIn.close();
+    }
     control.shutdown();
     dispatcher.close(5_000);
   }
@@ -448,6 +460,8 @@ public final class TgCalls implements AutoCloseable {
     private Duration rejoinWindow = Duration.ZERO;
     private Duration consentTimeout = Duration.ofSeconds(30);
     private int handshakeThreads = Math.max(8, 2 * Runtime.getRuntime().availableProcessors());
+    private IncomingAudioListener incomingAudioListener;
+    private boolean mixIncomingAudio;
 
     private Builder() {}
 
@@ -467,6 +481,8 @@ public final class TgCalls implements AutoCloseable {
       b.rejoinWindow = rejoinWindow;
       b.consentTimeout = consentTimeout;
       b.handshakeThreads = handshakeThreads;
+      b.incomingAudioListener = incomingAudioListener;
+      b.mixIncomingAudio = mixIncomingAudio;
       return b;
     }
 
@@ -614,6 +630,38 @@ public final class TgCalls implements AutoCloseable {
         throw new IllegalArgumentException("consentTimeout must be at least 100 ms: " + consentTimeout);
       }
       this.consentTimeout = consentTimeout;
+      return this;
+    }
+
+    /**
+     * Hears the other participants: received Opus is decoded in-process (48 kHz, stereo, 20 ms
+     * frames) after a jitter buffer (60 ms target, adaptive up to 200 ms) with packet-loss
+     * concealment and in-band FEC, and handed to the listener per SSRC (or mixed, see
+     * {@link #mixIncomingAudio}). Group calls decode every SSRC the SFU forwards with the
+     * answer's Opus payload type, up to 10 at once (an SSRC idle for 1 s frees its place). Per-SSRC
+     * counters appear in {@link CallStats#incoming()}.
+     *
+     * <p>Threads: one client-wide thread, {@code tgcalls4j-audio-in}, started when the first call
+     * connects and ended by {@link TgCalls#close()}, decodes and calls the listener for every call
+     * (see {@link IncomingAudioListener}). Without a listener (the default) received media is not
+     * decoded and no such thread exists.
+     *
+     * @param listener receives decoded frames, or null for none
+     * @return this
+     */
+    public Builder incomingAudioListener(IncomingAudioListener listener) {
+      this.incomingAudioListener = listener;
+      return this;
+    }
+
+    /**
+     * @param mix with an {@link #incomingAudioListener}: deliver one frame per 20 ms with SSRC 0
+     *     summing every participant (clipped to 16 bits) instead of one frame per SSRC; the frame
+     *     counts as concealed only if every contribution was; default false
+     * @return this
+     */
+    public Builder mixIncomingAudio(boolean mix) {
+      this.mixIncomingAudio = mix;
       return this;
     }
 

@@ -31,8 +31,15 @@ import org.tgcalls4j.internal.rtp.RtpHeader;
  */
 public final class IncomingAudio implements AudioReceiveScheduler.Receiver, AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(IncomingAudio.class);
-  /** At most this many remote SSRCs are decoded per call; packets of more are dropped. */
-  public static final int MAX_STREAMS = 64;
+  /**
+   * At most this many remote SSRCs are decoded at once per call; packets of a further one are
+   * dropped until one falls idle (group-call.md §6.1: the reference clients keep 10).
+   */
+  public static final int MAX_DECODERS = 10;
+  /** A decoder that got no packet for this long is released (group-call.md §6.1: 1 s). */
+  public static final long IDLE_MILLIS = 1_000;
+  /** At most this many remote SSRCs are tracked (counters kept) per call. */
+  public static final int MAX_STREAMS = 1024;
 
   /** Where frames go; on the scheduler thread. */
   public interface Sink {
@@ -48,6 +55,8 @@ public final class IncomingAudio implements AudioReceiveScheduler.Receiver, Auto
   private final Map<String, String> logContext;
   private final Map<Integer, Receiver> receivers = new ConcurrentHashMap<>();
   private final AtomicLong dropped = new AtomicLong();
+  private final java.util.concurrent.atomic.AtomicInteger decoders =
+      new java.util.concurrent.atomic.AtomicInteger();
   private volatile boolean closed;
 
   /**
@@ -79,7 +88,7 @@ public final class IncomingAudio implements AudioReceiveScheduler.Receiver, Auto
    * @param ssrc the remote SSRC
    * @param payloadType the Opus payload type negotiated for it; RTP with another one is counted in
    *     {@link #droppedPackets()} and dropped
-   * @return the track, or null if closed or {@value #MAX_STREAMS} streams are decoded already
+   * @return the track, or null if closed or {@value #MAX_STREAMS} streams are tracked already
    */
   public MediaTrack trackFor(int ssrc, int payloadType) {
     if (closed) {
@@ -108,14 +117,23 @@ public final class IncomingAudio implements AudioReceiveScheduler.Receiver, Auto
   public List<IncomingStreamStats> stats() {
     List<IncomingStreamStats> out = new ArrayList<>();
     for (Receiver r : receivers.values()) {
-      ReceiveStatistics s = r.decoder.statistics();
-      out.add(new IncomingStreamStats(r.decoder.ssrc(), s.packets(), s.lost(), s.jitterMillis(),
-          r.decoder.concealedFrames()));
+      ReceiveStatistics s = r.statistics;
+      OpusStreamDecoder d = r.decoder;
+      out.add(new IncomingStreamStats(r.ssrc, s.packets(), s.lost(), s.jitterMillis(),
+          r.retiredConcealed + (d == null ? 0 : d.concealedFrames())));
     }
     return List.copyOf(out);
   }
 
-  /** @return RTP packets dropped: another payload type, or a malformed RTP header */
+  /** @return SSRCs being decoded now (at most {@value #MAX_DECODERS}) */
+  public int activeDecoders() {
+    return decoders.get();
+  }
+
+  /**
+   * @return RTP packets dropped: another payload type, a malformed RTP header, or a stream beyond
+   *     {@value #MAX_DECODERS} decoded at once
+   */
   public long droppedPackets() {
     return dropped.get();
   }
@@ -132,8 +150,15 @@ public final class IncomingAudio implements AudioReceiveScheduler.Receiver, Auto
     int[] sum = null;
     boolean allConcealed = true;
     for (Receiver r : receivers.values()) {
-      AudioFrame frame = r.decoder.pull(nowMillis);
+      OpusStreamDecoder d = r.decoder;
+      if (d == null) {
+        continue;
+      }
+      AudioFrame frame = d.pull(nowMillis);
       if (frame == null) {
+        if (nowMillis - r.lastPacketMillis > IDLE_MILLIS) {
+          r.release(d);
+        }
         continue;
       }
       if (!mix) {
@@ -173,16 +198,21 @@ public final class IncomingAudio implements AudioReceiveScheduler.Receiver, Auto
     scheduler.unregister(this);
   }
 
-  /** One remote SSRC: parses RTP on the I/O thread and hands the payload to the decoder. */
+  /**
+   * One remote SSRC: parses RTP on the I/O thread and hands the payload to its decoder, which it
+   * makes on demand and the pulling thread releases when idle; the counters stay.
+   */
   private final class Receiver implements MediaTrack {
     private final int ssrc;
     private final int payloadType;
-    private final OpusStreamDecoder decoder;
+    private final ReceiveStatistics statistics = new ReceiveStatistics(48_000);
+    private volatile OpusStreamDecoder decoder; // null while idle
+    private volatile long lastPacketMillis;
+    private volatile long retiredConcealed;
 
     Receiver(int ssrc, int payloadType) {
       this.ssrc = ssrc;
       this.payloadType = payloadType;
-      this.decoder = new OpusStreamDecoder(ssrc, channels, new JitterBuffer());
     }
 
     @Override
@@ -205,9 +235,31 @@ public final class IncomingAudio implements AudioReceiveScheduler.Receiver, Auto
         dropped.incrementAndGet();
         return;
       }
+      long now = System.nanoTime();
+      statistics.onPacket(header.sequenceNumber(), header.timestamp(), now);
+      OpusStreamDecoder d = decoder;
+      if (d == null) {
+        if (decoders.incrementAndGet() > MAX_DECODERS) {
+          decoders.decrementAndGet();
+          dropped.incrementAndGet();
+          return;
+        }
+        d = new OpusStreamDecoder(ssrc, channels, new JitterBuffer());
+        decoder = d;
+      }
+      lastPacketMillis = Math.floorDiv(now, 1_000_000);
       byte[] payload = Arrays.copyOfRange(packet, header.payloadOffset(),
           header.payloadOffset() + header.payloadLength());
-      decoder.onPacket(header.sequenceNumber(), header.timestamp(), payload, System.nanoTime());
+      d.onPacket(header.sequenceNumber(), header.timestamp(), payload, now);
+    }
+
+    /** On the pulling thread: drops an idle decoder (a packet racing this one is lost). */
+    void release(OpusStreamDecoder d) {
+      if (decoder == d) {
+        decoder = null;
+        retiredConcealed += d.concealedFrames();
+        decoders.decrementAndGet();
+      }
     }
   }
 }

@@ -6,8 +6,7 @@ import org.tgcalls4j.AudioFrame;
 import org.tgcalls4j.internal.ogg.OpusPacket;
 
 /**
- * One received Opus stream (one SSRC): its {@link JitterBuffer}, its {@link ReceiveStatistics}
- * and an Opus decoder (Concentus, a port of libopus), turned into 20 ms frames of 48 kHz PCM.
+ * One received Opus stream (one SSRC): its {@link JitterBuffer} and an Opus decoder (Concentus, a port of libopus), turned into 20 ms frames of 48 kHz PCM.
  *
  * <p>A decoded packet of 20/40/60 ms (or any Opus duration up to 120 ms, RFC 6716 §3.2.5) is split
  * into 20 ms frames. A lost packet is concealed: with the in-band FEC (LBRR) data of the next
@@ -29,7 +28,6 @@ public final class OpusStreamDecoder {
   private final int ssrc;
   private final int channels;
   private final JitterBuffer jitterBuffer;
-  private final ReceiveStatistics statistics = new ReceiveStatistics(48_000);
   private final OpusDecoder decoder;
   /** Decoded, not yet delivered PCM, interleaved. */
   private final short[] pending;
@@ -84,7 +82,6 @@ public final class OpusStreamDecoder {
    *     milliseconds must have the same origin)
    */
   public void onPacket(int sequenceNumber, int timestamp, byte[] payload, long nowNanos) {
-    statistics.onPacket(sequenceNumber, timestamp, nowNanos);
     int duration = payload.length == 0 ? -1 : OpusPacket.samplesAt48kHz(payload);
     if (duration <= 0 || duration % UNIT != 0) {
       malformed++; // RFC 6716 §3.4 [R1]-[R7]: not decodable; played as a loss when its turn comes
@@ -196,11 +193,6 @@ public final class OpusStreamDecoder {
       concealedFrames++;
     }
     return new AudioFrame(ssrc, out, channels, AudioLevels.dbov(out, out.length), concealed);
-  }
-
-  /** @return the stream's RFC 3550 counters */
-  public ReceiveStatistics statistics() {
-    return statistics;
   }
 
   /** @return the stream's jitter buffer */
