@@ -8,10 +8,13 @@ import java.util.TreeMap;
  * named. Keyed by the extended sequence number (RFC 3550 §A.1 unwrapping of the 16-bit field);
  * RTP timestamps (unsigned 32-bit, compared modulo 2^32) give the duration of a lost packet.
  *
- * <p>Playout: the buffer starts (and restarts after an underrun) {@link #targetDelayMillis()}
- * after the first packet arrived, so each packet has that much slack beyond its own duration.
- * The target starts at the minimum (60 ms by default), grows by 20 ms on each underrun up to the
- * maximum, and shrinks by 20 ms after 10 s without one. When more than target + 120 ms is
+ * <p>Playout: the buffer starts {@link #targetDelayMillis()} after the first packet arrived, so
+ * each packet has that much slack beyond its own duration. When it runs empty while playing (an
+ * underrun: {@link #poll} returns null and the decoder conceals), it keeps playing for up to
+ * {@value #MAX_UNDERRUN_MILLIS} ms, so a packet that comes late or a loss named by a later packet
+ * continues the stream; after that the sender counts as paused and the buffer starts over like
+ * at first. The target starts at the minimum (60 ms by default), grows by 20 ms on each underrun
+ * up to the maximum, and shrinks by 20 ms after 10 s without one. When more than target + 120 ms is
  * buffered the oldest packets are discarded (latency bound). A missing packet is declared lost
  * only when the decoder needs it and a later one is present; a run of more than
  * {@value #MAX_CONCEALED_RUN} missing packets is skipped over instead of concealed.
@@ -27,6 +30,8 @@ public final class JitterBuffer {
   public static final int DEFAULT_MAX_DELAY_MILLIS = 200;
   /** RFC 3550 §A.1 MAX_DROPOUT: a larger forward jump restarts the sequence. */
   static final int MAX_DROPOUT = 3000;
+  /** RFC 3550 §A.1 MAX_MISORDER: a backward step up to this is reordering. */
+  static final int MAX_MISORDER = 100;
   /** A longer run of missing packets is skipped, not concealed. */
   static final int MAX_CONCEALED_RUN = 25;
   /** At most this many packets are held; more are refused. */
@@ -34,6 +39,8 @@ public final class JitterBuffer {
   private static final int STEP_MILLIS = 20;
   private static final long DECREASE_AFTER_MILLIS = 10_000;
   private static final int OVERFLOW_SLACK_MILLIS = 120;
+  /** An underrun longer than this ends playout until packets come again, ms. */
+  static final int MAX_UNDERRUN_MILLIS = 100;
 
   /** What {@link #insert} did with a packet. */
   public enum Insert {
@@ -44,7 +51,12 @@ public final class JitterBuffer {
     /** Its sequence number was already played or concealed; dropped. */
     LATE,
     /** The buffer holds {@value #MAX_PACKETS} packets already; dropped. */
-    FULL
+    FULL,
+    /**
+     * More than {@value #MAX_DROPOUT} ahead or {@value #MAX_MISORDER} behind: dropped; if the next
+     * packet follows it, the sequence restarts there (RFC 3550 §A.1)
+     */
+    JUMP
   }
 
   /**
@@ -71,12 +83,14 @@ public final class JitterBuffer {
   // guarded by this
   private boolean playing;
   private long highestSeq = Long.MIN_VALUE; // extended; MIN_VALUE before the first packet
+  private int badSeq = -1;
   private long nextSeq = Long.MIN_VALUE; // extended; the next one to play once playing
   private int expectedTimestamp;
   private int lastDurationSamples = 960;
   private long bufferingSinceMillis = Long.MIN_VALUE;
   private int targetDelayMillis;
   private long lastUnderrunMillis = Long.MIN_VALUE; // or the last decrease
+  private long underrunSinceMillis = Long.MIN_VALUE;
   private long underruns;
   private long discarded;
   private long skipped;
@@ -114,17 +128,33 @@ public final class JitterBuffer {
    */
   public synchronized Insert insert(int sequenceNumber, int timestamp, byte[] payload,
       int durationSamples, long nowMillis) {
-    long seq = extend(sequenceNumber & 0xffff);
-    if (seq > highestSeq + MAX_DROPOUT && highestSeq != Long.MIN_VALUE) {
-      // the sender restarted its sequence (RFC 3550 §A.1): start over from this packet
-      packets.clear();
-      bufferedSamples = 0;
-      playing = false;
-      bufferingSinceMillis = Long.MIN_VALUE;
-      nextSeq = Long.MIN_VALUE;
-      seq = sequenceNumber & 0xffff;
+    int seq16 = sequenceNumber & 0xffff;
+    long seq;
+    if (highestSeq == Long.MIN_VALUE) {
+      seq = seq16;
       highestSeq = seq;
+    } else {
+      // RFC 3550 §A.1: forward within MAX_DROPOUT, backward within MAX_MISORDER, else a jump
+      int udelta = (seq16 - (int) (highestSeq & 0xffff)) & 0xffff;
+      if (udelta < MAX_DROPOUT) {
+        seq = highestSeq + udelta;
+      } else if (udelta > (1 << 16) - MAX_MISORDER) {
+        seq = highestSeq - ((1 << 16) - udelta);
+      } else if (seq16 != badSeq) {
+        badSeq = (seq16 + 1) & 0xffff; // restart only if the next packet confirms it
+        return Insert.JUMP;
+      } else {
+        // the sender restarted its sequence: start over from this packet
+        packets.clear();
+        bufferedSamples = 0;
+        playing = false;
+        bufferingSinceMillis = Long.MIN_VALUE;
+        nextSeq = Long.MIN_VALUE;
+        seq = seq16;
+        highestSeq = seq;
+      }
     }
+    badSeq = -1;
     if (nextSeq != Long.MIN_VALUE && seq < nextSeq) {
       return Insert.LATE;
     }
@@ -141,16 +171,6 @@ public final class JitterBuffer {
       bufferingSinceMillis = nowMillis;
     }
     return Insert.ACCEPTED;
-  }
-
-  /** RFC 3550 §A.1-style unwrapping against the highest sequence number seen. */
-  private long extend(int seq16) {
-    if (highestSeq == Long.MIN_VALUE) {
-      highestSeq = seq16;
-      return seq16;
-    }
-    int delta = (short) (seq16 - (int) (highestSeq & 0xffff));
-    return highestSeq + delta;
   }
 
   /**
@@ -193,13 +213,20 @@ public final class JitterBuffer {
       expectedTimestamp = oldest.getValue().timestamp() + oldest.getValue().durationSamples();
     }
     if (packets.isEmpty()) {
-      playing = false;
-      bufferingSinceMillis = Long.MIN_VALUE;
-      underruns++;
-      targetDelayMillis = Math.min(maxDelayMillis, targetDelayMillis + STEP_MILLIS);
-      lastUnderrunMillis = nowMillis;
+      // underrun: the decoder conceals; a late packet may still come, so keep playing a while
+      if (underrunSinceMillis == Long.MIN_VALUE) {
+        underrunSinceMillis = nowMillis;
+        underruns++;
+        targetDelayMillis = Math.min(maxDelayMillis, targetDelayMillis + STEP_MILLIS);
+        lastUnderrunMillis = nowMillis;
+      } else if (nowMillis - underrunSinceMillis >= MAX_UNDERRUN_MILLIS) {
+        playing = false; // the sender paused (muted, or gone): rebuffer when packets come again
+        bufferingSinceMillis = Long.MIN_VALUE;
+        underrunSinceMillis = Long.MIN_VALUE;
+      }
       return null;
     }
+    underrunSinceMillis = Long.MIN_VALUE;
     Map.Entry<Long, Packet> first = packets.firstEntry();
     long firstSeq = first.getKey();
     Packet p = first.getValue();

@@ -36,6 +36,7 @@ public final class OpusStreamDecoder {
   private int pendingSamples; // per channel
 
   // pull thread only
+  private boolean fecEnabled = true;
   private boolean active;
   private int underrunFrames;
   private volatile long concealedFrames;
@@ -65,6 +66,14 @@ public final class OpusStreamDecoder {
     }
     this.pending = new short[(FRAME + MAX_PACKET) * channels];
     this.pendingConcealed = new boolean[(FRAME + MAX_PACKET) / UNIT];
+  }
+
+  /**
+   * @param enabled whether a lost packet is concealed from the next packet's FEC data when held
+   *     (default true); off, the decoder's PLC conceals it all (for comparisons)
+   */
+  public void setFecEnabled(boolean enabled) {
+    this.fecEnabled = enabled;
   }
 
   /** @return the SSRC */
@@ -130,7 +139,7 @@ public final class OpusStreamDecoder {
         undecodable++; // corrupt beyond the TOC: conceal its duration instead
       }
     }
-    conceal(e.durationSamples(), e.lost() ? e.next() : null);
+    conceal(e.durationSamples(), e.lost() && fecEnabled ? e.next() : null);
   }
 
   /** Conceals {@code samples} per channel (rounded to 2.5 ms units), from FEC data if given. */
