@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.tgcalls4j.AudioFrame;
@@ -57,6 +58,7 @@ public final class IncomingAudio implements AudioReceiveScheduler.Receiver, Auto
   private final AtomicLong dropped = new AtomicLong();
   private final java.util.concurrent.atomic.AtomicInteger decoders =
       new java.util.concurrent.atomic.AtomicInteger();
+  private final LongSupplier nanoClock;
   private volatile boolean closed;
 
   /**
@@ -71,6 +73,12 @@ public final class IncomingAudio implements AudioReceiveScheduler.Receiver, Auto
    */
   public IncomingAudio(String name, int channels, boolean mix, Sink sink,
       AudioReceiveScheduler scheduler, Map<String, String> logContext) {
+    this(name, channels, mix, sink, scheduler, logContext, System::nanoTime);
+  }
+
+  /** As above, with the clock that stamps packet arrivals (ns; tests). */
+  IncomingAudio(String name, int channels, boolean mix, Sink sink,
+      AudioReceiveScheduler scheduler, Map<String, String> logContext, LongSupplier nanoClock) {
     if (channels != 1 && channels != 2) {
       throw new IllegalArgumentException("channels must be 1 or 2: " + channels);
     }
@@ -80,6 +88,7 @@ public final class IncomingAudio implements AudioReceiveScheduler.Receiver, Auto
     this.sink = sink;
     this.scheduler = scheduler;
     this.logContext = logContext;
+    this.nanoClock = nanoClock;
   }
 
   /**
@@ -235,7 +244,7 @@ public final class IncomingAudio implements AudioReceiveScheduler.Receiver, Auto
         dropped.incrementAndGet();
         return;
       }
-      long now = System.nanoTime();
+      long now = nanoClock.getAsLong();
       statistics.onPacket(header.sequenceNumber(), header.timestamp(), now);
       OpusStreamDecoder d = decoder;
       if (d == null) {
