@@ -45,7 +45,8 @@ import org.tgcalls4j.internal.rtmpcall.RtmpCall;
  * {@link #pause}, ...) are shortcuts to the chat's main call, shaped like ntgcalls.
  *
  * <p>Thread-safe: methods may be called from any thread. Listeners run on one dispatcher thread
- * owned by the client, in order; calling back into the client from a listener is allowed. All calls
+ * owned by the client, in order; calling back into the client from a listener is allowed. The
+ * {@link IncomingAudioListener} is the exception: it runs on the client's audio-in thread. All calls
  * share one DTLS certificate (made at {@link Builder#build()}) and one small pool of threads for
  * DTLS handshakes and lifecycle work.
  */
