@@ -59,6 +59,7 @@ public final class IncomingAudio implements AudioReceiveScheduler.Receiver, Auto
   private final java.util.concurrent.atomic.AtomicInteger decoders =
       new java.util.concurrent.atomic.AtomicInteger();
   private final LongSupplier nanoClock;
+  private long listenerFailures; // pulling thread only
   private volatile boolean closed;
 
   /**
@@ -196,7 +197,11 @@ public final class IncomingAudio implements AudioReceiveScheduler.Receiver, Auto
     try {
       sink.onFrame(frame);
     } catch (RuntimeException e) {
-      log.warn("{}: the incoming-audio listener threw; frame dropped", name, e);
+      long n = ++listenerFailures; // the pulling thread only
+      if (n == 1 || n % 500 == 0) { // 50 frames/s per SSRC: do not flood the log
+        log.warn("{}: the incoming-audio listener threw ({} time(s) so far); frame dropped", name,
+            n, e);
+      }
     }
   }
 

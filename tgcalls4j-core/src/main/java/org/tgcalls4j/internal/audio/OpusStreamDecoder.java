@@ -214,7 +214,10 @@ public final class OpusStreamDecoder {
     return concealedFrames;
   }
 
-  /** @return losses concealed with the next packet's in-band FEC */
+  /**
+   * @return losses concealed by decoding the next packet in FEC mode (libopus, and so Concentus,
+   *     falls back to PLC inside that call when the packet carries no LBRR data for it)
+   */
   public long fecPackets() {
     return fecPackets;
   }
