@@ -15,9 +15,15 @@ import os
 import sys
 import time
 
+import fractions
+import math
+
 import aioice.ice
+import av
+import numpy
 from aiortc import RTCPeerConnection, RTCSessionDescription
 from aiortc.contrib.media import MediaRecorder
+from aiortc.mediastreams import AudioStreamTrack
 
 # Gather on loopback only: tests must not send traffic anywhere else.
 aioice.ice.get_host_addresses = lambda use_ipv4, use_ipv6: ["127.0.0.1"]
@@ -36,6 +42,33 @@ async def _connect_after_first_check(self):
 aioice.ice.Connection.connect = _connect_after_first_check
 
 
+class ToneTrack(AudioStreamTrack):
+    """A participant speaking: a continuous sine, 20 ms frames of 48 kHz mono s16 in real time."""
+
+    def __init__(self, frequency):
+        super().__init__()
+        self.frequency = frequency
+        self.samples = 0
+        self.start = None
+
+    async def recv(self):
+        rate, n = 48000, 960
+        if self.start is None:
+            self.start = time.time()
+        else:
+            wait = self.start + self.samples / rate - time.time()
+            if wait > 0:
+                await asyncio.sleep(wait)
+        t = (numpy.arange(n) + self.samples) / rate
+        pcm = (0.25 * 32767 * numpy.sin(2 * math.pi * self.frequency * t)).astype(numpy.int16)
+        frame = av.AudioFrame.from_ndarray(pcm.reshape(1, -1), format="s16", layout="mono")
+        frame.sample_rate = rate
+        frame.pts = self.samples
+        frame.time_base = fractions.Fraction(1, rate)
+        self.samples += n
+        return frame
+
+
 def wait_for_file(path, timeout):
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -46,27 +79,52 @@ def wait_for_file(path, timeout):
     raise SystemExit("no join JSON appeared in %s" % path)
 
 
+def sections(sdp_text):
+    """The offer's m-sections, each as its list of lines (the session part dropped)."""
+    result = []
+    for line in sdp_text.splitlines():
+        if line.startswith("m="):
+            result.append([line])
+        elif result:
+            result[-1].append(line)
+    return result
+
+
 def answer_sdp(join, offer_sdp):
-    """The client's side as SDP, built from the join JSON (what the SFU learns from it)."""
-    mid = next(l.split(":", 1)[1] for l in offer_sdp.splitlines() if l.startswith("a=mid:"))
-    opus = next(l.split(":", 1)[1].split()[0] for l in offer_sdp.splitlines()
-                if l.startswith("a=rtpmap:") and "opus/48000" in l.lower())
+    """The client's side as SDP, built from the join JSON (what the SFU learns from it).
+
+    The first m-section carries the client's audio (sendrecv when aiortc sends there too); further
+    ones (aiortc's extra tone senders) are receive-only for the client, all in one BUNDLE.
+    """
     fp = join["fingerprints"][0]
     ssrc = join["ssrc"] & 0xFFFFFFFF
-    lines = [
-        "v=0", "o=- 1 1 IN IP4 0.0.0.0", "s=-", "t=0 0", "a=group:BUNDLE %s" % mid,
-        "m=audio 9 UDP/TLS/RTP/SAVPF %s" % opus, "c=IN IP4 0.0.0.0", "a=mid:%s" % mid,
-        "a=ice-ufrag:%s" % join["ufrag"], "a=ice-pwd:%s" % join["pwd"],
-        "a=fingerprint:%s %s" % (fp["hash"], fp["fingerprint"]), "a=setup:%s" % fp["setup"],
-        "a=sendonly", "a=rtcp-mux", "a=rtpmap:%s opus/48000/2" % opus,
-        "a=ssrc:%d cname:tgcalls4j" % ssrc,
-    ]
+    mids = []
+    media = []
+    for i, sec in enumerate(sections(offer_sdp)):
+        mid = next(l.split(":", 1)[1] for l in sec if l.startswith("a=mid:"))
+        opus = next(l.split(":", 1)[1].split()[0] for l in sec
+                    if l.startswith("a=rtpmap:") and "opus/48000" in l.lower())
+        offered = next((l[2:] for l in sec if l[2:] in ("sendrecv", "sendonly", "recvonly")), "recvonly")
+        direction = {"sendrecv": "sendrecv", "sendonly": "recvonly", "recvonly": "sendonly"}[offered]
+        mids.append(mid)
+        media += [
+            "m=audio 9 UDP/TLS/RTP/SAVPF %s" % opus, "c=IN IP4 0.0.0.0", "a=mid:%s" % mid,
+            "a=ice-ufrag:%s" % join["ufrag"], "a=ice-pwd:%s" % join["pwd"],
+            "a=fingerprint:%s %s" % (fp["hash"], fp["fingerprint"]), "a=setup:%s" % fp["setup"],
+            "a=%s" % direction, "a=rtcp-mux", "a=rtpmap:%s opus/48000/2" % opus,
+        ]
+        if i == 0:
+            media.append("a=ssrc:%d cname:tgcalls4j" % ssrc)
+    lines = ["v=0", "o=- 1 1 IN IP4 0.0.0.0", "s=-", "t=0 0",
+             "a=group:BUNDLE %s" % " ".join(mids)] + media
     return "\r\n".join(lines) + "\r\n"
 
 
 def answer_json(offer_sdp):
-    """aiortc's offer in updateGroupCallConnection.params shape: every candidate value a string."""
-    attrs = [l[2:] for l in offer_sdp.splitlines() if l.startswith("a=")]
+    """aiortc's offer in updateGroupCallConnection.params shape: every candidate value a string.
+
+    Only the first m-section counts: it is the BUNDLE transport."""
+    attrs = [l[2:] for l in sections(offer_sdp)[0] if l.startswith("a=")]
     value = lambda name: next(a.split(":", 1)[1] for a in attrs if a.startswith(name + ":"))
     candidates = []
     for i, a in enumerate(a for a in attrs if a.startswith("candidate:")):
@@ -112,11 +170,22 @@ async def run(args):
         recorder.addTrack(track)
         received["receiver"] = next(t.receiver for t in pc.getTransceivers() if t.receiver.track is track)
 
-    pc.addTransceiver("audio", direction="recvonly")
+    tones = [float(f) for f in args.send_tones.split(",")] if args.send_tones else []
+    senders = []
+    for i, frequency in enumerate(tones):
+        # the first carries the client's audio back as well
+        t = pc.addTransceiver(ToneTrack(frequency), direction="sendrecv" if i == 0 else "sendonly")
+        senders.append((t.sender, frequency))
+    if not tones:
+        pc.addTransceiver("audio", direction="recvonly")
     await pc.setLocalDescription(await pc.createOffer())
     offer = pc.localDescription.sdp
     await pc.setRemoteDescription(RTCSessionDescription(answer_sdp(join, offer), "answer"))
     await recorder.start()
+    if args.senders:
+        with open(args.senders + ".tmp", "w", encoding="utf-8") as f:
+            json.dump({str(sender._ssrc): frequency for sender, frequency in senders}, f)
+        os.replace(args.senders + ".tmp", args.senders)
     tmp = args.answer + ".tmp"
     with open(tmp, "w", encoding="utf-8") as f:
         json.dump(answer_json(offer), f)
@@ -151,6 +220,8 @@ def main():
     p.add_argument("--wav", required=True, help="where to record the received audio")
     p.add_argument("--stats", required=True, help="where to write what was received, as JSON")
     p.add_argument("--seconds", type=float, default=4, help="how long to record once connected")
+    p.add_argument("--send-tones", default="", help="comma-separated Hz: one Opus track each")
+    p.add_argument("--senders", default="", help="where to write {ssrc: Hz} of the tone tracks")
     p.add_argument("--timeout", type=float, default=30, help="seconds to wait for join/connect")
     sys.exit(asyncio.run(run(p.parse_args())))
 

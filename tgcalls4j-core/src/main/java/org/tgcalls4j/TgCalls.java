@@ -12,6 +12,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import org.tgcalls4j.internal.audio.AudioReceiveScheduler;
 import org.tgcalls4j.internal.call.EventDispatcher;
 import org.tgcalls4j.internal.call.GroupCallSession;
 import org.tgcalls4j.internal.call.PrivateCallSession;
@@ -45,7 +46,8 @@ import org.tgcalls4j.internal.rtmpcall.RtmpCall;
  * {@link #pause}, ...) are shortcuts to the chat's main call, shaped like ntgcalls.
  *
  * <p>Thread-safe: methods may be called from any thread. Listeners run on one dispatcher thread
- * owned by the client, in order; calling back into the client from a listener is allowed. All calls
+ * owned by the client, in order; calling back into the client from a listener is allowed. The
+ * {@link IncomingAudioListener} is the exception: it runs on the client's audio-in thread. All calls
  * share one DTLS certificate (made at {@link Builder#build()}) and one small pool of threads for
  * DTLS handshakes and lifecycle work.
  */
@@ -54,6 +56,8 @@ public final class TgCalls implements AutoCloseable {
   private final SessionConfig sessionConfig;
   private final EventDispatcher dispatcher;
   private final ExecutorService control;
+  /** Decodes and delivers received audio for every call; null without a listener. */
+  private final AudioReceiveScheduler audioIn;
   /** A chat's main call: a group call or an RTMP stream. */
   private final ConcurrentHashMap<Long, Call> mainCalls = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<Long, GroupCall> presentations = new ConcurrentHashMap<>();
@@ -72,10 +76,11 @@ public final class TgCalls implements AutoCloseable {
       t.setDaemon(true);
       return t;
     }, b.handshakeThreads); // idle threads end after 30 s
+    this.audioIn = b.incomingAudioListener == null ? null : new AudioReceiveScheduler(threads);
     this.sessionConfig = new SessionConfig(b.ffmpegPath, b.networkOptions,
         b.connectTimeout.toMillis(), threads, b.dtlsSetup, b.audioBitrateKbps, new SecureRandom(),
         System::currentTimeMillis, DtlsCertificate.generate(), control, b.rejoinWindow.toMillis(),
-        b.consentTimeout.toMillis());
+        b.consentTimeout.toMillis(), audioIn, b.mixIncomingAudio);
   }
 
   /** @return a builder with the defaults described on each of its methods */
@@ -140,6 +145,11 @@ public final class TgCalls implements AutoCloseable {
         Call call = self.get();
         dispatcher.post(logContext, () -> settings.streamListener.onStreamEnd(call, error));
       }
+
+      @Override
+      public void onAudioFrame(AudioFrame frame) {
+        settings.incomingAudioListener.onAudioFrame(self.get(), frame); // on tgcalls4j-audio-in
+      }
     });
     GroupCall call = new GroupCall(chatId, kind, session, c -> registry.remove(chatId, c));
     self.set(call);
@@ -181,8 +191,13 @@ public final class TgCalls implements AutoCloseable {
         Call call = self.get();
         dispatcher.post(logContext, () -> settings.streamListener.onStreamEnd(call, error));
       }
+
+      @Override
+      public void onAudioFrame(AudioFrame frame) {
+        settings.incomingAudioListener.onAudioFrame(self.get(), frame); // on tgcalls4j-audio-in
+      }
     }, blob -> dispatcher.post(logContext, () -> signaling.onSignalingData(self.get(), blob)),
-        settings.privateCallTimeout.toMillis(), PrivateCallSession.IncomingAudioSink.NONE);
+        settings.privateCallTimeout.toMillis());
     PrivateCall call = new PrivateCall(userId, session, c -> privateCalls.remove(userId, c));
     self.set(call);
     register(privateCalls, userId, call);
@@ -490,6 +505,9 @@ public final class TgCalls implements AutoCloseable {
     for (PrivateCall call : new ArrayList<>(privateCalls.values())) {
       call.stop();
     }
+    if (audioIn != null) {
+      audioIn.close();
+    }
     control.shutdown();
     dispatcher.close(5_000);
   }
@@ -517,6 +535,8 @@ public final class TgCalls implements AutoCloseable {
     private Duration consentTimeout = Duration.ofSeconds(30);
     private Duration privateCallTimeout = Duration.ofSeconds(20);
     private int handshakeThreads = Math.max(8, 2 * Runtime.getRuntime().availableProcessors());
+    private IncomingAudioListener incomingAudioListener;
+    private boolean mixIncomingAudio;
 
     private Builder() {}
 
@@ -537,6 +557,8 @@ public final class TgCalls implements AutoCloseable {
       b.consentTimeout = consentTimeout;
       b.privateCallTimeout = privateCallTimeout;
       b.handshakeThreads = handshakeThreads;
+      b.incomingAudioListener = incomingAudioListener;
+      b.mixIncomingAudio = mixIncomingAudio;
       return b;
     }
 
@@ -701,6 +723,38 @@ public final class TgCalls implements AutoCloseable {
         throw new IllegalArgumentException("consentTimeout must be at least 100 ms: " + consentTimeout);
       }
       this.consentTimeout = consentTimeout;
+      return this;
+    }
+
+    /**
+     * Hears the other participants: received Opus is decoded in-process (48 kHz, stereo, 20 ms
+     * frames) after a jitter buffer (60 ms target, adaptive up to 200 ms) with packet-loss
+     * concealment and in-band FEC, and handed to the listener per SSRC (or mixed, see
+     * {@link #mixIncomingAudio}). Group calls decode every SSRC the SFU forwards with the
+     * answer's Opus payload type, up to 10 at once (an SSRC idle for 1 s frees its place). Per-SSRC
+     * counters appear in {@link CallStats#incoming()}.
+     *
+     * <p>Threads: one client-wide thread, {@code tgcalls4j-audio-in}, started when the first call
+     * connects and ended by {@link TgCalls#close()}, decodes and calls the listener for every call
+     * (see {@link IncomingAudioListener}). Without a listener (the default) received media is not
+     * decoded and no such thread exists.
+     *
+     * @param listener receives decoded frames, or null for none
+     * @return this
+     */
+    public Builder incomingAudioListener(IncomingAudioListener listener) {
+      this.incomingAudioListener = listener;
+      return this;
+    }
+
+    /**
+     * @param mix with an {@link #incomingAudioListener}: deliver one frame per 20 ms with SSRC 0
+     *     summing every participant (clipped to 16 bits) instead of one frame per SSRC; the frame
+     *     counts as concealed only if every contribution was; default false
+     * @return this
+     */
+    public Builder mixIncomingAudio(boolean mix) {
+      this.mixIncomingAudio = mix;
       return this;
     }
 

@@ -38,11 +38,30 @@ final class AiortcSfu implements AutoCloseable {
    * @param recordSeconds how long aiortc records once connected
    */
   static AiortcSfu start(Path dir, double recordSeconds) throws IOException {
+    return start(dir, recordSeconds, new double[0]);
+  }
+
+  /**
+   * @param dir where join.json, answer.json, received.wav, stats.json and senders.json live
+   * @param recordSeconds how long aiortc records (and sends) once connected
+   * @param toneHz one Opus track per entry that aiortc sends to the client, each on its own SSRC:
+   *     a sine of that frequency, encoded by aiortc (libopus); {@link #senders} maps SSRC to Hz
+   */
+  static AiortcSfu start(Path dir, double recordSeconds, double... toneHz) throws IOException {
     Path script = Path.of("src/test/python/aiortc_sfu.py").toAbsolutePath();
-    Process p = new ProcessBuilder(List.of(PYTHON.toString(), script.toString(),
+    List<String> command = new java.util.ArrayList<>(List.of(PYTHON.toString(), script.toString(),
         "--join", dir.resolve("join.json").toString(), "--answer", dir.resolve("answer.json").toString(),
         "--wav", dir.resolve("received.wav").toString(), "--stats", dir.resolve("stats.json").toString(),
-        "--seconds", Double.toString(recordSeconds)))
+        "--seconds", Double.toString(recordSeconds)));
+    if (toneHz.length > 0) {
+      StringBuilder tones = new StringBuilder();
+      for (double hz : toneHz) {
+        tones.append(tones.length() == 0 ? "" : ",").append(hz);
+      }
+      command.addAll(List.of("--send-tones", tones.toString(),
+          "--senders", dir.resolve("senders.json").toString()));
+    }
+    Process p = new ProcessBuilder(command)
         .redirectErrorStream(true)
         .redirectOutput(dir.resolve("aiortc.log").toFile())
         .start();
@@ -81,6 +100,17 @@ final class AiortcSfu implements AutoCloseable {
       throw new IOException("aiortc wrote no stats (exit " + process.exitValue() + "): " + log());
     }
     return JsonParser.parseString(Files.readString(stats)).getAsJsonObject();
+  }
+
+  /** @return SSRC → tone frequency (Hz) of the tracks aiortc sends; valid once the answer exists */
+  java.util.Map<Integer, Double> senders() throws IOException {
+    JsonObject json = JsonParser.parseString(Files.readString(dir.resolve("senders.json")))
+        .getAsJsonObject();
+    java.util.Map<Integer, Double> out = new java.util.HashMap<>();
+    for (String ssrc : json.keySet()) {
+      out.put((int) Long.parseLong(ssrc), json.get(ssrc).getAsDouble());
+    }
+    return out;
   }
 
   Wav recording() throws IOException {

@@ -24,6 +24,7 @@ import org.tgcalls4j.MediaSource;
 import org.tgcalls4j.NotConnectedException;
 import org.tgcalls4j.TgCallsException;
 import org.tgcalls4j.TransportException;
+import org.tgcalls4j.internal.audio.IncomingAudio;
 import org.tgcalls4j.internal.dtls.DtlsRole;
 import org.tgcalls4j.internal.ice.IceCandidate;
 import org.tgcalls4j.internal.ice.IceConfig;
@@ -80,6 +81,7 @@ public final class GroupCallSession implements AutoCloseable {
   private IceCredentials localCredentials;
   private volatile PeerTransport transport; // written under lock; read without it per packet
   private AudioSender sender;
+  private IncomingAudio incoming; // null unless the client has an incoming-audio listener
   private int disconnects;
   private long retiredPacketsReceived;
   private long retiredRtcpReceived;
@@ -162,8 +164,18 @@ public final class GroupCallSession implements AutoCloseable {
         sender = new AudioSender(chatId, audioSsrc, answer.payloadType(), answer.levelExtensionId(),
             sources, config, threads, events, output, this::fail, () -> connectStartNanos);
       }
+      if (incoming == null && config.audioIn() != null) {
+        incoming = new IncomingAudio(name, 2, config.mixIncomingAudio(), events::onAudioFrame,
+            config.audioIn(), logContext);
+      }
       created = new PeerTransport(transportSettings(), cause -> onDisconnected(cause));
       created.addTrack(sender);
+      if (incoming != null) {
+        // group-call.md §5: participants' SSRCs are not signaled to us; take what the SFU sends
+        IncomingAudio in = incoming;
+        int opus = answer.payloadType();
+        created.setUnknownSsrcHandler(ssrc -> in.trackFor(ssrc, opus));
+      }
       try {
         transportReady = created.connect(answer.remote());
       } catch (IllegalArgumentException e) {
@@ -188,6 +200,9 @@ public final class GroupCallSession implements AutoCloseable {
         }
         first = !sender.isStarted();
         phase = Phase.CONNECTED;
+        if (incoming != null) {
+          incoming.start(); // the client's audio-in thread starts with the first such call
+        }
         sources.setHeld(false);
         events.onState(ConnectionState.CONNECTED, null);
       }
@@ -425,8 +440,10 @@ public final class GroupCallSession implements AutoCloseable {
     long received;
     long rtcp;
     long dropped;
+    IncomingAudio in;
     synchronized (lock) {
       s = sender;
+      in = incoming;
       received = retiredPacketsReceived;
       rtcp = retiredRtcpReceived;
       dropped = retiredDropped;
@@ -437,10 +454,14 @@ public final class GroupCallSession implements AutoCloseable {
       }
     }
     RemoteReport report = s == null ? RemoteReport.NONE : s.remoteReport();
+    if (in != null) {
+      dropped += in.droppedPackets();
+    }
     return new CallStats(s == null ? 0 : s.packetsSent(),
         s == null ? 0 : s.payloadBytesSent(), s == null ? 0 : s.rtcpSent(), received, rtcp,
         dropped, s == null ? -1 : s.connectToFirstPacketMillis(),
-        s == null ? 0 : s.totalMediaMillis(), report.fractionLost(), report.jitterMillis());
+        s == null ? 0 : s.totalMediaMillis(), report.fractionLost(), report.jitterMillis(),
+        in == null ? List.of() : in.stats());
   }
 
   private void fail(TgCallsException cause) {
@@ -476,9 +497,11 @@ public final class GroupCallSession implements AutoCloseable {
   private void teardown() {
     AudioSender s;
     PeerTransport t;
+    IncomingAudio in;
     synchronized (lock) {
       s = sender;
       t = transport;
+      in = incoming;
       if (t != null) {
         retire(t); // stats() keeps the final counters after FAILED/CLOSED
       }
@@ -487,6 +510,9 @@ public final class GroupCallSession implements AutoCloseable {
     sources.close();
     if (s != null) {
       s.close();
+    }
+    if (in != null) {
+      in.close(); // stats() keeps its per-SSRC counters
     }
     if (t != null) {
       t.close();

@@ -26,6 +26,7 @@ import org.tgcalls4j.PrivateCallParams;
 import org.tgcalls4j.RtcServer;
 import org.tgcalls4j.TgCallsException;
 import org.tgcalls4j.TransportException;
+import org.tgcalls4j.internal.audio.IncomingAudio;
 import org.tgcalls4j.internal.dtls.DtlsRole;
 import org.tgcalls4j.internal.ice.IceCandidate;
 import org.tgcalls4j.internal.ice.IceConfig;
@@ -77,7 +78,7 @@ public final class PrivateCallSession implements AutoCloseable {
   private final IceCredentials localCredentials;
   private final Object lock = new Object();
   private final CompletableFuture<Void> connected = new CompletableFuture<>();
-  private final IncomingAudioSink incoming;
+  private final IncomingAudio incoming; // null unless the client has an incoming-audio listener
 
   // guarded by lock
   private Phase phase = Phase.NEW;
@@ -99,28 +100,6 @@ public final class PrivateCallSession implements AutoCloseable {
   private volatile long connectStartNanos;
 
   /**
-   * Where the peer's audio goes: the client's incoming-audio pipeline, or nothing.
-   */
-  public interface IncomingAudioSink {
-    /** Discards the peer's audio. */
-    IncomingAudioSink NONE = new IncomingAudioSink() {};
-
-    /**
-     * The peer offered audio on an SSRC and we accepted it.
-     *
-     * @param transport the transport to plug a receive track into
-     * @param ssrc the peer's audio SSRC
-     * @param payloadType the Opus payload type (the peer's offer)
-     */
-    default void onIncomingAudio(PeerTransport transport, int ssrc, int payloadType) {}
-
-    /** The call ended; release what was set up for it. */
-    default void close() {}
-
-    // STUB-STATS
-  }
-
-  /**
    * Creates the call's ICE credentials and audio SSRC; nothing is sent or bound yet.
    *
    * @param userId the other party, used in logs and thread names
@@ -128,16 +107,14 @@ public final class PrivateCallSession implements AutoCloseable {
    * @param events receives state changes and stream ends
    * @param signalingOut receives each outgoing signaling blob, in order; must not block
    * @param connectTimeoutMillis how long a call may take from connect to media, ms
-   * @param incoming where the peer's audio goes
    */
   public PrivateCallSession(long userId, SessionConfig config, SessionEvents events,
-      Consumer<byte[]> signalingOut, long connectTimeoutMillis, IncomingAudioSink incoming) {
+      Consumer<byte[]> signalingOut, long connectTimeoutMillis) {
     this.userId = userId;
     this.config = config;
     this.events = events;
     this.signalingOut = signalingOut;
     this.connectTimeoutMillis = connectTimeoutMillis;
-    this.incoming = incoming;
     this.logContext = LogContext.of(userId, CallKind.PRIVATE_CALL.name());
     this.threads = LogContext.threads(config.threads(), logContext);
     this.control = LogContext.executor(config.control(), logContext);
@@ -148,6 +125,9 @@ public final class PrivateCallSession implements AutoCloseable {
       ssrc = config.random().nextInt() & 0x7fffffff;
     } while (ssrc == 0);
     this.audioSsrc = ssrc;
+    // p2p-call.md §4.2: Opus/48000/2 is what both sides offer
+    this.incoming = config.audioIn() == null ? null : new IncomingAudio(name, 2,
+        config.mixIncomingAudio(), events::onAudioFrame, config.audioIn(), logContext);
   }
 
   /** @return our audio SSRC, as offered to the peer */
@@ -300,7 +280,7 @@ public final class PrivateCallSession implements AutoCloseable {
       log.debug("{}: the peer accepted our audio (payload type {})", name, accepted.payloadType());
     } else if (event instanceof P2pSignalingSession.IncomingAudio audio) {
       if (transport != null) {
-        incoming.onIncomingAudio(transport, (int) audio.ssrc(), audio.payloadType());
+        receive(transport, audio);
       } else {
         pendingIncoming.add(audio);
       }
@@ -310,6 +290,19 @@ public final class PrivateCallSession implements AutoCloseable {
   }
 
   private final List<P2pSignalingSession.IncomingAudio> pendingIncoming = new ArrayList<>();
+
+  /** Plugs a receive track in for the peer's accepted audio content; under lock. */
+  private void receive(PeerTransport t, P2pSignalingSession.IncomingAudio audio) {
+    if (incoming == null) {
+      return; // nobody listens: the transport counts and drops the packets
+    }
+    try {
+      t.addTrack(incoming.trackFor((int) audio.ssrc(), audio.payloadType()));
+    } catch (IllegalArgumentException e) {
+      log.info("{}: the other party's audio SSRC {} is ours too; its audio is dropped", name,
+          audio.ssrc());
+    }
+  }
 
   /** Builds and connects the transport for the peer's InitialSetup; under lock. */
   private void startTransport(P2pSignalingSession.RemoteSetup setup) {
@@ -346,7 +339,7 @@ public final class PrivateCallSession implements AutoCloseable {
     created.addTrack(sender);
     transport = created;
     for (P2pSignalingSession.IncomingAudio audio : pendingIncoming) {
-      incoming.onIncomingAudio(created, (int) audio.ssrc(), audio.payloadType());
+      receive(created, audio);
     }
     pendingIncoming.clear();
     CompletableFuture<Void> ready;
@@ -368,6 +361,9 @@ public final class PrivateCallSession implements AutoCloseable {
           return;
         }
         phase = Phase.CONNECTED;
+        if (incoming != null) {
+          incoming.start(); // the client's audio-in thread starts with the first such call
+        }
         events.onState(ConnectionState.CONNECTED, null);
       }
       sender.start();
@@ -521,10 +517,14 @@ public final class PrivateCallSession implements AutoCloseable {
       }
     }
     RemoteReport report = s == null ? RemoteReport.NONE : s.remoteReport();
+    if (incoming != null) {
+      dropped += incoming.droppedPackets();
+    }
     return new CallStats(s == null ? 0 : s.packetsSent(), s == null ? 0 : s.payloadBytesSent(),
         s == null ? 0 : s.rtcpSent(), received, rtcp, dropped,
         s == null ? -1 : s.connectToFirstPacketMillis(), s == null ? 0 : s.totalMediaMillis(),
-        report.fractionLost(), report.jitterMillis());
+        report.fractionLost(), report.jitterMillis(),
+        incoming == null ? List.of() : incoming.stats());
   }
 
   private void fail(TgCallsException cause) {
@@ -578,10 +578,12 @@ public final class PrivateCallSession implements AutoCloseable {
     if (s != null) {
       s.close();
     }
+    if (incoming != null) {
+      incoming.close(); // stats() keeps its per-SSRC counters
+    }
     if (t != null) {
       t.close();
     }
-    incoming.close();
   }
 
   private long nowMillis() {

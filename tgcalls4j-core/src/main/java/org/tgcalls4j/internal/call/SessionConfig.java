@@ -7,6 +7,7 @@ import java.util.function.LongSupplier;
 import java.util.random.RandomGenerator;
 import org.tgcalls4j.DtlsSetup;
 import org.tgcalls4j.NetworkOptions;
+import org.tgcalls4j.internal.audio.AudioReceiveScheduler;
 import org.tgcalls4j.internal.dtls.DtlsCertificate;
 
 /**
@@ -26,8 +27,12 @@ import org.tgcalls4j.internal.dtls.DtlsCertificate;
  *     rejoin before it fails, ms; 0: it fails at once
  * @param consentTimeoutMillis how long without an answer to ICE consent checks before a connected
  *     call's connection counts as lost (RFC 7675 §5.1), ms; positive
+ * @param audioIn the client's thread for received audio, or null when the client has no
+ *     incoming-audio listener (received RTP is then not decoded)
+ * @param mixIncomingAudio deliver one mixed frame per 20 ms instead of one per SSRC
  */
 public record SessionConfig(Path ffmpeg, NetworkOptions network, long connectTimeoutMillis,
     ThreadFactory threads, DtlsSetup dtlsSetup, int audioBitrateKbps, RandomGenerator random,
     LongSupplier wallClockMillis, DtlsCertificate certificate, Executor control,
-    long rejoinWindowMillis, long consentTimeoutMillis) {}
+    long rejoinWindowMillis, long consentTimeoutMillis, AudioReceiveScheduler audioIn,
+    boolean mixIncomingAudio) {}

@@ -1,5 +1,6 @@
 package org.tgcalls4j.internal.call;
 
+import org.tgcalls4j.AudioFrame;
 import org.tgcalls4j.ConnectionState;
 import org.tgcalls4j.TgCallsException;
 
@@ -19,4 +20,12 @@ public interface SessionEvents {
 
   /** @param error null when the source ended normally, else why it ended */
   void onStreamEnd(TgCallsException error);
+
+  /**
+   * 20 ms of received audio (only when {@link SessionConfig#audioIn()} is set); on the client's
+   * audio-in thread, not the dispatcher. Exceptions are logged and contained by the caller.
+   *
+   * @param frame a new frame, owned by the callee
+   */
+  default void onAudioFrame(AudioFrame frame) {}
 }

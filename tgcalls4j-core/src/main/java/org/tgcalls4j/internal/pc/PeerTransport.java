@@ -9,6 +9,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.IntFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.tgcalls4j.NotConnectedException;
@@ -94,6 +95,7 @@ public final class PeerTransport implements AutoCloseable {
   private final AtomicLong rtcpReceived = new AtomicLong();
   private final AtomicLong droppedIncoming = new AtomicLong();
   private final Object sendLock = new Object();
+  private volatile IntFunction<MediaTrack> unknownSsrcHandler;
 
   private volatile UdpTransport udp;
   private volatile DtlsEndpoint dtls;
@@ -221,6 +223,18 @@ public final class PeerTransport implements AutoCloseable {
             + " already belongs to another track");
       }
     }
+  }
+
+  /**
+   * Sets what makes a track for RTP from an SSRC no track owns (a group call's participants are
+   * not signaled to us in advance). Called on the I/O thread with the packet's SSRC; a track it
+   * returns is added as by {@link #addTrack} and gets the packet; null drops the packet (and the
+   * handler is asked again for the next one). Safe from any thread.
+   *
+   * @param handler the factory, or null to drop such packets (the default)
+   */
+  public void setUnknownSsrcHandler(IntFunction<MediaTrack> handler) {
+    this.unknownSsrcHandler = handler;
   }
 
   /**
@@ -435,10 +449,27 @@ public final class PeerTransport implements AutoCloseable {
       int ssrc = ((plain[8] & 0xff) << 24) | ((plain[9] & 0xff) << 16) | ((plain[10] & 0xff) << 8)
           | (plain[11] & 0xff);
       MediaTrack track = tracksBySsrc.get(ssrc);
+      if (track == null) {
+        track = trackForUnknown(ssrc);
+      }
       if (track != null) {
         track.onRtp(plain, 0, plain.length);
       }
     }
+  }
+
+  /** Asks the unknown-SSRC handler for a track and plugs it in; on the I/O thread. */
+  private MediaTrack trackForUnknown(int ssrc) {
+    IntFunction<MediaTrack> handler = unknownSsrcHandler;
+    if (handler == null) {
+      return null;
+    }
+    MediaTrack made = handler.apply(ssrc);
+    if (made == null) {
+      return null;
+    }
+    MediaTrack previous = tracksBySsrc.putIfAbsent(ssrc, made);
+    return previous != null ? previous : made;
   }
 
   /** Hands each packet of a compound RTCP packet to every track it concerns, once per track. */

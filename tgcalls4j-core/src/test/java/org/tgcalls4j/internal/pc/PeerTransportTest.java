@@ -163,6 +163,27 @@ class PeerTransportTest {
     }
     assertThat(b.packetsReceived()).isEqualTo(20);
 
+    // SSRCs nobody announced (a group call's participants): the handler makes a track, once
+    RecordingTrack participant = new RecordingTrack(0x0123_4567);
+    java.util.List<Integer> asked = new java.util.concurrent.CopyOnWriteArrayList<>();
+    b.setUnknownSsrcHandler(ssrc -> {
+      asked.add(ssrc);
+      return ssrc == participant.ssrc ? participant : null;
+    });
+    for (int seq = 1; seq <= 3; seq++) {
+      assertThat(a.sendRtp(rtp(participant.ssrc, seq))).isTrue();
+    }
+    assertThat(a.sendRtp(rtp(0x0ddd_dddd, 1))).isTrue(); // the handler declines it
+    for (int seq = 1; seq <= 3; seq++) {
+      byte[] packet = participant.rtp.poll(5, TimeUnit.SECONDS);
+      assertThat(packet).as("participant RTP %d", seq).isNotNull();
+      assertThat(RtpHeader.parse(packet, 0, packet.length).sequenceNumber()).isEqualTo(seq);
+    }
+    org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(5))
+        .until(() -> b.packetsReceived() == 24);
+    assertThat(asked).containsExactly(participant.ssrc, 0x0ddd_dddd);
+    assertThat(receiver.rtp).isEmpty();
+
     assertThat(b.sendRtcp(nack(0x0bad_cafe, AUDIO_SSRC, 7))).isTrue();
     RtcpPacket feedback = sender.rtcp.poll(5, TimeUnit.SECONDS);
     assertThat(feedback).isInstanceOfSatisfying(RtcpPacket.Feedback.class, f -> {
