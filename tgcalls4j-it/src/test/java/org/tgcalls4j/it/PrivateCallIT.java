@@ -95,12 +95,13 @@ class PrivateCallIT {
     if (offerAfterSetup) {
       peerArgs.add("--offer-after-setup");
     }
+    PcmRecorder heard = new PcmRecorder();
     ScheduledExecutorService delays = Executors.newSingleThreadScheduledExecutor();
     Random random = new Random(seed);
     try (TgCalls calls = TgCalls.builder().requireFfmpeg(false)
             .networkOptions(NetworkOptions.loopbackOnly())
             .privateCallTimeout(Duration.ofSeconds(40))
-            
+            .incomingAudioListener((c, frame) -> heard.add(frame))
             .build()) {
       // the peer may send before our call exists (a callee's InitialSetup): hold blobs until then
       Inbox ours = new Inbox();
@@ -123,6 +124,13 @@ class PrivateCallIT {
         assertThat(report.get("remote_ssrc").getAsLong()).as("the SSRC the peer heard us on")
             .isEqualTo(call.audioSsrc() & 0xffffffffL);
 
+        short[] pcm = heard.awaitSeconds(SECONDS, 20_000);
+        assertThat(Audio.dominantFrequencyHz(pcm, 2, 48_000)).as("what tgcalls4j heard")
+            .isCloseTo(PEER_TONE_HZ, Offset.offset(2.0));
+        assertThat(heard.ssrcs()).as("the peer's SSRC")
+            .containsExactly((int) report.get("local_ssrc").getAsLong());
+        assertThat(call.stats().incoming()).singleElement()
+            .satisfies(s -> assertThat(s.packets()).isGreaterThan(SECONDS * 15L));
         call.stop();
       }
     } finally {
@@ -146,6 +154,51 @@ class PrivateCallIT {
     }
   }
 
+  /** Collects the PCM tgcalls4j delivers, stereo-normalised. */
+  static final class PcmRecorder {
+    private final List<short[]> frames = new ArrayList<>();
+    private final java.util.Set<Integer> ssrcs = new java.util.LinkedHashSet<>();
+
+    synchronized void add(org.tgcalls4j.AudioFrame frame) {
+      ssrcs.add(frame.ssrc());
+      if (frame.concealed()) {
+        return; // only what arrived: the peer's tone stops when it ends
+      }
+      short[] s = frame.samples();
+      if (frame.channels() == 1) {
+        short[] stereo = new short[s.length * 2];
+        for (int i = 0; i < s.length; i++) {
+          stereo[2 * i] = s[i];
+          stereo[2 * i + 1] = s[i];
+        }
+        s = stereo;
+      }
+      frames.add(s);
+      notifyAll();
+    }
+
+    synchronized java.util.Set<Integer> ssrcs() {
+      return new java.util.LinkedHashSet<>(ssrcs);
+    }
+
+    /** Waits for 'seconds' of received audio and returns the first 'seconds' of it, stereo. */
+    synchronized short[] awaitSeconds(int seconds, long timeoutMillis) throws InterruptedException {
+      long deadline = System.currentTimeMillis() + timeoutMillis;
+      int needed = seconds * 50;
+      while (frames.size() < needed && System.currentTimeMillis() < deadline) {
+        wait(100);
+      }
+      assertThat(frames.size()).as("20 ms frames heard").isGreaterThanOrEqualTo(needed);
+      List<short[]> last = frames.subList(0, needed);
+      short[] all = new short[last.stream().mapToInt(f -> f.length).sum()];
+      int at = 0;
+      for (short[] f : last) {
+        System.arraycopy(f, 0, all, at, f.length);
+        at += f.length;
+      }
+      return all;
+    }
+  }
 
   /** Blobs for our call, held in order until the call exists. */
   static final class Inbox {
