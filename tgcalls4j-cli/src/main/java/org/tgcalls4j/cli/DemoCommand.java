@@ -38,14 +38,23 @@ final class DemoCommand implements Callable<Integer> {
   @Option(names = "--wav", description = "Where to write the received audio (default: ${DEFAULT-VALUE}).")
   Path wav = Path.of("demo-received.wav");
 
-  @Option(names = "--seconds", description = "Stop after this many seconds (default: when the source ends, at most ${DEFAULT-VALUE}).")
-  int seconds = 60;
+  @Option(names = "--seconds", description = "Stop after this many seconds (default: when the "
+      + "source ends, at most 60; with --private: 5).")
+  Integer seconds;
 
   @Option(names = "--ffmpeg", description = "ffmpeg binary (default: ${DEFAULT-VALUE}).")
   Path ffmpeg = Path.of("ffmpeg");
 
+  @Option(names = "--private", description = "Run a private call instead: two tgcalls4j calls on "
+      + "127.0.0.1, the caller playing SOURCE, the callee pushing a 660 Hz tone as PCM; reports "
+      + "both directions.")
+  boolean privateCall;
+
   @Override
   public Integer call() throws Exception {
+    if (privateCall) {
+      return new PrivateDemo(ffmpeg, seconds == null ? 5 : Math.min(seconds, 60)).run(source);
+    }
     // ice4j and jitsi-utils (inside the test SFU) log set-up and teardown chatter through
     // java.util.logging; the demo prints its own report instead
     java.util.logging.Logger.getLogger("").setLevel(java.util.logging.Level.SEVERE);
@@ -74,7 +83,7 @@ final class DemoCommand implements Callable<Integer> {
       calls.setStreamSources(CHAT_ID, media);
       long startNanos = System.nanoTime();
       calls.connect(CHAT_ID, answer);
-      String end = ends.poll(seconds, TimeUnit.SECONDS);
+      String end = ends.poll(seconds == null ? 60 : seconds, TimeUnit.SECONDS);
       long cpuNanos = CpuMeter.callThreadsCpuNanos();
       double wallSeconds = (System.nanoTime() - startNanos) / 1e9;
       Thread.sleep(300); // let the last packets and the RTCP report land
@@ -117,7 +126,7 @@ final class DemoCommand implements Callable<Integer> {
     return received > 0 ? 0 : 1;
   }
 
-  private static Path extractSample() throws IOException {
+  static Path extractSample() throws IOException {
     Path file = Files.createTempFile("tgcalls4j-sample-", ".ogg");
     try (InputStream in = DemoCommand.class.getResourceAsStream("sample-440hz.ogg")) {
       if (in == null) {

@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
 /** Entry point of the {@code tgcalls4j} command. */
 @Command(name = "tgcalls4j", mixinStandardHelpOptions = true, version = "tgcalls4j 0.1.0",
     description = "Put Java programs into Telegram calls.",
-    subcommands = {DemoCommand.class, PlayCommand.class, RtmpCommand.class})
+    subcommands = {DemoCommand.class, PlayCommand.class, RtmpCommand.class, CallCommand.class})
 public final class Main implements Runnable {
 
   @CommandLine.Spec
