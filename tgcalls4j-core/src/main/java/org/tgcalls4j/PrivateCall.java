@@ -2,6 +2,7 @@ package org.tgcalls4j;
 
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import org.tgcalls4j.internal.call.PrivateCallSession;
 
@@ -35,11 +36,14 @@ public final class PrivateCall implements Call {
   private final long userId;
   private final PrivateCallSession session;
   private final Consumer<PrivateCall> onStop;
+  private final BooleanSupplier onDispatcherThread;
 
-  PrivateCall(long userId, PrivateCallSession session, Consumer<PrivateCall> onStop) {
+  PrivateCall(long userId, PrivateCallSession session, Consumer<PrivateCall> onStop,
+      BooleanSupplier onDispatcherThread) {
     this.userId = userId;
     this.session = session;
     this.onStop = onStop;
+    this.onDispatcherThread = onDispatcherThread;
   }
 
   /** @return the other party's user id, as given to {@link TgCalls#createPrivateCall} */
@@ -96,9 +100,15 @@ public final class PrivateCall implements Call {
    * @throws NotConnectedException if no connection was made within the private-call timeout
    * @throws TransportException if ICE or DTLS failed; the call is then failed
    * @throws ConnectionNotFoundException if the call was stopped or failed
+   * @throws IllegalStateException if called from a listener: the listener thread delivers this
+   *     call's signaling blobs, so waiting on it could never connect; use {@link #connectAsync}
    */
   public void connect(PrivateCallParams params) throws TgCallsException {
     Objects.requireNonNull(params, "params");
+    if (onDispatcherThread.getAsBoolean()) {
+      throw new IllegalStateException("PrivateCall.connect blocks, and was called on the listener"
+          + " thread that must deliver the call's signaling blobs; use connectAsync there");
+    }
     checkLive();
     session.connect(params);
   }

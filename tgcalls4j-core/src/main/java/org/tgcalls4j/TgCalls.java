@@ -198,7 +198,8 @@ public final class TgCalls implements AutoCloseable {
       }
     }, blob -> dispatcher.post(logContext, () -> signaling.onSignalingData(self.get(), blob)),
         settings.privateCallTimeout.toMillis());
-    PrivateCall call = new PrivateCall(userId, session, c -> privateCalls.remove(userId, c));
+    PrivateCall call = new PrivateCall(userId, session, c -> privateCalls.remove(userId, c),
+        dispatcher::isDispatcherThread);
     self.set(call);
     register(privateCalls, userId, call);
     return call;

@@ -83,11 +83,42 @@ class PrivateCallLoopbackTest {
           .withCustomParameters("{\"network_use_mtproto\":true}")))
           .isInstanceOf(InvalidParamsException.class);
       assertThatThrownBy(() -> call.connectAsync(PrivateCallParams.of(key, true, List.of("8.0.0"))
+          .withCustomParameters("{\"network_kcp_experiment\":true}")))
+          .isInstanceOf(InvalidParamsException.class)
+          .hasFieldOrPropertyWithValue("field", "custom_parameters.network_kcp_experiment");
+      assertThatThrownBy(() -> call.connectAsync(PrivateCallParams.of(key, true, List.of("8.0.0"))
           .withCustomParameters("[1,2")))
-          .isInstanceOf(InvalidParamsException.class);
+          .isInstanceOf(InvalidParamsException.class)
+          .hasFieldOrPropertyWithValue("field", "custom_parameters");
       assertThat(call.state()).isEqualTo(ConnectionState.CONNECTING);
       assertThatThrownBy(() -> a.createPrivateCall(5, (c, blob) -> { }))
           .isInstanceOf(ConnectionExistsException.class);
+    }
+  }
+
+  @Test
+  void connectFromAListenerIsRefusedBecauseItWouldStarveTheSignaling() throws Exception {
+    byte[] key = new byte[256];
+    java.util.concurrent.CompletableFuture<Throwable> refused = new java.util.concurrent.CompletableFuture<>();
+    PrivateCall[] second = new PrivateCall[1];
+    try (TgCalls a = TgCalls.builder().requireFfmpeg(false)
+        .networkOptions(NetworkOptions.loopbackOnly()).privateCallTimeout(Duration.ofSeconds(2))
+        .connectionListener((long chatId, ConnectionState state, TgCallsException cause) -> {
+          if (chatId == 1 && state == ConnectionState.CONNECTING) {
+            try {
+              second[0].connect(PrivateCallParams.of(key, true, List.of("8.0.0")));
+              refused.complete(null);
+            } catch (Throwable e) {
+              refused.complete(e);
+            }
+          }
+        }).build()) {
+      PrivateCall first = a.createPrivateCall(1, (c, blob) -> { });
+      second[0] = a.createPrivateCall(2, (c, blob) -> { });
+      first.connectAsync(PrivateCallParams.of(key, true, List.of("8.0.0")));
+      assertThat(refused.get(5, TimeUnit.SECONDS)).isInstanceOf(IllegalStateException.class)
+          .hasMessageContaining("connectAsync");
+      assertThat(second[0].state()).isEqualTo(ConnectionState.CONNECTING); // still usable
     }
   }
 

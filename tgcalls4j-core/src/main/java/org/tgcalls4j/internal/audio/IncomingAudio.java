@@ -106,6 +106,7 @@ public final class IncomingAudio implements AudioReceiveScheduler.Receiver, Auto
     }
     Receiver existing = receivers.get(ssrc);
     if (existing != null) {
+      existing.payloadType = payloadType; // a new offer may renumber Opus on the same SSRC
       return existing;
     }
     if (receivers.size() >= MAX_STREAMS) {
@@ -218,7 +219,7 @@ public final class IncomingAudio implements AudioReceiveScheduler.Receiver, Auto
    */
   private final class Receiver implements MediaTrack {
     private final int ssrc;
-    private final int payloadType;
+    private volatile int payloadType;
     private final ReceiveStatistics statistics = new ReceiveStatistics(48_000);
     private volatile OpusStreamDecoder decoder; // null while idle
     private volatile long lastPacketMillis;

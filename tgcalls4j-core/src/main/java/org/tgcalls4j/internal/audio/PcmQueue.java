@@ -113,21 +113,30 @@ public final class PcmQueue {
     putRange(null, samples, offset, length / 2);
   }
 
-  private synchronized void putRange(short[] s, byte[] b, int offset, int samples)
-      throws InterruptedException {
+  private void putRange(short[] s, byte[] b, int offset, int samples) throws InterruptedException {
     int done = 0;
     while (done < samples) {
-      checkOpen();
-      // whole sample frames only, so a reader never sees half a stereo pair
-      int room = (capacity - size) / channels * channels;
-      if (room == 0) {
-        wait();
-        continue;
-      }
-      int n = Math.min(room, samples - done);
-      copyIn(s, b, s != null ? offset + done : offset + 2 * done, n);
-      done += n;
+      done += putChunk(s, b, offset, samples, done);
     }
+  }
+
+  /**
+   * Copies at most 1 s per monitor hold, so a long push never keeps the reading sender waiting
+   * for more than one such copy.
+   */
+  private synchronized int putChunk(short[] s, byte[] b, int offset, int samples, int done)
+      throws InterruptedException {
+    checkOpen();
+    // whole sample frames only, so a reader never sees half a stereo pair
+    int room = (capacity - size) / channels * channels;
+    while (room == 0) {
+      wait();
+      checkOpen();
+      room = (capacity - size) / channels * channels;
+    }
+    int n = Math.min(Math.min(room, samples - done), SAMPLE_RATE_HZ * channels);
+    copyIn(s, b, s != null ? offset + done : offset + 2 * done, n);
+    return n;
   }
 
   private void checkOpen() {

@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
+import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -61,6 +62,8 @@ public final class PrivateCallSession implements AutoCloseable {
   static final int OPUS_PAYLOAD_TYPE = 111;
   /** Blobs kept while the call is not connecting yet. */
   static final int MAX_EARLY_BLOBS = 256;
+  /** Larger blobs cannot be signaling packets (p2p-call.md §3.2: at most 128 KiB). */
+  static final int MAX_BLOB_BYTES = 128 * 1024;
 
   private enum Phase { NEW, CONNECTING, CONNECTED, TERMINAL }
 
@@ -74,6 +77,7 @@ public final class PrivateCallSession implements AutoCloseable {
   private final Map<String, String> logContext;
   private final ThreadFactory threads;
   private final Executor control;
+  private final Executor timers;
   private final String name;
   private final IceCredentials localCredentials;
   private final Object lock = new Object();
@@ -94,6 +98,7 @@ public final class PrivateCallSession implements AutoCloseable {
   private long pollAtMillis = Long.MAX_VALUE;
   private long blobsSent;
   private long blobsReceived;
+  private long messagesFailed;
   private long retiredPacketsReceived;
   private long retiredRtcpReceived;
   private long retiredDropped;
@@ -118,6 +123,9 @@ public final class PrivateCallSession implements AutoCloseable {
     this.logContext = LogContext.of(userId, CallKind.PRIVATE_CALL.name());
     this.threads = LogContext.threads(config.threads(), logContext);
     this.control = LogContext.executor(config.control(), logContext);
+    // short, non-blocking tasks (resends, the connect timeout): not the control pool, whose
+    // threads may all sit in DTLS handshakes
+    this.timers = LogContext.executor(ForkJoinPool.commonPool(), logContext);
     this.name = "private call " + userId;
     this.localCredentials = IceCredentials.generate(config.random());
     int ssrc; // random 32-bit, as WebRTC's UniqueRandomIdGenerator (§5); 31 bits keep it positive
@@ -159,6 +167,12 @@ public final class PrivateCallSession implements AutoCloseable {
   public CompletableFuture<Void> connectAsync(PrivateCallParams params) throws TgCallsException {
     long startNanos = System.nanoTime();
     String chosen = PhoneCallProtocol.chooseVersion(params.libraryVersions());
+    if (!params.libraryVersions().get(0).equals(chosen)) {
+      // official apps use library_versions[0] (p2p-call.md §1.6); ntgcalls the best it supports
+      log.warn("private call {}: the phoneCall lists {} first, which tgcalls4j does not implement;"
+          + " using {}, which an official app on {} will not understand", userId,
+          params.libraryVersions().get(0), chosen, params.libraryVersions().get(0));
+    }
     checkCustomParameters(params.customParametersJson());
     List<InetSocketAddress> stun = stunServers(params.servers());
     if (!params.p2pAllowed()) {
@@ -186,6 +200,8 @@ public final class PrivateCallSession implements AutoCloseable {
       phase = Phase.CONNECTING;
       events.onState(ConnectionState.CONNECTING, null);
       log.debug("{}: connecting as {} with version {}", name, caller ? "caller" : "callee", chosen);
+      CompletableFuture.delayedExecutor(connectTimeoutMillis, TimeUnit.MILLISECONDS, timers)
+          .execute(this::checkConnectTimeout);
       long now = nowMillis();
       for (String json : signaling.start()) {
         out.addAll(channel.send(json, now));
@@ -196,8 +212,6 @@ public final class PrivateCallSession implements AutoCloseable {
       schedulePollLocked();
     }
     emit(out);
-    CompletableFuture.delayedExecutor(connectTimeoutMillis, TimeUnit.MILLISECONDS, control)
-        .execute(this::checkConnectTimeout);
     return connected;
   }
 
@@ -235,7 +249,7 @@ public final class PrivateCallSession implements AutoCloseable {
     synchronized (lock) {
       switch (phase) {
         case NEW:
-          if (earlyBlobs.size() < MAX_EARLY_BLOBS) {
+          if (earlyBlobs.size() < MAX_EARLY_BLOBS && blob.length <= MAX_BLOB_BYTES) {
             earlyBlobs.add(blob.clone());
           }
           return;
@@ -255,12 +269,19 @@ public final class PrivateCallSession implements AutoCloseable {
     SignalingChannel.Received received = channel.receive(blob, now);
     out.addAll(received.replies());
     for (String json : received.messages()) {
-      P2pSignalingSession.Output result = signaling.onMessage(json);
-      for (String reply : result.toSend()) {
-        out.addAll(channel.send(reply, now));
-      }
-      for (P2pSignalingSession.Event event : result.events()) {
-        onSignalingEvent(event);
+      try {
+        P2pSignalingSession.Output result = signaling.onMessage(json);
+        for (String reply : result.toSend()) {
+          out.addAll(channel.send(reply, now));
+        }
+        for (P2pSignalingSession.Event event : result.events()) {
+          onSignalingEvent(event);
+        }
+      } catch (RuntimeException e) {
+        // bad input from the other party (an answer that cannot fit a packet, ...): this
+        // message is dropped, the call goes on
+        messagesFailed++;
+        log.debug("{}: a signaling message could not be handled: {}", name, e.toString());
       }
     }
   }
@@ -296,8 +317,13 @@ public final class PrivateCallSession implements AutoCloseable {
     if (incoming == null) {
       return; // nobody listens: the transport counts and drops the packets
     }
+    org.tgcalls4j.internal.pc.MediaTrack track =
+        incoming.trackFor((int) audio.ssrc(), audio.payloadType());
+    if (track == null) {
+      return; // closed, or too many streams
+    }
     try {
-      t.addTrack(incoming.trackFor((int) audio.ssrc(), audio.payloadType()));
+      t.addTrack(track);
     } catch (IllegalArgumentException e) {
       log.info("{}: the other party's audio SSRC {} is ours too; its audio is dropped", name,
           audio.ssrc());
@@ -342,9 +368,20 @@ public final class PrivateCallSession implements AutoCloseable {
       receive(created, audio);
     }
     pendingIncoming.clear();
+    IceCredentials remoteCredentials;
+    try {
+      remoteCredentials = new IceCredentials(setup.ufrag(), setup.pwd());
+    } catch (IllegalArgumentException e) {
+      transport = null;
+      control.execute(() -> fail(new TransportException(TransportException.Stage.ICE,
+          "the other party's InitialSetup carries unusable ICE credentials (ufrag of "
+              + setup.ufrag().length() + " characters, pwd of " + setup.pwd().length()
+              + " characters)", null)));
+      return;
+    }
     CompletableFuture<Void> ready;
     try {
-      ready = created.connect(new RemoteDescription(new IceCredentials(setup.ufrag(), setup.pwd()),
+      ready = created.connect(new RemoteDescription(remoteCredentials,
           List.of(), setup.fingerprintHash(), setup.fingerprint()));
     } catch (IllegalArgumentException e) {
       control.execute(() -> fail(new TransportException(TransportException.Stage.FINGERPRINT,
@@ -394,7 +431,7 @@ public final class PrivateCallSession implements AutoCloseable {
     }
     pollAtMillis = at;
     long delay = Math.max(0, at - nowMillis());
-    CompletableFuture.delayedExecutor(delay, TimeUnit.MILLISECONDS, control).execute(this::poll);
+    CompletableFuture.delayedExecutor(delay, TimeUnit.MILLISECONDS, timers).execute(this::poll);
   }
 
   private void poll() {
@@ -595,12 +632,20 @@ public final class PrivateCallSession implements AutoCloseable {
     if (json == null || json.isBlank()) {
       return;
     }
-    JsonCodec.JsonObjectView root = JsonCodec.parseObject(json);
+    JsonCodec.JsonObjectView root;
+    try {
+      root = JsonCodec.parseObject(json);
+    } catch (InvalidParamsException e) {
+      throw new InvalidParamsException("custom_parameters", e.getMessage(), e);
+    }
     log.info("{}: custom parameters {}", name, root.keys());
-    if (root.kind("network_use_mtproto") == JsonCodec.Kind.BOOLEAN
-        && root.optBoolean("network_use_mtproto", false)) {
-      throw new InvalidParamsException("custom_parameters.network_use_mtproto",
-          "MTProto-framed media (instead of DTLS-SRTP) is not implemented");
+    // p2p-call.md §3.1, §5: these switch signaling or media to modes tgcalls4j lacks
+    for (String unsupported : List.of("network_use_mtproto", "network_kcp_experiment")) {
+      if (root.kind(unsupported) == JsonCodec.Kind.BOOLEAN && root.optBoolean(unsupported, false)) {
+        throw new InvalidParamsException("custom_parameters." + unsupported,
+            "not implemented (" + (unsupported.equals("network_use_mtproto")
+                ? "MTProto-framed media instead of DTLS-SRTP" : "KCP signaling") + ")");
+      }
     }
   }
 

@@ -47,6 +47,10 @@ public final class P2pSignalingSession {
   public static final int TRANSPORT_CC_ID = 3;
   /** Most remote candidates kept while waiting for the remote InitialSetup. */
   public static final int MAX_BUFFERED_CANDIDATES = 128;
+  /** Audio contents of one offer we accept; official offers carry one (p2p-call.md §4.2). */
+  static final int MAX_INCOMING_AUDIO = 4;
+  /** ssrcGroups of an accepted content echoed in the answer. */
+  static final int MAX_ECHOED_SSRC_GROUPS = 4;
   private static final int MAX_REMEMBERED_OFFERS = 64;
   private static final Map<String, String> OPUS_PARAMETERS = Map.of("minptime", "10", "useinbandfec", "1");
   private static final MediaContent.FeedbackType TRANSPORT_CC_FEEDBACK =
@@ -439,6 +443,9 @@ public final class P2pSignalingSession {
       if (!c.type().equals(MediaContent.AUDIO) || c.ssrc() == audioSsrc) {
         continue; // our own SSRC is never an incoming stream (an answer mistaken for an offer)
       }
+      if (accepted.size() >= MAX_INCOMING_AUDIO) {
+        break; // an official peer offers one; more would only inflate the answer past one packet
+      }
       MediaContent.PayloadType opus = findOpus(c);
       if (opus == null) {
         continue;
@@ -450,7 +457,9 @@ public final class P2pSignalingSession {
       for (Map.Entry<String, Integer> e : ids.entrySet()) {
         exts.add(new MediaContent.RtpExtension(e.getValue(), e.getKey()));
       }
-      accepted.add(new MediaContent(MediaContent.AUDIO, c.ssrc(), c.ssrcGroups(),
+      accepted.add(new MediaContent(MediaContent.AUDIO, c.ssrc(),
+          c.ssrcGroups().size() > MAX_ECHOED_SSRC_GROUPS
+              ? c.ssrcGroups().subList(0, MAX_ECHOED_SSRC_GROUPS) : c.ssrcGroups(),
           List.of(new MediaContent.PayloadType(opus.id(), "opus", 48_000, 2, feedback, OPUS_PARAMETERS)),
           exts));
       IncomingAudio in = new IncomingAudio(c.ssrc(), opus.id(), opus.channels() == 0 ? 2 : opus.channels(), ids);

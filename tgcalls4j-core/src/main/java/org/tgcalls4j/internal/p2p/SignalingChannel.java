@@ -125,13 +125,15 @@ public final class SignalingChannel {
    * @param nowMillis the current time, ms
    * @return the blobs to pass to {@code phone.sendSignalingData}, in order (one today)
    * @throws IllegalArgumentException if the message does not fit one packet
-   *     ({@code 16 + 9 + UTF-8 length > 16384})
+   *     behind a service packet's empty record ({@code 16 + 5 + 9 + UTF-8 length > 16384})
    * @throws IllegalStateException if 65,536 messages are unacknowledged or the counter
    *     (2^30 − 1 packets) is used up
    */
   public List<byte[]> send(String json, long nowMillis) {
     byte[] payload = json.getBytes(StandardCharsets.UTF_8);
-    if (SignalingCrypto.MSG_KEY_LENGTH + RECORD_HEADER + (long) payload.length > MAX_SIGNALING_PACKET) {
+    // room for the record behind a service packet's empty record (5 bytes), so a resend always fits
+    if (SignalingCrypto.MSG_KEY_LENGTH + 5 + RECORD_HEADER + (long) payload.length
+        > MAX_SIGNALING_PACKET) {
       throw new IllegalArgumentException("signaling message of " + payload.length
           + " bytes (UTF-8) does not fit one packet of " + MAX_SIGNALING_PACKET + " bytes");
     }
@@ -335,7 +337,10 @@ public final class SignalingChannel {
     for (Unacked u : unacked.values()) {
       boolean tooEarly = u.lastSentMillis != NOT_SENT
           && u.lastSentMillis + MIN_DELAY_BEFORE_RESEND_MS > nowMillis;
-      if (tooEarly || !enoughSpace(packet.size(), u.record.length)) {
+      if (tooEarly) {
+        continue; // tgcalls skips it too: later messages may be due
+      }
+      if (!enoughSpace(packet.size(), u.record.length)) {
         break;
       }
       packet.writeBytes(u.record);

@@ -396,4 +396,28 @@ class P2pSignalingSessionTest {
       }
     }
   }
+
+  @Test
+  void anOfferOfManyAudioContentsGetsAnAnswerThatStillFitsOnePacket() {
+    StringBuilder contents = new StringBuilder();
+    for (int i = 0; i < 100; i++) {
+      if (i > 0) {
+        contents.append(',');
+      }
+      contents.append("{\"payloadTypes\":[{\"channels\":2,\"clockrate\":48000,\"id\":111,")
+          .append("\"name\":\"opus\",\"parameters\":{}}],\"rtpExtensions\":[],")
+          .append("\"ssrc\":\"").append(1000 + i).append("\",\"ssrcGroups\":[")
+          .append("{\"semantics\":\"FID\",\"ssrcs\":[\"1\",\"2\"]},".repeat(9))
+          .append("{\"semantics\":\"FID\",\"ssrcs\":[\"1\",\"2\"]}],\"type\":\"audio\"}");
+    }
+    String offer = "{\"@type\":\"NegotiateChannels\",\"contents\":[" + contents
+        + "],\"exchangeId\":\"7\"}";
+    P2pSignalingSession callee = new P2pSignalingSession(false, CALLEE, CALLEE_SSRC, new Random(3));
+    Output out = callee.onMessage(offer);
+    assertThat(out.events()).filteredOn(e -> e instanceof IncomingAudio)
+        .hasSize(P2pSignalingSession.MAX_INCOMING_AUDIO);
+    // the answer (and our own offer after it) must fit one signaling packet with room for a resend
+    assertThat(out.toSend()).isNotEmpty()
+        .allSatisfy(json -> assertThat(json.length()).isLessThan(16384 - 16 - 5 - 9));
+  }
 }
