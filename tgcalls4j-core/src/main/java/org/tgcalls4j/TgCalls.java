@@ -129,28 +129,8 @@ public final class TgCalls implements AutoCloseable {
     Map<String, String> logContext = LogContext.of(chatId, kind.name());
     ConcurrentHashMap<Long, ? extends Call> registry =
         kind == CallKind.PRESENTATION ? presentations : mainCalls;
-    GroupCallSession session = new GroupCallSession(chatId, kind, sessionConfig, new SessionEvents() {
-      @Override
-      public void onState(ConnectionState state, TgCallsException cause) {
-        if (state == ConnectionState.FAILED || state == ConnectionState.CLOSED) {
-          registry.remove(chatId, self.get()); // not a newer call that reuses the chat id
-        }
-        Call call = self.get();
-        dispatcher.post(logContext,
-            () -> settings.connectionListener.onConnectionChange(call, state, cause));
-      }
-
-      @Override
-      public void onStreamEnd(TgCallsException error) {
-        Call call = self.get();
-        dispatcher.post(logContext, () -> settings.streamListener.onStreamEnd(call, error));
-      }
-
-      @Override
-      public void onAudioFrame(AudioFrame frame) {
-        settings.incomingAudioListener.onAudioFrame(self.get(), frame); // on tgcalls4j-audio-in
-      }
-    });
+    GroupCallSession session = new GroupCallSession(chatId, kind, sessionConfig,
+        sessionEvents(self, logContext, () -> registry.remove(chatId, self.get())));
     GroupCall call = new GroupCall(chatId, kind, session, c -> registry.remove(chatId, c));
     self.set(call);
     return call;
@@ -175,28 +155,9 @@ public final class TgCalls implements AutoCloseable {
     checkOpen();
     AtomicReference<PrivateCall> self = new AtomicReference<>();
     Map<String, String> logContext = LogContext.of(userId, CallKind.PRIVATE_CALL.name());
-    PrivateCallSession session = new PrivateCallSession(userId, sessionConfig, new SessionEvents() {
-      @Override
-      public void onState(ConnectionState state, TgCallsException cause) {
-        if (state == ConnectionState.FAILED || state == ConnectionState.CLOSED) {
-          privateCalls.remove(userId, self.get());
-        }
-        Call call = self.get();
-        dispatcher.post(logContext,
-            () -> settings.connectionListener.onConnectionChange(call, state, cause));
-      }
-
-      @Override
-      public void onStreamEnd(TgCallsException error) {
-        Call call = self.get();
-        dispatcher.post(logContext, () -> settings.streamListener.onStreamEnd(call, error));
-      }
-
-      @Override
-      public void onAudioFrame(AudioFrame frame) {
-        settings.incomingAudioListener.onAudioFrame(self.get(), frame); // on tgcalls4j-audio-in
-      }
-    }, blob -> dispatcher.post(logContext, () -> signaling.onSignalingData(self.get(), blob)),
+    PrivateCallSession session = new PrivateCallSession(userId, sessionConfig,
+        sessionEvents(self, logContext, () -> privateCalls.remove(userId, self.get())),
+        blob -> dispatcher.post(logContext, () -> signaling.onSignalingData(self.get(), blob)),
         settings.privateCallTimeout.toMillis());
     PrivateCall call = new PrivateCall(userId, session, c -> privateCalls.remove(userId, c),
         dispatcher::isDispatcherThread);
@@ -218,6 +179,37 @@ public final class TgCalls implements AutoCloseable {
       throw new ConnectionNotFoundException(userId);
     }
     return call;
+  }
+
+  /**
+   * What a session reports, re-posted to the listeners with the call's handle.
+   *
+   * @param onTerminal removes the call from its registry (not a newer call that reuses its id)
+   */
+  private SessionEvents sessionEvents(AtomicReference<? extends Call> self,
+      Map<String, String> logContext, Runnable onTerminal) {
+    return new SessionEvents() {
+      @Override
+      public void onState(ConnectionState state, TgCallsException cause) {
+        if (state == ConnectionState.FAILED || state == ConnectionState.CLOSED) {
+          onTerminal.run();
+        }
+        Call call = self.get();
+        dispatcher.post(logContext,
+            () -> settings.connectionListener.onConnectionChange(call, state, cause));
+      }
+
+      @Override
+      public void onStreamEnd(TgCallsException error) {
+        Call call = self.get();
+        dispatcher.post(logContext, () -> settings.streamListener.onStreamEnd(call, error));
+      }
+
+      @Override
+      public void onAudioFrame(AudioFrame frame) {
+        settings.incomingAudioListener.onAudioFrame(self.get(), frame); // on tgcalls4j-audio-in
+      }
+    };
   }
 
   private <C extends Call> void register(ConcurrentHashMap<Long, C> registry, long chatId, C call)

@@ -188,7 +188,7 @@ public final class GroupCallSession implements AutoCloseable {
     }
     return transportReady.handle((ok, error) -> {
       if (error != null) {
-        TgCallsException cause = asTgCallsException(error);
+        TgCallsException cause = ConnectWait.asTgCallsException(error);
         fail(cause);
         throw new CompletionException(cause);
       }
@@ -225,20 +225,7 @@ public final class GroupCallSession implements AutoCloseable {
    *     match its fingerprint; the call is then failed and closed
    */
   public void connect(String answerJson) throws TgCallsException {
-    CompletableFuture<Void> done = connectAsync(answerJson);
-    try {
-      done.get(config.connectTimeoutMillis() + 5_000, TimeUnit.MILLISECONDS);
-    } catch (java.util.concurrent.ExecutionException e) {
-      throw asTgCallsException(e.getCause());
-    } catch (java.util.concurrent.TimeoutException e) {
-      NotConnectedException timeout = new NotConnectedException(name + ": no connection within "
-          + config.connectTimeoutMillis() + " ms");
-      fail(timeout);
-      throw timeout;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new NotConnectedException("interrupted while connecting");
-    }
+    ConnectWait.await(connectAsync(answerJson), config.connectTimeoutMillis(), name, this::fail);
   }
 
   private TransportSettings transportSettings() {
@@ -517,17 +504,5 @@ public final class GroupCallSession implements AutoCloseable {
     if (t != null) {
       t.close();
     }
-  }
-
-  private static TgCallsException asTgCallsException(Throwable error) {
-    Throwable e = error;
-    while (e instanceof CompletionException && e.getCause() != null) {
-      e = e.getCause();
-    }
-    if (e instanceof TgCallsException tg) {
-      return tg;
-    }
-    return new TransportException(TransportException.Stage.INTERNAL,
-        "unexpected error while connecting: " + e, e);
   }
 }

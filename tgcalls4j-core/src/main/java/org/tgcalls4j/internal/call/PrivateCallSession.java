@@ -7,7 +7,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.ThreadFactory;
@@ -222,20 +221,7 @@ public final class PrivateCallSession implements AutoCloseable {
    * @throws TgCallsException as {@link #connectAsync}, or the failure that ended the call
    */
   public void connect(PrivateCallParams params) throws TgCallsException {
-    CompletableFuture<Void> done = connectAsync(params);
-    try {
-      done.get(connectTimeoutMillis + 5_000, TimeUnit.MILLISECONDS);
-    } catch (java.util.concurrent.ExecutionException e) {
-      throw asTgCallsException(e.getCause());
-    } catch (java.util.concurrent.TimeoutException e) {
-      NotConnectedException timeout = new NotConnectedException(name + ": no connection within "
-          + connectTimeoutMillis + " ms");
-      fail(timeout);
-      throw timeout;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new NotConnectedException("interrupted while connecting");
-    }
+    ConnectWait.await(connectAsync(params), connectTimeoutMillis, name, this::fail);
   }
 
   /**
@@ -390,7 +376,7 @@ public final class PrivateCallSession implements AutoCloseable {
     }
     ready.whenComplete((ok, error) -> {
       if (error != null) {
-        fail(asTgCallsException(error));
+        fail(ConnectWait.asTgCallsException(error));
         return;
       }
       synchronized (lock) {
@@ -665,17 +651,5 @@ public final class PrivateCallSession implements AutoCloseable {
       }
     }
     return result;
-  }
-
-  private static TgCallsException asTgCallsException(Throwable error) {
-    Throwable e = error;
-    while (e instanceof CompletionException && e.getCause() != null) {
-      e = e.getCause();
-    }
-    if (e instanceof TgCallsException tg) {
-      return tg;
-    }
-    return new TransportException(TransportException.Stage.INTERNAL,
-        "unexpected error while connecting: " + e, e);
   }
 }
