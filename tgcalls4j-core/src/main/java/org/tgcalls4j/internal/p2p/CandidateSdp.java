@@ -9,6 +9,7 @@ import java.util.Objects;
 import java.util.Set;
 import org.tgcalls4j.InvalidParamsException;
 import org.tgcalls4j.internal.ice.IceCandidate;
+import org.tgcalls4j.internal.ice.IpLiterals;
 
 /**
  * The {@code sdpString} of a {@link Candidates} message: an SDP candidate attribute value without
@@ -151,7 +152,7 @@ public final class CandidateSdp {
 
   /** An IPv4 dotted quad or an RFC 4291 §2.2 IPv6 literal; never a DNS look-up. */
   private static InetAddress ipLiteral(String what, String text) throws InvalidParamsException {
-    if (!isIpv4(text) && !isIpv6(text)) {
+    if (!IpLiterals.isIpv4(text) && !IpLiterals.isIpv6(text)) {
       String why = text.endsWith(".reflector")
           ? " (a Telegram reflector host name: reachable only through a relay port)"
           : text.endsWith(".local") ? " (an mDNS host name)" : "";
@@ -165,53 +166,6 @@ public final class CandidateSdp {
     } catch (UnknownHostException e) {
       throw new InvalidParamsException(FIELD, what + " is not an IP address literal: " + quote(text), e);
     }
-  }
-
-  static boolean isIpv4(String s) {
-    String[] parts = s.split("\\.", -1);
-    if (parts.length != 4) {
-      return false;
-    }
-    for (String p : parts) {
-      if (p.isEmpty() || p.length() > 3 || !p.chars().allMatch(ch -> ch >= '0' && ch <= '9')
-          || Integer.parseInt(p) > 255) {
-        return false;
-      }
-    }
-    return true;
-  }
-
-  /** Hex groups, at most one {@code ::}, optional dotted-quad tail; no zone id, no brackets. */
-  static boolean isIpv6(String s) {
-    if (s.length() < 2 || s.length() > 45 || s.indexOf(':') < 0) {
-      return false;
-    }
-    int dc = s.indexOf("::");
-    if (dc >= 0 && s.indexOf("::", dc + 1) >= 0) {
-      return false;
-    }
-    if ((s.startsWith(":") && dc != 0) || (s.endsWith(":") && (dc < 0 || dc != s.length() - 2))) {
-      return false;
-    }
-    String[] groups = s.split(":", -1);
-    int words = 0;
-    for (int i = 0; i < groups.length; i++) {
-      String g = groups[i];
-      if (g.isEmpty()) {
-        continue;
-      }
-      if (i == groups.length - 1 && g.indexOf('.') >= 0) {
-        if (!isIpv4(g)) {
-          return false;
-        }
-        words += 2;
-      } else if (g.length() > 4 || !g.chars().allMatch(ch -> ch < 0x80 && Character.digit(ch, 16) >= 0)) {
-        return false;
-      } else {
-        words++;
-      }
-    }
-    return dc < 0 ? words == 8 : words <= 7;
   }
 
   private static String quote(String s) {

@@ -1,5 +1,7 @@
 package org.tgcalls4j.internal.signaling;
 
+import org.tgcalls4j.internal.ice.IpLiterals;
+
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -29,7 +31,6 @@ public final class GroupCallSignaling {
   /** Longest hash name, setup role, candidate type or transport protocol, in characters. */
   private static final int MAX_TOKEN_CHARS = 32;
   /** Longest IPv6 text form (eight groups or six and a dotted quad), in characters. */
-  private static final int MAX_IPV6_CHARS = 45;
   private static final Set<String> CANDIDATE_TYPES = Set.of("host", "local", "srflx", "prflx", "relay");
   /** RFC 8122 §5 hash function names we accept, with their digest lengths in bytes. */
   private static final Map<String, Integer> HASH_BYTES =
@@ -228,8 +229,8 @@ public final class GroupCallSignaling {
       throw new InvalidParamsException(c.pathOf("protocol"),
           "not a token (RFC 8866 §9, RFC 8839 §5.1): " + shortQuote(protocol));
     }
-    String ip = c.string("ip", MAX_IPV6_CHARS);
-    if (!isIpv4Literal(ip) && !isIpv6Literal(ip)) {
+    String ip = c.string("ip", IpLiterals.MAX_IPV6_CHARS);
+    if (!IpLiterals.isIpv4(ip) && !IpLiterals.isIpv6(ip)) {
       throw new InvalidParamsException(c.pathOf("ip"),
           "not an IPv4 or IPv6 address literal: " + shortQuote(ip));
     }
@@ -256,60 +257,6 @@ public final class GroupCallSignaling {
         || (ch >= 0x5E && ch <= 0x7E);
   }
 
-  /** Four decimal numbers 0 to 255 of one to three digits, joined by dots (RFC 3986 §3.2.2). */
-  static boolean isIpv4Literal(String s) {
-    String[] parts = s.split("\\.", -1);
-    if (parts.length != 4) {
-      return false;
-    }
-    for (String part : parts) {
-      if (part.isEmpty() || part.length() > 3 || !part.chars().allMatch(ch -> ch >= '0' && ch <= '9')
-          || Integer.parseInt(part) > 255) {
-        return false;
-      }
-    }
-    return true;
-  }
-
-  /**
-   * An IPv6 literal in RFC 4291 §2.2 text form (hex groups, one {@code ::}, optional dotted-quad
-   * tail), no zone id.
-   */
-  static boolean isIpv6Literal(String s) {
-    if (s.length() < 2 || s.length() > MAX_IPV6_CHARS || s.indexOf(':') < 0) {
-      return false;
-    }
-    int doubleColon = s.indexOf("::");
-    if (doubleColon >= 0 && s.indexOf("::", doubleColon + 1) >= 0) {
-      return false;
-    }
-    String[] groups = s.split(":", -1);
-    int words = 0;
-    for (int i = 0; i < groups.length; i++) {
-      String g = groups[i];
-      if (g.isEmpty()) {
-        continue; // part of the one "::" (or its leading/trailing colon), checked below
-      }
-      if (i == groups.length - 1 && g.indexOf('.') >= 0) {
-        if (!isIpv4Literal(g)) {
-          return false;
-        }
-        words += 2;
-      } else if (g.length() > 4 || !g.chars().allMatch(ch -> Character.digit(ch, 16) >= 0 && ch < 0x80)) {
-        return false;
-      } else {
-        words++;
-      }
-    }
-    if (doubleColon < 0) {
-      return words == 8 && !s.startsWith(":") && !s.endsWith(":");
-    }
-    // a single colon may not start or end the text: ":1::" and "::1:" are malformed
-    if ((s.startsWith(":") && doubleColon != 0) || (s.endsWith(":") && doubleColon != s.length() - 2)) {
-      return false;
-    }
-    return words <= 7;
-  }
 
   private static String shortQuote(String s) {
     StringBuilder b = new StringBuilder("\"");
