@@ -83,9 +83,7 @@ public final class GroupCallSession implements AutoCloseable {
   private AudioSender sender;
   private IncomingAudio incoming; // null unless the client has an incoming-audio listener
   private int disconnects;
-  private long retiredPacketsReceived;
-  private long retiredRtcpReceived;
-  private long retiredDropped;
+  private final CallCounters counters = new CallCounters();
   private volatile long connectStartNanos;
 
   /**
@@ -317,7 +315,7 @@ public final class GroupCallSession implements AutoCloseable {
       if (phase != Phase.CONNECTED) {
         return;
       }
-      retire(transport);
+      counters.retire(transport);
       transport = null;
       if (config.rejoinWindowMillis() <= 0) {
         generation = -1;
@@ -346,15 +344,6 @@ public final class GroupCallSession implements AutoCloseable {
               + config.rejoinWindowMillis() + " ms after the connection was lost (" + cause.getMessage()
               + ")"));
         });
-  }
-
-  /** Adds a transport's counters to the call's before it goes away; under the lock. */
-  private void retire(PeerTransport t) {
-    if (t != null) {
-      retiredPacketsReceived += t.packetsReceived();
-      retiredRtcpReceived += t.rtcpReceived();
-      retiredDropped += t.droppedIncoming();
-    }
   }
 
   /** Sends through whatever transport is current; drops while there is none. */
@@ -424,31 +413,14 @@ public final class GroupCallSession implements AutoCloseable {
   /** @return the call's counters now, over every transport it had */
   public CallStats stats() {
     AudioSender s;
-    long received;
-    long rtcp;
-    long dropped;
     IncomingAudio in;
+    CallCounters.Snapshot snapshot;
     synchronized (lock) {
       s = sender;
       in = incoming;
-      received = retiredPacketsReceived;
-      rtcp = retiredRtcpReceived;
-      dropped = retiredDropped;
-      if (transport != null) {
-        received += transport.packetsReceived();
-        rtcp += transport.rtcpReceived();
-        dropped += transport.droppedIncoming();
-      }
+      snapshot = counters.snapshot(transport);
     }
-    RemoteReport report = s == null ? RemoteReport.NONE : s.remoteReport();
-    if (in != null) {
-      dropped += in.droppedPackets();
-    }
-    return new CallStats(s == null ? 0 : s.packetsSent(),
-        s == null ? 0 : s.payloadBytesSent(), s == null ? 0 : s.rtcpSent(), received, rtcp,
-        dropped, s == null ? -1 : s.connectToFirstPacketMillis(),
-        s == null ? 0 : s.totalMediaMillis(), report.fractionLost(), report.jitterMillis(),
-        in == null ? List.of() : in.stats());
+    return snapshot.toStats(s, in);
   }
 
   private void fail(TgCallsException cause) {
@@ -490,7 +462,7 @@ public final class GroupCallSession implements AutoCloseable {
       t = transport;
       in = incoming;
       if (t != null) {
-        retire(t); // stats() keeps the final counters after FAILED/CLOSED
+        counters.retire(t); // stats() keeps the final counters after FAILED/CLOSED
       }
       transport = null;
     }

@@ -98,9 +98,7 @@ public final class PrivateCallSession implements AutoCloseable {
   private long blobsSent;
   private long blobsReceived;
   private long messagesFailed;
-  private long retiredPacketsReceived;
-  private long retiredRtcpReceived;
-  private long retiredDropped;
+  private final CallCounters counters = new CallCounters();
   private volatile long connectStartNanos;
 
   /**
@@ -525,29 +523,14 @@ public final class PrivateCallSession implements AutoCloseable {
   /** @return the call's counters now */
   public CallStats stats() {
     AudioSender s;
-    long received;
-    long rtcp;
-    long dropped;
+    IncomingAudio in;
+    CallCounters.Snapshot snapshot;
     synchronized (lock) {
       s = sender;
-      received = retiredPacketsReceived;
-      rtcp = retiredRtcpReceived;
-      dropped = retiredDropped;
-      if (transport != null) {
-        received += transport.packetsReceived();
-        rtcp += transport.rtcpReceived();
-        dropped += transport.droppedIncoming();
-      }
+      in = incoming;
+      snapshot = counters.snapshot(transport);
     }
-    RemoteReport report = s == null ? RemoteReport.NONE : s.remoteReport();
-    if (incoming != null) {
-      dropped += incoming.droppedPackets();
-    }
-    return new CallStats(s == null ? 0 : s.packetsSent(), s == null ? 0 : s.payloadBytesSent(),
-        s == null ? 0 : s.rtcpSent(), received, rtcp, dropped,
-        s == null ? -1 : s.connectToFirstPacketMillis(), s == null ? 0 : s.totalMediaMillis(),
-        report.fractionLost(), report.jitterMillis(),
-        incoming == null ? List.of() : incoming.stats());
+    return snapshot.toStats(s, in);
   }
 
   private void fail(TgCallsException cause) {
@@ -590,11 +573,7 @@ public final class PrivateCallSession implements AutoCloseable {
     synchronized (lock) {
       s = sender;
       t = transport;
-      if (t != null) {
-        retiredPacketsReceived += t.packetsReceived();
-        retiredRtcpReceived += t.rtcpReceived();
-        retiredDropped += t.droppedIncoming();
-      }
+      counters.retire(t); // stats() keeps the final counters after FAILED/CLOSED
       transport = null;
     }
     sources.close();
