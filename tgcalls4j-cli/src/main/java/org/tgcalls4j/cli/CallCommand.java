@@ -232,7 +232,13 @@ final class CallCommand implements Callable<Integer> {
       switch (mode) {
         case "tcp-connect": {
           Socket s = new Socket();
-          s.connect(address, 10_000);
+          try {
+            s.connect(address, 10_000);
+          } catch (IOException e) {
+            s.close();
+            throw new IOException("cannot connect the signaling pipe to " + host + ":" + port
+                + ": " + e.getMessage(), e);
+          }
           return new Pipe(s.getInputStream(), s.getOutputStream(), s);
         }
         case "tcp-listen": {
@@ -241,6 +247,12 @@ final class CallCommand implements Callable<Integer> {
             server.setSoTimeout(120_000);
             Socket s = server.accept();
             return new Pipe(s.getInputStream(), s.getOutputStream(), s);
+          } catch (java.net.SocketTimeoutException e) {
+            throw new IOException("nobody connected to the signaling pipe on " + host + ":" + port
+                + " within 120 s", e);
+          } catch (IOException e) {
+            throw new IOException("cannot listen for the signaling pipe on " + host + ":" + port
+                + ": " + e.getMessage(), e);
           }
         }
         default:
