@@ -77,7 +77,9 @@ public final class PrivateCall implements Call {
    *     fails with {@link NotConnectedException} if that took longer than the private-call
    *     timeout ({@link TgCalls.Builder#privateCallTimeout}, 20 s by default as in tgcalls) or the
    *     call was stopped, or with {@link TransportException} if ICE or DTLS failed or the other
-   *     party's certificate did not match its signaled fingerprint
+   *     party's certificate did not match its signaled fingerprint. It completes on a shared
+   *     pool thread ({@link java.util.concurrent.ForkJoinPool#commonPool()}), never under the
+   *     call's lock; actions chained on it should not block
    * @throws InvalidParamsException if no offered library version is implemented
    *     (field {@code protocol.library_versions}), the custom parameters are not a JSON object or
    *     ask for a mode tgcalls4j lacks, or {@code p2p_allowed} is false (relays are not

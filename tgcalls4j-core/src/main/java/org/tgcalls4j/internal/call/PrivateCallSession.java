@@ -372,7 +372,9 @@ public final class PrivateCallSession implements AutoCloseable {
           "the other party's InitialSetup fingerprint is unusable: " + e.getMessage(), e)));
       return;
     }
-    ready.whenComplete((ok, error) -> {
+    // off the I/O thread and out of our lock (a bind error completes it at once, under the lock):
+    // what the application chains on the connect future must not run in either
+    ready.whenCompleteAsync((ok, error) -> {
       if (error != null) {
         fail(ConnectWait.asTgCallsException(error));
         return;
@@ -389,7 +391,7 @@ public final class PrivateCallSession implements AutoCloseable {
       }
       sender.start();
       connected.complete(null);
-    });
+    }, timers);
   }
 
   private void sendLocalCandidate(IceCandidate candidate) {
