@@ -107,7 +107,8 @@ public final class PrivateCallSession implements AutoCloseable {
    * @param userId the other party, used in logs and thread names
    * @param config client-wide settings
    * @param events receives state changes and stream ends
-   * @param signalingOut receives each outgoing signaling blob, in order; must not block
+   * @param signalingOut receives each outgoing signaling blob, in order, under the session lock;
+   *     must only queue it (the client posts it to its dispatcher)
    * @param connectTimeoutMillis how long a call may take from connect to media, ms
    */
   public PrivateCallSession(long userId, SessionConfig config, SessionEvents events,
@@ -207,8 +208,8 @@ public final class PrivateCallSession implements AutoCloseable {
         receiveLocked(earlyBlobs.poll(), now, out);
       }
       schedulePollLocked();
+      emitLocked(out);
     }
-    emit(out);
     return connected;
   }
 
@@ -242,9 +243,9 @@ public final class PrivateCallSession implements AutoCloseable {
         default:
           receiveLocked(blob, nowMillis(), out);
           schedulePollLocked();
+          emitLocked(out);
       }
     }
-    emit(out);
   }
 
   /** Decrypts one blob and runs its messages through the signaling state machine; under lock. */
@@ -405,8 +406,8 @@ public final class PrivateCallSession implements AutoCloseable {
         out.addAll(channel.send(json, now));
       }
       schedulePollLocked();
+      emitLocked(out);
     }
-    emit(out);
   }
 
   /** Arranges a {@link SignalingChannel#poll} at the channel's next deadline; under lock. */
@@ -429,15 +430,17 @@ public final class PrivateCallSession implements AutoCloseable {
       }
       out.addAll(channel.poll(nowMillis()));
       schedulePollLocked();
+      emitLocked(out);
     }
-    emit(out);
   }
 
-  private void emit(List<byte[]> blobs) {
+  /**
+   * Hands blobs to the application's listener path; under the lock, so blobs leave in the order
+   * they were produced ({@code signalingOut} only queues them on the dispatcher).
+   */
+  private void emitLocked(List<byte[]> blobs) {
     for (byte[] blob : blobs) {
-      synchronized (lock) {
-        blobsSent++;
-      }
+      blobsSent++;
       signalingOut.accept(blob);
     }
   }
