@@ -17,6 +17,11 @@ public final class TransportException extends TgCallsException {
     FINGERPRINT,
     /** The UDP socket could not be bound or failed. */
     SOCKET,
+    /**
+     * A relay (TURN server) refused us (wrong credentials, quota) or did not answer, and a
+     * relay-only call had no other relay left.
+     */
+    RELAY,
     /** An unexpected error inside tgcalls4j (a bug); the message and cause say what. */
     INTERNAL
   }

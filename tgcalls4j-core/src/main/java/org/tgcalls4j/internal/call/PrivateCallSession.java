@@ -32,6 +32,7 @@ import org.tgcalls4j.internal.ice.IceCandidate;
 import org.tgcalls4j.internal.ice.IceConfig;
 import org.tgcalls4j.internal.ice.IceCredentials;
 import org.tgcalls4j.internal.ice.IceRole;
+import org.tgcalls4j.internal.ice.IpLiterals;
 import org.tgcalls4j.internal.json.JsonCodec;
 import org.tgcalls4j.internal.logging.LogContext;
 import org.tgcalls4j.internal.p2p.P2pSignalingSession;
@@ -39,6 +40,7 @@ import org.tgcalls4j.internal.p2p.SignalingChannel;
 import org.tgcalls4j.internal.pc.PeerTransport;
 import org.tgcalls4j.internal.pc.RemoteDescription;
 import org.tgcalls4j.internal.pc.TransportSettings;
+import org.tgcalls4j.internal.pc.TurnServer;
 
 /**
  * One private (1-on-1) call (p2p-call.md): tgcalls V2 signaling (versions 8.0.0/9.0.0, §3.4,
@@ -92,6 +94,8 @@ public final class PrivateCallSession implements AutoCloseable {
   private boolean caller;
   private String version;
   private List<InetSocketAddress> stunServers = List.of();
+  private List<TurnServer> turnServers = List.of();
+  private boolean relayOnly;
   private PeerTransport transport;
   private AudioSender sender;
   private long pollAtMillis = Long.MAX_VALUE;
@@ -173,9 +177,10 @@ public final class PrivateCallSession implements AutoCloseable {
     }
     checkCustomParameters(params.customParametersJson());
     List<InetSocketAddress> stun = stunServers(params.servers());
-    if (!params.p2pAllowed()) {
-      throw new InvalidParamsException("p2p_allowed", "the call is relay-only (p2p_allowed is"
-          + " false), and relays (TURN, Telegram reflectors) are not implemented yet");
+    List<TurnServer> turn = turnServers(params.servers());
+    if (!params.p2pAllowed() && turn.isEmpty()) {
+      throw new InvalidParamsException("connections", "the call is relay-only (p2p_allowed is"
+          + " false) and lists no TURN server (Telegram reflectors are not implemented yet)");
     }
     List<byte[]> out = new ArrayList<>();
     synchronized (lock) {
@@ -188,6 +193,8 @@ public final class PrivateCallSession implements AutoCloseable {
       caller = params.outgoing();
       version = chosen;
       stunServers = stun;
+      turnServers = turn;
+      relayOnly = !params.p2pAllowed();
       connectStartNanos = startNanos;
       channel = new SignalingChannel(params.key(), caller);
       signaling = new P2pSignalingSession(caller, new P2pSignalingSession.LocalSetup(
@@ -335,7 +342,7 @@ public final class PrivateCallSession implements AutoCloseable {
         caller ? IceRole.CONTROLLING : IceRole.CONTROLLED, dtlsRole, localCredentials,
         config.certificate(), bind, ice, remainingMillis, config.random().nextLong(),
         config.threads(), config.control(), name, "the other party", logContext, true,
-        config.network().includeLoopback(), stunServers);
+        config.network().includeLoopback(), stunServers, turnServers, relayOnly);
     PeerTransport created = new PeerTransport(settings, new PeerTransport.Listener() {
       @Override
       public void onDisconnected(TransportException cause) {
@@ -619,19 +626,55 @@ public final class PrivateCallSession implements AutoCloseable {
     }
   }
 
-  /** STUN servers become server-reflexive gathering; TURN and reflectors wait for relays. */
-  private List<InetSocketAddress> stunServers(List<RtcServer> servers) {
-    List<InetSocketAddress> result = new ArrayList<>();
+  /** TURN servers (p2p-call.md §2.3), IPv4 (and IPv6 when enabled), with their credentials. */
+  private List<TurnServer> turnServers(List<RtcServer> servers) throws InvalidParamsException {
+    List<TurnServer> result = new ArrayList<>();
     for (RtcServer server : servers) {
-      if (server.kind() != RtcServer.Kind.STUN) {
-        log.info("{}: {} skipped: relays are not implemented yet", name, server);
+      if (server.kind() != RtcServer.Kind.TURN) {
+        continue;
+      }
+      if (server.username().isEmpty() || server.password().isEmpty()) {
+        log.info("{}: {} skipped: a TURN server without credentials", name, server);
         continue;
       }
       if (!server.ipv4().isEmpty()) {
-        result.add(new InetSocketAddress(server.ipv4(), server.port()));
+        result.add(new TurnServer(literal(server.ipv4(), server.port(), server.id()),
+            server.username(), server.password()));
       }
       if (!server.ipv6().isEmpty() && config.network().includeIpv6()) {
-        result.add(new InetSocketAddress(server.ipv6(), server.port()));
+        result.add(new TurnServer(literal(server.ipv6(), server.port(), server.id()),
+            server.username(), server.password()));
+      }
+    }
+    return result;
+  }
+
+  private static InetSocketAddress literal(String ip, int port, long id)
+      throws InvalidParamsException {
+    if (!IpLiterals.isIpv4(ip) && !IpLiterals.isIpv6(ip)) {
+      throw new InvalidParamsException("connections[id=" + id + "].ip",
+          "not an IP address literal: \"" + ip + "\"");
+    }
+    return new InetSocketAddress(ip, port); // a literal: parsed, never looked up
+  }
+
+  /** STUN servers become server-reflexive gathering; reflectors wait for their relay port. */
+  private List<InetSocketAddress> stunServers(List<RtcServer> servers)
+      throws InvalidParamsException {
+    List<InetSocketAddress> result = new ArrayList<>();
+    for (RtcServer server : servers) {
+      if (server.kind() == RtcServer.Kind.REFLECTOR) {
+        log.info("{}: {} skipped: Telegram reflectors are not implemented yet", name, server);
+        continue;
+      }
+      if (server.kind() != RtcServer.Kind.STUN) {
+        continue;
+      }
+      if (!server.ipv4().isEmpty()) {
+        result.add(literal(server.ipv4(), server.port(), server.id()));
+      }
+      if (!server.ipv6().isEmpty() && config.network().includeIpv6()) {
+        result.add(literal(server.ipv6(), server.port(), server.id()));
       }
     }
     return result;

@@ -2,6 +2,7 @@ package org.tgcalls4j.internal.pc;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -30,6 +31,8 @@ import org.tgcalls4j.internal.srtp.SrtpContext;
 import org.tgcalls4j.internal.srtp.SrtpResult;
 import org.tgcalls4j.internal.srtp.SrtpStatus;
 import org.tgcalls4j.internal.transport.UdpTransport;
+import org.tgcalls4j.internal.turn.TurnClient;
+import org.tgcalls4j.internal.turn.TurnException;
 
 /**
  * The one transport every call type uses: ICE, DTLS-SRTP, SRTP/SRTCP and RTCP routing over one
@@ -51,7 +54,7 @@ import org.tgcalls4j.internal.transport.UdpTransport;
  */
 public final class PeerTransport implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(PeerTransport.class);
-  /** The only local port of a transport today: its one UDP socket. */
+  /** The port id of the transport's UDP socket; relay ports are numbered from 1. */
   private static final int SOCKET_PORT_ID = 0;
 
   /** Lifecycle events after a successful connect. */
@@ -107,6 +110,10 @@ public final class PeerTransport implements AutoCloseable {
 
   // I/O thread only
   private IceAgent ice;
+  /** Relay ports: relay {@code i} has port id {@code i + 1}; each is guarded by its own monitor. */
+  private volatile List<Relay> relays = List.of();
+  private volatile int selectedPortId = SOCKET_PORT_ID;
+  private volatile IoHandler ioHandler;
 
   /**
    * Creates the transport; nothing is bound until {@link #connect}.
@@ -156,7 +163,9 @@ public final class PeerTransport implements AutoCloseable {
       socket.close();
       return connected;
     }
-    socket.start(new IoHandler(endpoint));
+    IoHandler handler = new IoHandler(endpoint);
+    ioHandler = handler;
+    socket.start(handler);
     socket.execute(() -> startIce(socket, remote));
     return connected;
   }
@@ -170,25 +179,37 @@ public final class PeerTransport implements AutoCloseable {
     IceAgent agent = new IceAgent(settings.ice(), settings.iceRole(), settings.localCredentials(),
         remote.credentials(), settings.tieBreaker(), new IceOutput(socket));
     InetSocketAddress local = socket.localAddress();
-    agent.addLocalCandidate(new LocalCandidate(SOCKET_PORT_ID,
-        HostCandidates.host(local, HostCandidates.MAX_LOCAL_PREFERENCE)));
-    if (settings.gatherHostCandidates() && local.getAddress().isAnyLocalAddress()) {
-      // RFC 8445 §5.1.1.1: the socket listens on every interface; signal each address
-      for (IceCandidate host : HostCandidates.gather(local.getPort(), settings.ice().includeIpv6(),
-          settings.includeLoopbackCandidates())) {
-        listener.onLocalCandidate(host);
+    if (!settings.relayOnly()) {
+      agent.addLocalCandidate(new LocalCandidate(SOCKET_PORT_ID,
+          HostCandidates.host(local, HostCandidates.MAX_LOCAL_PREFERENCE)));
+      if (settings.gatherHostCandidates() && local.getAddress().isAnyLocalAddress()) {
+        // RFC 8445 §5.1.1.1: the socket listens on every interface; signal each address
+        for (IceCandidate host : HostCandidates.gather(local.getPort(), settings.ice().includeIpv6(),
+            settings.includeLoopbackCandidates())) {
+          listener.onLocalCandidate(host);
+        }
+      } else if (settings.gatherHostCandidates()) {
+        // bound to one address (for example 127.0.0.1): that address is the only host candidate
+        listener.onLocalCandidate(HostCandidates.host(local, HostCandidates.MAX_LOCAL_PREFERENCE));
       }
-    } else if (settings.gatherHostCandidates()) {
-      // bound to one address (for example 127.0.0.1): that address is the only host candidate
-      listener.onLocalCandidate(HostCandidates.host(local, HostCandidates.MAX_LOCAL_PREFERENCE));
     }
     for (IceCandidate candidate : remote.candidates()) {
       agent.addRemoteCandidate(candidate, now);
     }
-    for (InetSocketAddress stunServer : settings.stunServers()) {
-      agent.gatherServerReflexive(SOCKET_PORT_ID, stunServer, now);
+    if (!settings.relayOnly()) {
+      for (InetSocketAddress stunServer : settings.stunServers()) {
+        agent.gatherServerReflexive(SOCKET_PORT_ID, stunServer, now);
+      }
     }
     ice = agent;
+    List<Relay> made = new ArrayList<>();
+    for (TurnServer server : settings.turnServers()) {
+      made.add(new Relay(made.size() + 1, server, socket));
+    }
+    relays = List.copyOf(made);
+    for (Relay relay : made) {
+      relay.start(now);
+    }
     agent.start(now);
   }
 
@@ -317,6 +338,9 @@ public final class PeerTransport implements AutoCloseable {
     if (endpoint != null) {
       endpoint.close();
     }
+    for (Relay relay : relays) {
+      relay.close(System.nanoTime()); // a Refresh with lifetime 0 while the socket is still open
+    }
     UdpTransport socket = udp;
     if (socket != null) {
       socket.close();
@@ -421,8 +445,14 @@ public final class PeerTransport implements AutoCloseable {
   private void sendToSelected(byte[] packet) {
     InetSocketAddress to = selectedRemote;
     UdpTransport socket = udp;
-    if (to != null && socket != null) {
+    if (to == null || socket == null) {
+      return;
+    }
+    int portId = selectedPortId;
+    if (portId == SOCKET_PORT_ID) {
       socket.send(to, packet, 0, packet.length);
+    } else {
+      relays.get(portId - 1).send(to, packet, 0, packet.length, System.nanoTime());
     }
   }
 
@@ -491,6 +521,101 @@ public final class PeerTransport implements AutoCloseable {
     }
   }
 
+  /**
+   * One relay port: a {@link TurnClient} on the transport's socket. Its allocation becomes a relay
+   * candidate of the agent (port id {@code portId}); checks and media to peers go through it.
+   * The client is not thread-safe: every call into it holds this object's monitor (the I/O thread
+   * for checks and received data, a track's thread for media).
+   */
+  private final class Relay implements TurnClient.Output {
+    private final int portId;
+    private final TurnServer server;
+    private final UdpTransport socket;
+    private final TurnClient client;
+    private volatile boolean failed;
+
+    Relay(int portId, TurnServer server, UdpTransport socket) {
+      this.portId = portId;
+      this.server = server;
+      this.socket = socket;
+      this.client = new TurnClient(server.address(), server.username(), server.password(),
+          new java.security.SecureRandom());
+    }
+
+    boolean isFromServer(InetSocketAddress from) {
+      return server.address().equals(from);
+    }
+
+    synchronized void start(long nowNanos) {
+      client.start(nowNanos, this);
+    }
+
+    synchronized void onDatagram(byte[] data, int length, long nowNanos) {
+      client.onDatagram(data, 0, length, nowNanos, this);
+    }
+
+    synchronized void send(InetSocketAddress peer, byte[] data, int offset, int length,
+        long nowNanos) {
+      if (!failed) {
+        client.send(peer, data, offset, length, nowNanos, this);
+      }
+    }
+
+    synchronized long onTimer(long nowNanos) {
+      return failed ? Long.MAX_VALUE : client.onTimer(nowNanos, this);
+    }
+
+    synchronized void close(long nowNanos) {
+      if (!failed) {
+        client.close(nowNanos, this);
+      }
+    }
+
+    @Override
+    public void sendToServer(byte[] datagram, int offset, int length) {
+      socket.send(server.address(), datagram, offset, length);
+    }
+
+    @Override
+    public void onAllocated(InetSocketAddress relayed, InetSocketAddress mapped) {
+      // RFC 8445 §5.1.2.2: relayed candidates have type preference 0
+      IceCandidate candidate = new IceCandidate(
+          HostCandidates.foundation("relay", relayed.getAddress(), server.address().getAddress()),
+          1, "udp", HostCandidates.priority(0, HostCandidates.MAX_LOCAL_PREFERENCE - portId, 1),
+          relayed, "relay");
+      log.debug("{}: relayed candidate {} on {}", settings.name(), relayed, server);
+      IceAgent agent = ice;
+      if (agent != null) {
+        agent.addLocalCandidate(new LocalCandidate(portId, candidate));
+      }
+      listener.onLocalCandidate(candidate);
+    }
+
+    @Override
+    public void onRelayed(InetSocketAddress peer, byte[] data, int offset, int length) {
+      IoHandler handler = ioHandler;
+      if (handler != null) {
+        handler.demux(portId, data, offset, length, peer, System.nanoTime());
+      }
+    }
+
+    @Override
+    public void onFailure(TurnException failure) {
+      failed = true;
+      log.info("{}: the relay {} failed: {}", settings.name(), server, failure.getMessage());
+      if (selectedRemote != null && selectedPortId == portId) {
+        // media went through this relay (a refresh failed, the server went away)
+        disconnect(new TransportException(TransportException.Stage.RELAY,
+            "the relay " + server.address() + " carrying the call failed: "
+                + failure.getMessage(), failure));
+      } else if (settings.relayOnly() && relays.stream().allMatch(r -> r.failed)) {
+        failConnect(new TransportException(TransportException.Stage.RELAY,
+            "no relay left for a relay-only call; the last one, " + server.address()
+                + ", failed: " + failure.getMessage(), failure));
+      }
+    }
+  }
+
   /** Demultiplexes the socket by first byte (RFC 7983 §7) and runs ICE timers. */
   private final class IoHandler implements UdpTransport.Handler {
     private final DtlsEndpoint endpoint;
@@ -501,16 +626,31 @@ public final class PeerTransport implements AutoCloseable {
 
     @Override
     public void onDatagram(byte[] data, int length, InetSocketAddress from, long nowNanos) {
+      for (Relay relay : relays) {
+        if (relay.isFromServer(from)) {
+          relay.onDatagram(data, length, nowNanos); // relayed payloads come back through demux
+          return;
+        }
+      }
+      demux(SOCKET_PORT_ID, data, 0, length, from, nowNanos);
+    }
+
+    /** One datagram that arrived on a port: the socket, or a relay's payload from a peer. */
+    void demux(int portId, byte[] data, int offset, int length, InetSocketAddress from,
+        long nowNanos) {
       if (length == 0) {
         droppedIncoming.incrementAndGet();
         return;
       }
+      if (offset != 0) { // the DTLS and SRTP paths read from index 0
+        data = java.util.Arrays.copyOfRange(data, offset, offset + length);
+      }
       int first = data[0] & 0xff;
       if (first <= 3) {
         if (ice != null) {
-          ice.handleStun(SOCKET_PORT_ID, data, 0, length, from, nowNanos);
+          ice.handleStun(portId, data, 0, length, from, nowNanos);
         }
-      } else if (!fromSelectedPair(from)) {
+      } else if (!fromSelectedPair(portId, from)) {
         droppedIncoming.incrementAndGet(); // DTLS and SRTP only from the pair ICE selected
       } else if (first >= 20 && first <= 63) {
         endpoint.receive(data, 0, length); // never waits; alerts come back as onClosed
@@ -522,9 +662,9 @@ public final class PeerTransport implements AutoCloseable {
     }
 
     /** Before ICE selects a pair, DTLS may already arrive (it is queued); after, only from it. */
-    private boolean fromSelectedPair(InetSocketAddress from) {
+    private boolean fromSelectedPair(int portId, InetSocketAddress from) {
       InetSocketAddress selected = selectedRemote;
-      return selected == null || selected.equals(from);
+      return selected == null || (selected.equals(from) && selectedPortId == portId);
     }
 
     @Override
@@ -542,7 +682,11 @@ public final class PeerTransport implements AutoCloseable {
       if (nowNanos >= agent.nextTimeoutNanos()) {
         agent.handleTimeout(nowNanos);
       }
-      return agent.nextTimeoutNanos();
+      long next = agent.nextTimeoutNanos();
+      for (Relay relay : relays) {
+        next = Math.min(next, relay.onTimer(nowNanos));
+      }
+      return next;
     }
   }
 
@@ -556,7 +700,11 @@ public final class PeerTransport implements AutoCloseable {
 
     @Override
     public void sendDatagram(int portId, InetSocketAddress to, byte[] data, int offset, int length) {
-      socket.send(to, data, offset, length); // one port today: the socket
+      if (portId == SOCKET_PORT_ID) {
+        socket.send(to, data, offset, length);
+      } else {
+        relays.get(portId - 1).send(to, data, offset, length, System.nanoTime());
+      }
     }
 
     @Override
@@ -582,6 +730,7 @@ public final class PeerTransport implements AutoCloseable {
     @Override
     public void onSelectedPair(int portId, InetSocketAddress remote) {
       if (selectedRemote == null) {
+        selectedPortId = portId; // before selectedRemote: readers check the remote first
         selectedRemote = remote;
         startHandshake(dtls);
       }

@@ -36,12 +36,17 @@ import org.tgcalls4j.internal.ice.IceRole;
  * @param includeLoopbackCandidates whether host candidates include loopback addresses
  * @param stunServers STUN servers to learn server-reflexive candidates from (RFC 8445 §5.1.1.2);
  *     copied
+ * @param turnServers TURN servers to allocate relayed candidates on (RFC 8656), one relay port
+ *     each; copied
+ * @param relayOnly whether only relayed candidates are used and signaled (no host candidate, no
+ *     STUN): a private call whose {@code p2p_allowed} is false (p2p-call.md §2.3)
  */
 public record TransportSettings(IceRole iceRole, DtlsRole dtlsRole, IceCredentials localCredentials,
     DtlsCertificate certificate, InetAddress bindAddress, IceConfig ice, long connectTimeoutMillis,
     long tieBreaker, ThreadFactory threads, Executor control, String name, String peerName,
     Map<String, String> logContext, boolean gatherHostCandidates,
-    boolean includeLoopbackCandidates, List<InetSocketAddress> stunServers) {
+    boolean includeLoopbackCandidates, List<InetSocketAddress> stunServers,
+    List<TurnServer> turnServers, boolean relayOnly) {
   /** @throws NullPointerException if a reference is null */
   public TransportSettings {
     Objects.requireNonNull(iceRole, "iceRole");
@@ -56,5 +61,20 @@ public record TransportSettings(IceRole iceRole, DtlsRole dtlsRole, IceCredentia
     Objects.requireNonNull(peerName, "peerName");
     logContext = Map.copyOf(logContext);
     stunServers = List.copyOf(stunServers);
+    turnServers = List.copyOf(turnServers);
+    if (relayOnly && turnServers.isEmpty()) {
+      throw new IllegalArgumentException("a relay-only transport needs a TURN server");
+    }
+  }
+
+  /** Settings without relays; see the record description for the parameters. */
+  public TransportSettings(IceRole iceRole, DtlsRole dtlsRole, IceCredentials localCredentials,
+      DtlsCertificate certificate, InetAddress bindAddress, IceConfig ice, long connectTimeoutMillis,
+      long tieBreaker, ThreadFactory threads, Executor control, String name, String peerName,
+      Map<String, String> logContext, boolean gatherHostCandidates,
+      boolean includeLoopbackCandidates, List<InetSocketAddress> stunServers) {
+    this(iceRole, dtlsRole, localCredentials, certificate, bindAddress, ice, connectTimeoutMillis,
+        tieBreaker, threads, control, name, peerName, logContext, gatherHostCandidates,
+        includeLoopbackCandidates, stunServers, List.of(), false);
   }
 }
