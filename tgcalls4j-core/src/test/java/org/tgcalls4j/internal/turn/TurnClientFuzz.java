@@ -29,9 +29,7 @@ public final class TurnClientFuzz implements FuzzTarget {
 
   @Override
   public void fuzz(byte[] data) throws Exception {
-    InetSocketAddress server = new InetSocketAddress(InetAddress.getLoopbackAddress(), 3478);
-    TurnClient client = new TurnClient(server, USER, PASSWORD, new SplittableRandom(SEED), 5_000_000L);
-    TurnClient.Output out = new TurnClient.Output() {
+    replay(data, new TurnClient.Output() {
       @Override
       public void sendToServer(byte[] datagram, int offset, int length) {
         check(datagram, offset, length);
@@ -55,7 +53,13 @@ public final class TurnClientFuzz implements FuzzTarget {
           throw new AssertionError("failure message contains the password");
         }
       }
-    };
+    });
+  }
+
+  /** Runs the script {@code data} on a new client that reports to {@code out}. @return the client */
+  static TurnClient replay(byte[] data, TurnClient.Output out) {
+    InetSocketAddress server = new InetSocketAddress(InetAddress.getLoopbackAddress(), 3478);
+    TurnClient client = new TurnClient(server, USER, PASSWORD, new SplittableRandom(SEED), 5_000_000L);
     long now = 1_000_000_000L;
     client.start(now, out);
     int i = 0;
@@ -82,6 +86,7 @@ public final class TurnClientFuzz implements FuzzTarget {
         break;
       }
     }
+    return client;
   }
 
   private static void check(byte[] bytes, int offset, int length) {
