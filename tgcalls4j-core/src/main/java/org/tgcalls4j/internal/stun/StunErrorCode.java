@@ -11,6 +11,10 @@ public record StunErrorCode(int code, String reason) {
   public static final int BAD_REQUEST = 400;
   /** 401 Unauthorized (RFC 8489 §14.8). */
   public static final int UNAUTHORIZED = 401;
+  /** 438 Stale Nonce (RFC 8489 §14.8). */
+  public static final int STALE_NONCE = 438;
+  /** 486 Allocation Quota Reached (RFC 8656 §19). */
+  public static final int ALLOCATION_QUOTA_REACHED = 486;
   /** 487 Role Conflict (RFC 8445 §7.3.1.1). */
   public static final int ROLE_CONFLICT = 487;
 

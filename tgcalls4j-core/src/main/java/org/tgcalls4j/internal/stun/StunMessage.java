@@ -252,20 +252,36 @@ public final class StunMessage {
    * @throws StunParseException if the family is unknown or the length does not fit the family
    */
   public InetSocketAddress xorMappedAddress() throws StunParseException {
-    byte[] v = attribute(StunAttribute.XOR_MAPPED_ADDRESS);
+    return xorAddress(StunAttribute.XOR_MAPPED_ADDRESS, "XOR-MAPPED-ADDRESS");
+  }
+
+  /**
+   * Decodes the first attribute of an XOR-address type: XOR-MAPPED-ADDRESS (RFC 8489 §14.2) or the
+   * TURN attributes of the same layout, XOR-PEER-ADDRESS and XOR-RELAYED-ADDRESS (RFC 8656 §18.3, §18.5).
+   *
+   * @param attributeType e.g. {@link StunAttribute#XOR_PEER_ADDRESS}
+   * @return the address, IPv4 or IPv6, or null if absent
+   * @throws StunParseException if the family is unknown or the length does not fit the family
+   */
+  public InetSocketAddress xorAddress(int attributeType) throws StunParseException {
+    return xorAddress(attributeType, String.format("attribute 0x%04x", attributeType));
+  }
+
+  private InetSocketAddress xorAddress(int attributeType, String name) throws StunParseException {
+    byte[] v = attribute(attributeType);
     if (v == null) {
       return null;
     }
     if (v.length < 4) {
-      throw new StunParseException("XOR-MAPPED-ADDRESS length " + v.length + " too short");
+      throw new StunParseException(name + " length " + v.length + " too short");
     }
     int family = v[1] & 0xFF;
     int addressLength = switch (family) {
       case 0x01 -> 4;
       case 0x02 -> 16;
-      default -> throw new StunParseException("XOR-MAPPED-ADDRESS family " + family + " unknown");
+      default -> throw new StunParseException(name + " family " + family + " unknown");
     };
-    requireLength(v, 4 + addressLength, "XOR-MAPPED-ADDRESS");
+    requireLength(v, 4 + addressLength, name);
     int port = readU16(v, 2) ^ (MAGIC_COOKIE >>> 16);
     byte[] address = Arrays.copyOfRange(v, 4, 4 + addressLength);
     byte[] mask = xorMask(transactionId);

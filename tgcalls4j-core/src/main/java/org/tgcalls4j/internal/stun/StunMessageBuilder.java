@@ -110,6 +110,16 @@ public final class StunMessageBuilder {
    * @throws IllegalArgumentException if the address is unresolved
    */
   public StunMessageBuilder addXorMappedAddress(InetSocketAddress address) {
+    return addXorAddress(StunAttribute.XOR_MAPPED_ADDRESS, address);
+  }
+
+  /**
+   * Appends an attribute of the XOR-MAPPED-ADDRESS layout (RFC 8489 §14.2), e.g. XOR-PEER-ADDRESS
+   * (RFC 8656 §18.3), for an IPv4 or IPv6 address. @return this builder
+   *
+   * @throws IllegalArgumentException if the address is unresolved
+   */
+  public StunMessageBuilder addXorAddress(int attributeType, InetSocketAddress address) {
     if (address.isUnresolved()) {
       throw new IllegalArgumentException("unresolved address " + address);
     }
@@ -121,7 +131,7 @@ public final class StunMessageBuilder {
     for (int i = 0; i < ip.length; i++) {
       v[4 + i] = (byte) (ip[i] ^ mask[i]);
     }
-    return add(StunAttribute.XOR_MAPPED_ADDRESS, v);
+    return add(attributeType, v);
   }
 
   /**

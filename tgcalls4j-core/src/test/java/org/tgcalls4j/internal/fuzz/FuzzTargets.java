@@ -14,6 +14,7 @@ import org.tgcalls4j.internal.rtp.RtpHeaderFuzz;
 import org.tgcalls4j.internal.signaling.GroupCallAnswerFuzz;
 import org.tgcalls4j.internal.srtp.SrtpFuzz;
 import org.tgcalls4j.internal.stun.StunMessageFuzz;
+import org.tgcalls4j.internal.turn.TurnClientFuzz;
 
 /**
  * The fuzz targets by name. A target's corpus is the directory {@code fuzz/<name>/} of the test
@@ -35,6 +36,7 @@ public final class FuzzTargets {
     TARGETS.put("answer-json", GroupCallAnswerFuzz::new);
     TARGETS.put("rtmp-url", RtmpUrlFuzz::new);
     TARGETS.put("p2p-signaling", SignalingChannelFuzz::new);
+    TARGETS.put("turn", TurnClientFuzz::new);
   }
 
   private FuzzTargets() {}
