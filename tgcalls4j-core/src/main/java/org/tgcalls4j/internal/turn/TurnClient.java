@@ -498,7 +498,8 @@ public final class TurnClient {
       begin(retry, nowNanos, out);
       return;
     }
-    String what = code + " " + printable(error.reason()) + " from " + server + " for " + t.kind;
+    // The server's reason phrase stays out: it is outside text that could echo anything back.
+    String what = "error " + code + " from " + server + " for " + t.kind;
     switch (t.kind) {
       case ALLOCATE -> {
         Reason reason = switch (code) {
@@ -678,11 +679,6 @@ public final class TurnClient {
       throw new StunParseException(name + " of " + v.length + " bytes, at most 763");
     }
     return new String(v, StandardCharsets.UTF_8);
-  }
-
-  private static String printable(String s) {
-    String cut = s.length() > 80 ? s.substring(0, 80) : s;
-    return cut.replaceAll("[^\\x20-\\x7E]", "?");
   }
 
   private static byte[] u32(int v) {
