@@ -25,8 +25,9 @@ import org.tgcalls4j.internal.call.PrivateCallSession;
  * <p>Versions 8.0.0 and 9.0.0 of tgcalls' signaling are implemented (uncompressed JSON with acks
  * and resends, p2p-call.md §3.4). Not yet: the SCTP data channel that carries {@code MediaState}
  * (so the other party does not see our mute state), versions 12.0.0/13.0.0 (Telegram Web offers
- * only these), relays (TURN, Telegram reflectors) and so relay-only calls, video. Audio goes both
- * ways; the other party's audio reaches {@link TgCalls.Builder#incomingAudioListener}.
+ * only these), Telegram's reflectors (TURN servers are used; a relay-only call needs one), video.
+ * Audio goes both ways; the other party's audio reaches
+ * {@link TgCalls.Builder#incomingAudioListener}.
  *
  * <p>Thread-safe. After {@link ConnectionState#FAILED} or {@link ConnectionState#CLOSED} the
  * control methods throw {@link ConnectionNotFoundException}; {@link #state()}, {@link #stats()}
@@ -82,8 +83,11 @@ public final class PrivateCall implements Call {
    *     call's lock; actions chained on it should not block
    * @throws InvalidParamsException if no offered library version is implemented
    *     (field {@code protocol.library_versions}), the custom parameters are not a JSON object or
-   *     ask for a mode tgcalls4j lacks, or {@code p2p_allowed} is false (relays are not
-   *     implemented yet); the call is unchanged
+   *     ask for a mode tgcalls4j lacks, or {@code p2p_allowed} is false and no TURN server is
+   *     listed (field {@code connections}; reflectors are not implemented yet); the call is
+   *     unchanged. A relay-only call whose TURN servers refuse us (wrong credentials, quota) or
+   *     do not answer fails with {@link TransportException} of stage
+   *     {@link TransportException.Stage#RELAY} within the timeout
    * @throws ConnectionExistsException if connect was already called
    * @throws ConnectionNotFoundException if the call was stopped or failed
    */

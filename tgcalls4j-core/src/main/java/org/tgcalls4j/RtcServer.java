@@ -7,8 +7,9 @@ import java.util.Objects;
  * ({@code phoneConnectionWebrtc}) or one of Telegram's reflectors ({@code phoneConnection}),
  * p2p-call.md §2.2–§2.3. Immutable; the password is never shown by {@link #toString()}.
  *
- * <p>Today a private call uses the STUN servers (server-reflexive candidates, RFC 8445 §5.1.1.2);
- * TURN servers and reflectors are logged and skipped until relays are implemented.
+ * <p>A private call uses the STUN servers for server-reflexive candidates (RFC 8445 §5.1.1.2) and
+ * the TURN servers for relayed ones (RFC 8656); reflectors are logged and skipped until their
+ * relay port is implemented.
  *
  * @param id the connection's {@code id}
  * @param ipv4 its {@code ip}, an IPv4 literal, or empty

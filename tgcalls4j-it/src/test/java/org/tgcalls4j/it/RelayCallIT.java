@@ -88,6 +88,38 @@ class RelayCallIT {
   }
 
   @Test
+  void relayOnlyAgainstTheSharedPeerWithItsHostCandidates() throws Exception {
+    assumeThat(AiortcSfu.available()).as("Debian python3-aiortc installed").isTrue();
+    assumeThat(P2pPeer.script()).as("../shared/peers/p2p beside the checkout").isNotNull();
+    byte[] key = new byte[256];
+    new SecureRandom().nextBytes(key);
+    Path keyFile = dir.resolve("key.hex");
+    java.nio.file.Files.writeString(keyFile, java.util.HexFormat.of().formatHex(key));
+    Path tone = Media.tone(dir, "tone.ogg", 440, 12);
+    PrivateCallIT.PcmRecorder heard = new PrivateCallIT.PcmRecorder();
+    PrivateCallIT.Inbox ours = new PrivateCallIT.Inbox();
+    try (Coturn coturn = Coturn.start(dir); TgCalls calls = client(heard);
+        P2pPeer peer = P2pPeer.start(dir.resolve("peer"), "callee", keyFile,
+            List.of("--version", "9.0.0", "--seconds", "5", "--timeout", "30", "--linger", "1"),
+            ours::deliver)) {
+      PrivateCall call = calls.createPrivateCall(5, (c, blob) -> peer.send(blob));
+      ours.open(call);
+      call.setSource(MediaSource.file(tone));
+      call.connect(PrivateCallParams.of(key, true, List.of("9.0.0")).withP2pAllowed(false)
+          .withServers(List.of(RtcServer.turn(1, "127.0.0.1", "", coturn.port, Coturn.USER,
+              Coturn.PASSWORD))));
+      com.google.gson.JsonObject report = peer.awaitReport(40_000);
+      assertThat(report.get("connected").getAsBoolean()).isTrue();
+      assertThat(report.get("dominant_hz").getAsDouble()).as("the peer heard us through coturn")
+          .isCloseTo(440, Offset.offset(2.0));
+      assertThat(Audio.dominantFrequencyHz(heard.awaitSeconds(4, 10_000), 2, 48_000))
+          .isCloseTo(523.25, Offset.offset(2.0));
+      call.stop();
+      assertThat(coturn.log()).contains("ALLOCATE processed, success");
+    }
+  }
+
+  @Test
   void wrongCredentialsFailTheCallWithARelayError() throws Exception {
     byte[] key = new byte[256];
     try (Coturn coturn = Coturn.start(dir);
@@ -121,7 +153,8 @@ class RelayCallIT {
               RtcServer.turn(1, "127.0.0.1", "", closedPort, "u", "p"))));
       PrivateCallStun.feedInitialSetup(call, key);
       assertThatThrownBy(() -> done.get(20, TimeUnit.SECONDS)).cause()
-          .isInstanceOf(TgCallsException.class);
+          .isInstanceOf(TransportException.class).hasMessageContaining("RELAY")
+          .hasMessageContaining("127.0.0.1:" + closedPort);
       assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)).isLessThan(16_000);
       assertThat(call.state()).isEqualTo(ConnectionState.FAILED);
     }

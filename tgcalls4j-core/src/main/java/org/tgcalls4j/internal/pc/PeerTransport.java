@@ -538,8 +538,12 @@ public final class PeerTransport implements AutoCloseable {
       this.portId = portId;
       this.server = server;
       this.socket = socket;
+      // RFC 8489 §6.2.1 gives up after 79 RTOs; scale the RTO so an unreachable server is
+      // reported within the connect budget (100 ms .. 500 ms, RFC 8489's default)
+      long rtoNanos = TimeUnit.MILLISECONDS.toNanos(
+          Math.max(100, Math.min(500, settings.connectTimeoutMillis() / 100)));
       this.client = new TurnClient(server.address(), server.username(), server.password(),
-          new java.security.SecureRandom());
+          new java.security.SecureRandom(), rtoNanos);
     }
 
     boolean isFromServer(InetSocketAddress from) {

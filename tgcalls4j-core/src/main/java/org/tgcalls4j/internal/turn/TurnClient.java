@@ -162,8 +162,13 @@ public final class TurnClient {
     this(server, username, password, random, DEFAULT_RTO_NANOS);
   }
 
-  /** As above with another initial RTO (tests: the total before TIMEOUT is 79 RTOs). */
-  TurnClient(InetSocketAddress server, String username, String password, RandomGenerator random,
+  /**
+   * As above with another initial RTO: the total before TIMEOUT is 79 RTOs (RFC 8489 §6.2.1), so
+   * an owner with a connect budget scales it (the peer transport does; tests use short ones).
+   *
+   * @param initialRtoNanos the first retransmission timeout, ns; positive
+   */
+  public TurnClient(InetSocketAddress server, String username, String password, RandomGenerator random,
       long initialRtoNanos) {
     if (server.isUnresolved()) {
       throw new IllegalArgumentException("TURN server address is unresolved: " + server.getHostString());
