@@ -31,6 +31,28 @@ class PcmFrameSourceTest {
 
   @TempDir Path dir;
 
+  /**
+   * Starts a thread that puts {@code pcm} into {@code source} and waits until it blocks there
+   * (the queue is full); what the put throws goes to {@code failure}.
+   */
+  private static Thread blockedProducer(PcmPushSource source, short[] pcm,
+      AtomicReference<Throwable> failure) throws InterruptedException {
+    Thread producer = new Thread(() -> {
+      try {
+        source.put(pcm, 0, pcm.length);
+      } catch (Throwable t) {
+        failure.set(t);
+      }
+    });
+    producer.start();
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+    while (producer.getState() != Thread.State.WAITING && System.nanoTime() < deadline) {
+      Thread.sleep(1);
+    }
+    assertThat(producer.getState()).as("the producer blocks in put").isEqualTo(Thread.State.WAITING);
+    return producer;
+  }
+
   private static List<byte[]> drain(PcmFrameSource frames, int max) throws Exception {
     List<byte[]> out = new ArrayList<>();
     for (int i = 0; i < max; i++) {
@@ -187,19 +209,7 @@ class PcmFrameSourceTest {
     PcmFrameSource frames = PcmFrameSource.open(source, 32);
     short[] second = PcmTestAudio.sine(440, 8000, 0, 48_000, 1);
     AtomicReference<Throwable> failure = new AtomicReference<>();
-    Thread producer = new Thread(() -> {
-      try {
-        source.put(second, 0, second.length);
-      } catch (Throwable t) {
-        failure.set(t);
-      }
-    });
-    producer.start();
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-    while (producer.getState() != Thread.State.WAITING && System.nanoTime() < deadline) {
-      Thread.sleep(1);
-    }
-    assertThat(producer.getState()).isEqualTo(Thread.State.WAITING);
+    Thread producer = blockedProducer(source, second, failure);
     assertThat(source.queuedMillis()).isEqualTo(100);
     int audio = 0;
     for (int i = 0; i < 200 && audio < 50; i++) {
@@ -224,18 +234,7 @@ class PcmFrameSourceTest {
       PcmPushSource source = PcmPushSource.create(1, 20, WhenEmpty.NOTHING);
       short[] big = new short[48_000];
       AtomicReference<Throwable> failure = new AtomicReference<>();
-      Thread producer = new Thread(() -> {
-        try {
-          source.put(big, 0, big.length);
-        } catch (Throwable t) {
-          failure.set(t);
-        }
-      });
-      producer.start();
-      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-      while (producer.getState() != Thread.State.WAITING && System.nanoTime() < deadline) {
-        Thread.sleep(1);
-      }
+      Thread producer = blockedProducer(source, big, failure);
       if (interrupt) {
         producer.interrupt();
       } else {
