@@ -1,6 +1,5 @@
 package org.tgcalls4j.internal.call;
 
-import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
@@ -11,7 +10,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.tgcalls4j.CallKind;
@@ -30,6 +28,8 @@ import org.tgcalls4j.internal.ice.IceCandidate;
 import org.tgcalls4j.internal.ice.IceConfig;
 import org.tgcalls4j.internal.ice.IceCredentials;
 import org.tgcalls4j.internal.ice.IceRole;
+import org.tgcalls4j.internal.ice.IpLiterals;
+import org.tgcalls4j.internal.json.JsonCodec;
 import org.tgcalls4j.internal.logging.LogContext;
 import org.tgcalls4j.internal.pc.PeerTransport;
 import org.tgcalls4j.internal.pc.RemoteDescription;
@@ -60,7 +60,6 @@ public final class GroupCallSession implements AutoCloseable {
   private static final String AUDIO_LEVEL_URI = "urn:ietf:params:rtp-hdrext:ssrc-audio-level";
   /** Opus's payload type in Telegram's answers (group-call.md §5.1), for a presentation without audio. */
   private static final int DEFAULT_OPUS_PAYLOAD_TYPE = 111;
-  private static final Pattern IP_LITERAL = Pattern.compile("[0-9.]+|[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*");
 
   private enum Phase { NEW, CONNECTING, CONNECTED, DISCONNECTED, TERMINAL }
 
@@ -279,16 +278,10 @@ public final class GroupCallSession implements AutoCloseable {
           || c.port() == 0) { // port 0 is valid syntax (RFC 8839 §5.1) but not a destination
         continue;
       }
-      if (!IP_LITERAL.matcher(c.ip()).matches()) {
+      InetAddress address = IpLiterals.parse(c.ip()); // never a DNS look-up
+      if (address == null) {
         throw new InvalidParamsException("transport.candidates[" + i + "].ip",
-            "not an IP address literal: \"" + c.ip() + "\"");
-      }
-      InetAddress address;
-      try {
-        address = InetAddress.getByName(c.ip()); // a literal: no DNS lookup
-      } catch (IOException e) {
-        throw new InvalidParamsException("transport.candidates[" + i + "].ip",
-            "not an IP address: \"" + c.ip() + "\"", e);
+            "not an IP address literal: " + JsonCodec.shortQuote(c.ip()));
       }
       boolean ipv6 = address.getAddress().length == 16;
       if (ipv6 && !config.network().includeIpv6()) {

@@ -651,11 +651,12 @@ public final class PrivateCallSession implements AutoCloseable {
 
   private static InetSocketAddress literal(String ip, int port, long id)
       throws InvalidParamsException {
-    if (!IpLiterals.isIpv4(ip) && !IpLiterals.isIpv6(ip)) {
+    InetAddress address = IpLiterals.parse(ip);
+    if (address == null) {
       throw new InvalidParamsException("connections[id=" + id + "].ip",
-          "not an IP address literal: \"" + ip + "\"");
+          "not an IP address literal: " + JsonCodec.shortQuote(ip));
     }
-    return new InetSocketAddress(ip, port); // a literal: parsed, never looked up
+    return new InetSocketAddress(address, port);
   }
 
   /** STUN servers become server-reflexive gathering; reflectors wait for their relay port. */

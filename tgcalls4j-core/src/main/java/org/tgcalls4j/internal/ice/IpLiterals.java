@@ -1,5 +1,9 @@
 package org.tgcalls4j.internal.ice;
 
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+
 /**
  * Checks that text is an IP address literal before {@link java.net.InetAddress#getByName} sees
  * it, so that signaled addresses are parsed and never looked up in DNS. Shared by the group-call
@@ -10,6 +14,33 @@ public final class IpLiterals {
   public static final int MAX_IPV6_CHARS = 45;
 
   private IpLiterals() {}
+
+  /**
+   * @param s text from outside
+   * @return whether it is an IPv4 or IPv6 literal ({@link #isIpv4} or {@link #isIpv6})
+   */
+  public static boolean isIp(String s) {
+    return isIpv4(s) || isIpv6(s);
+  }
+
+  /**
+   * Parses an IP literal without any DNS look-up; an IPv6 scope id is dropped.
+   *
+   * @param s text from outside
+   * @return the address, or null if {@code s} is not an IPv4 or IPv6 literal
+   */
+  public static InetAddress parse(String s) {
+    if (!isIp(s)) {
+      return null;
+    }
+    try {
+      InetAddress a = InetAddress.getByName(s); // a literal: parsed, not looked up
+      return a instanceof Inet6Address v6 && v6.getScopeId() != 0
+          ? InetAddress.getByAddress(v6.getAddress()) : a;
+    } catch (UnknownHostException e) {
+      return null;
+    }
+  }
 
   /** Four decimal numbers 0 to 255 of one to three digits, joined by dots (RFC 3986 §3.2.2). */
   public static boolean isIpv4(String s) {

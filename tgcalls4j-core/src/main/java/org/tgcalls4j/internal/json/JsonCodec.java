@@ -184,7 +184,15 @@ public final class JsonCodec {
     return "a string";
   }
 
-  private static String quote(String s) {
+  /**
+   * Quotes outside text for an error message: a JSON string of at most its first 40 characters
+   * (then {@code ...}), control and quote characters escaped, so a hostile value cannot forge
+   * log lines or flood a message.
+   *
+   * @param s the text
+   * @return the quoted text
+   */
+  public static String shortQuote(String s) {
     String shown = s.length() > 40 ? s.substring(0, 40) + "..." : s;
     return toElement(shown).toString();
   }
@@ -210,9 +218,9 @@ public final class JsonCodec {
     try {
       value = new BigDecimal(text).longValueExact();
     } catch (NumberFormatException e1) {
-      throw new InvalidParamsException(path, "not a number: " + quote(e.getAsString()));
+      throw new InvalidParamsException(path, "not a number: " + shortQuote(e.getAsString()));
     } catch (ArithmeticException e2) {
-      throw new InvalidParamsException(path, "not a whole number in range: " + quote(text));
+      throw new InvalidParamsException(path, "not a whole number in range: " + shortQuote(text));
     }
     if (value < min || value > max) {
       throw new InvalidParamsException(path, "out of range [" + min + ", " + max + "]: " + value);

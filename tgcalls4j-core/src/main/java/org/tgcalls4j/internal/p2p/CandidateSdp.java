@@ -1,15 +1,14 @@
 package org.tgcalls4j.internal.p2p;
 
-import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.UnknownHostException;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Set;
 import org.tgcalls4j.InvalidParamsException;
 import org.tgcalls4j.internal.ice.IceCandidate;
 import org.tgcalls4j.internal.ice.IpLiterals;
+import org.tgcalls4j.internal.json.JsonCodec;
 
 /**
  * The {@code sdpString} of a {@link Candidates} message: an SDP candidate attribute value without
@@ -115,17 +114,17 @@ public final class CandidateSdp {
     int component = (int) number("component", f[1], 1, 256);
     String protocol = f[2].toLowerCase(Locale.ROOT);
     if (!protocol.equals("udp") && !protocol.equals("tcp") && !protocol.equals("ssltcp")) {
-      throw new InvalidParamsException(FIELD, "transport not udp, tcp or ssltcp: " + quote(f[2]));
+      throw new InvalidParamsException(FIELD, "transport not udp, tcp or ssltcp: " + JsonCodec.shortQuote(f[2]));
     }
     long priority = number("priority", f[3], 0, 0xFFFF_FFFFL);
     InetAddress address = ipLiteral("address", f[4]);
     int port = (int) number("port", f[5], 0, 65535);
     if (!f[6].equals("typ")) {
-      throw new InvalidParamsException(FIELD, "7th field is not \"typ\": " + quote(f[6]));
+      throw new InvalidParamsException(FIELD, "7th field is not \"typ\": " + JsonCodec.shortQuote(f[6]));
     }
     String type = f[7].toLowerCase(Locale.ROOT);
     if (!TYPES.contains(type)) {
-      throw new InvalidParamsException(FIELD, "type not host, srflx, prflx or relay: " + quote(f[7]));
+      throw new InvalidParamsException(FIELD, "type not host, srflx, prflx or relay: " + JsonCodec.shortQuote(f[7]));
     }
     for (int i = 8; i + 1 < f.length; i += 2) {
       if (f[i].equals("raddr")) {
@@ -141,7 +140,7 @@ public final class CandidateSdp {
   private static long number(String what, String text, long min, long max)
       throws InvalidParamsException {
     if (text.isEmpty() || text.length() > 10 || !text.chars().allMatch(ch -> ch >= '0' && ch <= '9')) {
-      throw new InvalidParamsException(FIELD, what + " is not a decimal number: " + quote(text));
+      throw new InvalidParamsException(FIELD, what + " is not a decimal number: " + JsonCodec.shortQuote(text));
     }
     long v = Long.parseLong(text);
     if (v < min || v > max) {
@@ -152,30 +151,14 @@ public final class CandidateSdp {
 
   /** An IPv4 dotted quad or an RFC 4291 §2.2 IPv6 literal; never a DNS look-up. */
   private static InetAddress ipLiteral(String what, String text) throws InvalidParamsException {
-    if (!IpLiterals.isIpv4(text) && !IpLiterals.isIpv6(text)) {
+    InetAddress address = IpLiterals.parse(text);
+    if (address == null) {
       String why = text.endsWith(".reflector")
           ? " (a Telegram reflector host name: reachable only through a relay port)"
           : text.endsWith(".local") ? " (an mDNS host name)" : "";
       throw new InvalidParamsException(FIELD, what + " is not an IP address literal" + why + ": "
-          + quote(text));
+          + JsonCodec.shortQuote(text));
     }
-    try {
-      InetAddress a = InetAddress.getByName(text); // a literal: parsed, not looked up
-      return a instanceof Inet6Address v6 && v6.getScopeId() != 0
-          ? InetAddress.getByAddress(v6.getAddress()) : a;
-    } catch (UnknownHostException e) {
-      throw new InvalidParamsException(FIELD, what + " is not an IP address literal: " + quote(text), e);
-    }
-  }
-
-  private static String quote(String s) {
-    StringBuilder b = new StringBuilder("\"");
-    int n = Math.min(s.length(), 40);
-    for (int i = 0; i < n; i++) {
-      char ch = s.charAt(i);
-      b.append(ch < 0x20 || ch == '"' || ch == '\\' || ch > 0x7E ? String.format("\\u%04x", (int) ch)
-          : String.valueOf(ch));
-    }
-    return b.append(s.length() > 40 ? "...\"" : "\"").toString();
+    return address;
   }
 }

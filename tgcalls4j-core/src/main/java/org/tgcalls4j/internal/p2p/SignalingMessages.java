@@ -155,7 +155,7 @@ public final class SignalingMessages {
       case "Candidates" -> candidates(root);
       case "MediaState" -> mediaState(root);
       default -> throw new InvalidParamsException("@type", "unknown message type: "
-          + JsonCodec.write(type.length() > 40 ? type.substring(0, 40) + "..." : type));
+          + JsonCodec.shortQuote(type));
     };
   }
 
@@ -274,7 +274,7 @@ public final class SignalingMessages {
     }
     if (!MediaState.VIDEO_STATES.contains(s)) {
       throw new InvalidParamsException(o.pathOf(key), "not inactive, suspended or active: "
-          + JsonCodec.write(s.length() > 40 ? s.substring(0, 40) + "..." : s));
+          + JsonCodec.shortQuote(s));
     }
     return s;
   }

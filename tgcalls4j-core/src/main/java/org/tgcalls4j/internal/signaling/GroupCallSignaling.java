@@ -188,7 +188,7 @@ public final class GroupCallSignaling {
     Integer bytes = HASH_BYTES.get(hash.toLowerCase(Locale.ROOT));
     if (bytes == null) {
       throw new InvalidParamsException(f.pathOf("hash"), "not one of sha-1, sha-224, sha-256,"
-          + " sha-384, sha-512 (RFC 8122 §5): " + shortQuote(hash));
+          + " sha-384, sha-512 (RFC 8122 §5): " + JsonCodec.shortQuote(hash));
     }
     String fingerprint = f.string("fingerprint", 3 * 64 - 1);
     if (!isHexPairs(fingerprint, bytes)) {
@@ -198,7 +198,7 @@ public final class GroupCallSignaling {
     String setup = f.string("setup", MAX_TOKEN_CHARS);
     if (!SETUPS.contains(setup.toLowerCase(Locale.ROOT))) {
       throw new InvalidParamsException(f.pathOf("setup"),
-          "not one of active, passive, actpass (RFC 4145 §4, RFC 8842 §5): " + shortQuote(setup));
+          "not one of active, passive, actpass (RFC 4145 §4, RFC 8842 §5): " + JsonCodec.shortQuote(setup));
     }
     return new Fingerprint(hash, fingerprint, setup);
   }
@@ -222,17 +222,17 @@ public final class GroupCallSignaling {
     String type = c.string("type", MAX_TOKEN_CHARS);
     if (!CANDIDATE_TYPES.contains(type)) {
       throw new InvalidParamsException(c.pathOf("type"),
-          "not one of host, local, srflx, prflx, relay: " + shortQuote(type));
+          "not one of host, local, srflx, prflx, relay: " + JsonCodec.shortQuote(type));
     }
     String protocol = c.string("protocol", MAX_TOKEN_CHARS);
     if (protocol.isEmpty() || !protocol.chars().allMatch(GroupCallSignaling::isTokenChar)) {
       throw new InvalidParamsException(c.pathOf("protocol"),
-          "not a token (RFC 8866 §9, RFC 8839 §5.1): " + shortQuote(protocol));
+          "not a token (RFC 8866 §9, RFC 8839 §5.1): " + JsonCodec.shortQuote(protocol));
     }
     String ip = c.string("ip", IpLiterals.MAX_IPV6_CHARS);
-    if (!IpLiterals.isIpv4(ip) && !IpLiterals.isIpv6(ip)) {
+    if (!IpLiterals.isIp(ip)) {
       throw new InvalidParamsException(c.pathOf("ip"),
-          "not an IPv4 or IPv6 address literal: " + shortQuote(ip));
+          "not an IPv4 or IPv6 address literal: " + JsonCodec.shortQuote(ip));
     }
     return new AnswerCandidate(
         iceChars(c, "foundation", 1, MAX_FOUNDATION_CHARS),
@@ -255,21 +255,6 @@ public final class GroupCallSignaling {
     return ch == 0x21 || (ch >= 0x23 && ch <= 0x27) || ch == 0x2A || ch == 0x2B || ch == 0x2D
         || ch == 0x2E || (ch >= 0x30 && ch <= 0x39) || (ch >= 0x41 && ch <= 0x5A)
         || (ch >= 0x5E && ch <= 0x7E);
-  }
-
-
-  private static String shortQuote(String s) {
-    StringBuilder b = new StringBuilder("\"");
-    int n = Math.min(s.length(), 40);
-    for (int i = 0; i < n; i++) {
-      char ch = s.charAt(i);
-      if (ch < 0x20 || ch == '"' || ch == '\\' || ch > 0x7E) {
-        b.append(String.format("\\u%04x", (int) ch));
-      } else {
-        b.append(ch);
-      }
-    }
-    return b.append(s.length() > n ? "\"..." : "\"").toString();
   }
 
   private static MediaDescription media(JsonObjectView m) throws InvalidParamsException {
