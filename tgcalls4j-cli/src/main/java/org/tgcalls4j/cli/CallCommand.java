@@ -1,5 +1,6 @@
 package org.tgcalls4j.cli;
 
+import com.google.gson.JsonPrimitive;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.EOFException;
@@ -148,22 +149,9 @@ final class CallCommand implements Callable<Integer> {
     return key;
   }
 
+  /** A JSON string literal (Gson's escaping) for the event lines. */
   static String jsonString(String s) {
-    StringBuilder b = new StringBuilder("\"");
-    for (char c : s.toCharArray()) {
-      switch (c) {
-        case '"' -> b.append("\\\"");
-        case '\\' -> b.append("\\\\");
-        default -> {
-          if (c < 0x20) {
-            b.append(String.format(Locale.ROOT, "\\u%04x", (int) c));
-          } else {
-            b.append(c);
-          }
-        }
-      }
-    }
-    return b.append('"').toString();
+    return new JsonPrimitive(s).toString();
   }
 
   /** What was heard: 20 ms frames that arrived (not concealment), as 48 kHz stereo. */

@@ -3,7 +3,6 @@ package org.tgcalls4j.cli;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
-import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -12,6 +11,7 @@ import org.tgcalls4j.IncomingStreamStats;
 import org.tgcalls4j.MediaSource;
 import org.tgcalls4j.NetworkOptions;
 import org.tgcalls4j.PcmPushSource;
+import org.tgcalls4j.PhoneCallProtocol;
 import org.tgcalls4j.PrivateCall;
 import org.tgcalls4j.PrivateCallParams;
 import org.tgcalls4j.TgCalls;
@@ -59,8 +59,8 @@ final class PrivateDemo {
       speaker.start();
       long startNanos = System.nanoTime();
       CompletableFuture.allOf(
-          caller.connectAsync(PrivateCallParams.of(key, true, List.of("9.0.0", "8.0.0"))),
-          callee[0].connectAsync(PrivateCallParams.of(key, false, List.of("9.0.0", "8.0.0"))))
+          caller.connectAsync(PrivateCallParams.of(key, true, PhoneCallProtocol.supported().libraryVersions())),
+          callee[0].connectAsync(PrivateCallParams.of(key, false, PhoneCallProtocol.supported().libraryVersions())))
           .get(30, TimeUnit.SECONDS);
       System.out.printf(Locale.ROOT, "connected in %d ms (version %s)%n",
           TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos), caller.libraryVersion());

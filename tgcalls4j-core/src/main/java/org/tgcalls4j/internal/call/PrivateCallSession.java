@@ -37,6 +37,7 @@ import org.tgcalls4j.internal.json.JsonCodec;
 import org.tgcalls4j.internal.logging.LogContext;
 import org.tgcalls4j.internal.p2p.P2pSignalingSession;
 import org.tgcalls4j.internal.p2p.SignalingChannel;
+import org.tgcalls4j.internal.p2p.SignalingCrypto;
 import org.tgcalls4j.internal.pc.PeerTransport;
 import org.tgcalls4j.internal.pc.RemoteDescription;
 import org.tgcalls4j.internal.pc.TransportSettings;
@@ -59,12 +60,8 @@ import org.tgcalls4j.internal.pc.TurnServer;
  */
 public final class PrivateCallSession implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(PrivateCallSession.class);
-  /** Opus's payload type in our offer: WebRTC's default, what official apps use (§5). */
-  static final int OPUS_PAYLOAD_TYPE = 111;
   /** Blobs kept while the call is not connecting yet. */
   static final int MAX_EARLY_BLOBS = 256;
-  /** Larger blobs cannot be signaling packets (p2p-call.md §3.2: at most 128 KiB). */
-  static final int MAX_BLOB_BYTES = 128 * 1024;
 
   private enum Phase { NEW, CONNECTING, CONNECTED, TERMINAL }
 
@@ -99,7 +96,6 @@ public final class PrivateCallSession implements AutoCloseable {
   private PeerTransport transport;
   private AudioSender sender;
   private long pollAtMillis = Long.MAX_VALUE;
-  private long blobsSent;
   private long blobsReceived;
   private long messagesFailed;
   private final CallCounters counters = new CallCounters();
@@ -200,7 +196,7 @@ public final class PrivateCallSession implements AutoCloseable {
       signaling = new P2pSignalingSession(caller, new P2pSignalingSession.LocalSetup(
           localCredentials.ufrag(), localCredentials.pwd(), config.certificate().sha256Fingerprint()),
           audioSsrc, new java.util.Random(config.random().nextLong()));
-      sender = new AudioSender(userId, audioSsrc, OPUS_PAYLOAD_TYPE, 0, sources, config, threads,
+      sender = new AudioSender(userId, audioSsrc, P2pSignalingSession.OPUS_PAYLOAD_TYPE, 0, sources, config, threads,
           events, output, this::fail, () -> connectStartNanos);
       phase = Phase.CONNECTING;
       events.onState(ConnectionState.CONNECTING, null);
@@ -241,7 +237,7 @@ public final class PrivateCallSession implements AutoCloseable {
     synchronized (lock) {
       switch (phase) {
         case NEW:
-          if (earlyBlobs.size() < MAX_EARLY_BLOBS && blob.length <= MAX_BLOB_BYTES) {
+          if (earlyBlobs.size() < MAX_EARLY_BLOBS && blob.length <= SignalingCrypto.MAX_PACKET) {
             earlyBlobs.add(blob.clone());
           }
           return;
@@ -447,7 +443,6 @@ public final class PrivateCallSession implements AutoCloseable {
    */
   private void emitLocked(List<byte[]> blobs) {
     for (byte[] blob : blobs) {
-      blobsSent++;
       signalingOut.accept(blob);
     }
   }
@@ -460,7 +455,8 @@ public final class PrivateCallSession implements AutoCloseable {
       }
       detail = transport == null
           ? "the other party's InitialSetup never arrived (" + blobsReceived
-              + " signaling blobs received, " + channel.droppedBlobs() + " of them dropped)"
+              + " signaling blobs received, " + channel.droppedBlobs() + " of them dropped, "
+              + (signaling.droppedMessages() + messagesFailed) + " messages unusable)"
           : "ICE and DTLS did not finish";
     }
     fail(new NotConnectedException(name + ": no connection within " + connectTimeoutMillis

@@ -6,6 +6,7 @@ import java.util.Arrays;
 import javax.crypto.Cipher;
 import javax.crypto.spec.IvParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
+import org.tgcalls4j.internal.dh.Dh;
 
 /**
  * Packet encryption of private-call signaling (p2p-call.md §3.2; tgcalls
@@ -21,7 +22,7 @@ import javax.crypto.spec.SecretKeySpec;
  */
 public final class SignalingCrypto {
   /** Length of the call key, bytes (p2p-call.md §1.4). */
-  public static final int KEY_LENGTH = 256;
+  public static final int KEY_LENGTH = Dh.SIZE;
   /** Length of {@code msg_key}, bytes. */
   public static final int MSG_KEY_LENGTH = 16;
   /** Smallest packet a receiver decrypts: msg_key + a 4-byte seq + 1 byte, bytes. */

@@ -113,7 +113,6 @@ public final class PeerTransport implements AutoCloseable {
   /** Relay ports: relay {@code i} has port id {@code i + 1}; each is guarded by its own monitor. */
   private volatile List<Relay> relays = List.of();
   private volatile int selectedPortId = SOCKET_PORT_ID;
-  private volatile IoHandler ioHandler;
 
   /**
    * Creates the transport; nothing is bound until {@link #connect}.
@@ -163,9 +162,7 @@ public final class PeerTransport implements AutoCloseable {
       socket.close();
       return connected;
     }
-    IoHandler handler = new IoHandler(endpoint);
-    ioHandler = handler;
-    socket.start(handler);
+    socket.start(new IoHandler(endpoint));
     socket.execute(() -> startIce(socket, remote));
     return connected;
   }
@@ -180,17 +177,17 @@ public final class PeerTransport implements AutoCloseable {
         remote.credentials(), settings.tieBreaker(), new IceOutput(socket));
     InetSocketAddress local = socket.localAddress();
     if (!settings.relayOnly()) {
-      agent.addLocalCandidate(new LocalCandidate(SOCKET_PORT_ID,
-          HostCandidates.host(local, HostCandidates.MAX_LOCAL_PREFERENCE)));
+      IceCandidate host = HostCandidates.host(local, HostCandidates.MAX_LOCAL_PREFERENCE);
+      agent.addLocalCandidate(new LocalCandidate(SOCKET_PORT_ID, host));
       if (settings.gatherHostCandidates() && local.getAddress().isAnyLocalAddress()) {
         // RFC 8445 §5.1.1.1: the socket listens on every interface; signal each address
-        for (IceCandidate host : HostCandidates.gather(local.getPort(), settings.ice().includeIpv6(),
+        for (IceCandidate each : HostCandidates.gather(local.getPort(), settings.ice().includeIpv6(),
             settings.includeLoopbackCandidates())) {
-          listener.onLocalCandidate(host);
+          listener.onLocalCandidate(each);
         }
       } else if (settings.gatherHostCandidates()) {
         // bound to one address (for example 127.0.0.1): that address is the only host candidate
-        listener.onLocalCandidate(HostCandidates.host(local, HostCandidates.MAX_LOCAL_PREFERENCE));
+        listener.onLocalCandidate(host);
       }
     }
     for (IceCandidate candidate : remote.candidates()) {
@@ -306,11 +303,16 @@ public final class PeerTransport implements AutoCloseable {
 
   /**
    * @return incoming datagrams dropped: unknown first byte, failed SRTP authentication or replay,
-   *     from an address other than the selected pair's, or whose handling failed
+   *     from an address other than the selected pair's, whose handling failed, or that a TURN
+   *     server sent malformed
    */
   public long droppedIncoming() {
     UdpTransport socket = udp;
-    return droppedIncoming.get() + (socket == null ? 0 : socket.handlerFailures());
+    long relayed = 0;
+    for (Relay relay : relays) {
+      relayed += relay.droppedDatagrams();
+    }
+    return droppedIncoming.get() + relayed + (socket == null ? 0 : socket.handlerFailures());
   }
 
   /** @return {@link System#nanoTime()} when {@link #connect} was called */
@@ -456,16 +458,16 @@ public final class PeerTransport implements AutoCloseable {
     }
   }
 
-  private void receiveSrtp(byte[] data, int length) {
+  private void receiveSrtp(byte[] data, int offset, int length) {
     SrtpContext context = receiveContext;
     if (context == null) {
       droppedIncoming.incrementAndGet();
       return;
     }
-    int payloadType = data[1] & 0xff;
+    int payloadType = data[offset + 1] & 0xff;
     boolean rtcp = payloadType >= 192 && payloadType <= 223; // RFC 5761 §4
-    SrtpResult result = rtcp ? context.unprotectRtcp(data, 0, length)
-        : context.unprotectRtp(data, 0, length);
+    SrtpResult result = rtcp ? context.unprotectRtcp(data, offset, length)
+        : context.unprotectRtp(data, offset, length);
     if (result.status() != SrtpStatus.OK) {
       droppedIncoming.incrementAndGet();
       return;
@@ -547,15 +549,37 @@ public final class PeerTransport implements AutoCloseable {
     }
 
     boolean isFromServer(InetSocketAddress from) {
-      return server.address().equals(from);
+      return client.isFromServer(from); // immutable inside the client: no monitor needed
     }
 
     synchronized void start(long nowNanos) {
       client.start(nowNanos, this);
     }
 
-    synchronized void onDatagram(byte[] data, int length, long nowNanos) {
-      client.onDatagram(data, 0, length, nowNanos, this);
+    // set by onRelayed during client.onDatagram (the I/O thread), handled after the monitor is
+    // released so DTLS, SRTP and the tracks never run while a sender waits for this relay
+    private InetSocketAddress relayedFrom;
+    private byte[] relayedData;
+    private int relayedOffset;
+    private int relayedLength;
+
+    void onDatagram(byte[] data, int length, long nowNanos, IoHandler handler) {
+      InetSocketAddress from;
+      synchronized (this) {
+        relayedFrom = null;
+        client.onDatagram(data, 0, length, nowNanos, this);
+        from = relayedFrom;
+        relayedFrom = null;
+      }
+      if (from != null) {
+        handler.demux(portId, relayedData, relayedOffset, relayedLength, from, nowNanos);
+      }
+    }
+
+    long droppedDatagrams() {
+      synchronized (this) {
+        return client.droppedDatagrams();
+      }
     }
 
     synchronized void send(InetSocketAddress peer, byte[] data, int offset, int length,
@@ -582,10 +606,10 @@ public final class PeerTransport implements AutoCloseable {
 
     @Override
     public void onAllocated(InetSocketAddress relayed, InetSocketAddress mapped) {
-      // RFC 8445 §5.1.2.2: relayed candidates have type preference 0
       IceCandidate candidate = new IceCandidate(
           HostCandidates.foundation("relay", relayed.getAddress(), server.address().getAddress()),
-          1, "udp", HostCandidates.priority(0, HostCandidates.MAX_LOCAL_PREFERENCE - portId, 1),
+          1, "udp", HostCandidates.priority(HostCandidates.TYPE_PREFERENCE_RELAY,
+              HostCandidates.MAX_LOCAL_PREFERENCE - portId, 1),
           relayed, "relay");
       log.debug("{}: relayed candidate {} on {}", settings.name(), relayed, server);
       IceAgent agent = ice;
@@ -597,10 +621,10 @@ public final class PeerTransport implements AutoCloseable {
 
     @Override
     public void onRelayed(InetSocketAddress peer, byte[] data, int offset, int length) {
-      IoHandler handler = ioHandler;
-      if (handler != null) {
-        handler.demux(portId, data, offset, length, peer, System.nanoTime());
-      }
+      relayedFrom = peer; // one relayed payload per datagram; demultiplexed after the monitor
+      relayedData = data;
+      relayedOffset = offset;
+      relayedLength = length;
     }
 
     @Override
@@ -632,7 +656,7 @@ public final class PeerTransport implements AutoCloseable {
     public void onDatagram(byte[] data, int length, InetSocketAddress from, long nowNanos) {
       for (Relay relay : relays) {
         if (relay.isFromServer(from)) {
-          relay.onDatagram(data, length, nowNanos); // relayed payloads come back through demux
+          relay.onDatagram(data, length, nowNanos, this); // relayed payloads come back to demux
           return;
         }
       }
@@ -646,20 +670,17 @@ public final class PeerTransport implements AutoCloseable {
         droppedIncoming.incrementAndGet();
         return;
       }
-      if (offset != 0) { // the DTLS and SRTP paths read from index 0
-        data = java.util.Arrays.copyOfRange(data, offset, offset + length);
-      }
-      int first = data[0] & 0xff;
+      int first = data[offset] & 0xff;
       if (first <= 3) {
         if (ice != null) {
-          ice.handleStun(portId, data, 0, length, from, nowNanos);
+          ice.handleStun(portId, data, offset, length, from, nowNanos);
         }
       } else if (!fromSelectedPair(portId, from)) {
         droppedIncoming.incrementAndGet(); // DTLS and SRTP only from the pair ICE selected
       } else if (first >= 20 && first <= 63) {
-        endpoint.receive(data, 0, length); // never waits; alerts come back as onClosed
+        endpoint.receive(data, offset, length); // never waits; alerts come back as onClosed
       } else if (first >= 128 && first <= 191 && length >= 12) {
-        receiveSrtp(data, length);
+        receiveSrtp(data, offset, length);
       } else {
         droppedIncoming.incrementAndGet();
       }

@@ -46,7 +46,9 @@ import org.tgcalls4j.internal.turn.TurnException.Reason;
  * are delivered through {@link Output#onRelayed}, ChannelData only for channels we bound. Anything
  * malformed, unexpected or unauthenticated is counted in {@link #droppedDatagrams} and dropped.
  *
- * <p>Not thread-safe: one thread (the transport's I/O thread) calls every method. Credentials
+ * <p>Not thread-safe: calls must be serialized by the owner (the peer transport holds one monitor
+ * per client: its I/O thread receives and runs timers, track threads send media);
+ * {@link #isFromServer} reads only immutable state and needs no lock. Credentials
  * never appear in {@link #toString}, exceptions or failures.
  */
 public final class TurnClient {
