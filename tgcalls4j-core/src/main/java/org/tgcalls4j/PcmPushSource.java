@@ -112,10 +112,17 @@ public final class PcmPushSource {
   }
 
   /**
-   * As {@link #offer(short[], int, int)}, for little-endian 16-bit samples ({@code s16le}).
+   * As {@link #offer(short[], int, int)}, for little-endian 16-bit samples ({@code s16le}); the
+   * bytes are copied, the array stays the caller's. Any thread.
    *
+   * @param samples 48 kHz {@code s16le} samples, channels interleaved
+   * @param offset first byte
    * @param length number of bytes, a multiple of {@code 2 × channels()}
+   * @return true if queued; false if it would exceed the queue limit (nothing is queued then)
    * @throws IllegalArgumentException if length is not a multiple of {@code 2 × channels()}
+   * @throws IndexOutOfBoundsException if the range lies outside the array
+   * @throws IllegalStateException if the source is closed
+   * @throws NullPointerException if samples is null
    */
   public boolean offer(byte[] samples, int offset, int length) {
     return queue.offer(samples, offset, length);
@@ -142,10 +149,17 @@ public final class PcmPushSource {
   }
 
   /**
-   * As {@link #put(short[], int, int)}, for little-endian 16-bit samples ({@code s16le}).
+   * As {@link #put(short[], int, int)}, for little-endian 16-bit samples ({@code s16le}); the
+   * bytes are copied, the array stays the caller's. Any thread.
    *
+   * @param samples 48 kHz {@code s16le} samples, channels interleaved
+   * @param offset first byte
    * @param length number of bytes, a multiple of {@code 2 × channels()}
+   * @throws InterruptedException if interrupted while waiting; the part queued so far stays
    * @throws IllegalArgumentException if length is not a multiple of {@code 2 × channels()}
+   * @throws IndexOutOfBoundsException if the range lies outside the array
+   * @throws IllegalStateException if the source is closed, or is closed while this waits
+   * @throws NullPointerException if samples is null
    */
   public void put(byte[] samples, int offset, int length) throws InterruptedException {
     queue.put(samples, offset, length);

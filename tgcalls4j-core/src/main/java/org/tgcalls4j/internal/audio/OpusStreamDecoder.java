@@ -41,9 +41,6 @@ public final class OpusStreamDecoder {
   private int underrunFrames;
   private volatile long concealedFrames;
   private volatile long fecPackets;
-  private volatile long plcPackets;
-  private volatile long undecodable;
-  private volatile long framesDelivered;
   private volatile long malformed;
 
   /**
@@ -74,11 +71,6 @@ public final class OpusStreamDecoder {
    */
   public void setFecEnabled(boolean enabled) {
     this.fecEnabled = enabled;
-  }
-
-  /** @return the SSRC */
-  public int ssrc() {
-    return ssrc;
   }
 
   /**
@@ -136,7 +128,7 @@ public final class OpusStreamDecoder {
         underrunFrames = 0;
         return;
       } catch (OpusException | RuntimeException ex) {
-        undecodable++; // corrupt beyond the TOC: conceal its duration instead
+        // corrupt beyond the TOC: conceal its duration instead
       }
     }
     conceal(e.durationSamples(), e.lost() && fecEnabled ? e.next() : null);
@@ -163,7 +155,6 @@ public final class OpusStreamDecoder {
     if (n <= 0) {
       try {
         n = decoder.decode(null, 0, 0, pending, pendingSamples * channels, size, false);
-        plcPackets++;
       } catch (OpusException | RuntimeException ex) {
         n = -1;
       }
@@ -197,16 +188,10 @@ public final class OpusStreamDecoder {
     int units = FRAME / UNIT;
     System.arraycopy(pendingConcealed, units, pendingConcealed, 0, pendingConcealed.length - units);
     pendingSamples = rest;
-    framesDelivered++;
     if (concealed) {
       concealedFrames++;
     }
     return new AudioFrame(ssrc, out, channels, AudioLevels.dbov(out, out.length), concealed);
-  }
-
-  /** @return the stream's jitter buffer */
-  public JitterBuffer jitterBuffer() {
-    return jitterBuffer;
   }
 
   /** @return frames delivered that were concealed in part or whole */
@@ -222,23 +207,8 @@ public final class OpusStreamDecoder {
     return fecPackets;
   }
 
-  /** @return concealments by the decoder's PLC (lost packets and underrun frames) */
-  public long plcPackets() {
-    return plcPackets;
-  }
-
-  /** @return frames delivered */
-  public long framesDelivered() {
-    return framesDelivered;
-  }
-
   /** @return packets dropped on arrival because their TOC was invalid (RFC 6716 §3.4) */
   public long malformed() {
     return malformed;
-  }
-
-  /** @return packets the decoder rejected at their turn (concealed instead) */
-  public long undecodable() {
-    return undecodable;
   }
 }

@@ -137,7 +137,7 @@ final class MixFrameSource implements OpusFrameSource {
 
   /** A PCM queue read frame by frame: a pushed source, or an ffmpeg pump's buffer. */
   static class QueueInput implements Input {
-    private final PcmQueue queue;
+    final PcmQueue queue;
     private final boolean skipWhenIdle;
     private final short[] mono;
 
@@ -279,14 +279,12 @@ final class MixFrameSource implements OpusFrameSource {
     /** Decoded audio buffered ahead of the mixer, ms. */
     static final long BUFFER_MILLIS = 1000;
     private final FfmpegProcess process;
-    private final PcmQueue queue;
     private final Thread pump;
     private volatile TgCallsException error;
 
     private FfmpegInput(FfmpegProcess process, PcmQueue queue, ThreadFactory threads) {
       super(queue, false);
       this.process = process;
-      this.queue = queue;
       this.pump = threads.newThread(this::pump);
       if (pump == null) {
         throw new IllegalStateException("the thread factory gave no thread");

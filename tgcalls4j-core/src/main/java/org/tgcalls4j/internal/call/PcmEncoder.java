@@ -21,15 +21,14 @@ final class PcmEncoder {
   static {
     // The first encode in a JVM loads and compiles Concentus (tens of ms). Doing it here, on the
     // thread that opens the first in-process source (an API thread), keeps that delay off the
-    // sender thread, where it would hold the first packet and make the next ones catch up.
+    // sender thread, where it would hold the first packet and make the next ones catch up. The
+    // same settings as a real encoder, so the same code paths are warmed.
     try {
-      OpusEncoder warmUp = new OpusEncoder(PcmQueue.SAMPLE_RATE_HZ, 2, OpusApplication.OPUS_APPLICATION_AUDIO);
-      byte[] packet = new byte[MAX_PACKET_BYTES];
-      short[] silence = new short[PcmQueue.FRAME_SAMPLES * 2];
+      PcmEncoder warmUp = new PcmEncoder(2, 64);
       for (int i = 0; i < 5; i++) {
-        warmUp.encode(silence, 0, PcmQueue.FRAME_SAMPLES, packet, 0, packet.length);
+        warmUp.encodeSilence();
       }
-    } catch (OpusException | RuntimeException e) {
+    } catch (IOException | RuntimeException e) {
       // the real encoder will report it
     }
   }
