@@ -93,8 +93,11 @@ class PrivateCallStunTest {
         srflx = candidates(fromCall).stream().filter(c -> c.type().equals("srflx")).findFirst()
             .orElseThrow();
       }
-      // coturn saw our socket's loopback address: that is our server-reflexive address
+      // coturn saw our socket's loopback address and port: that is our server-reflexive address
       assertThat(srflx.address().getAddress().isLoopbackAddress()).isTrue();
+      assertThat(srflx.address().getPort()).as("the call socket's port, as coturn saw it")
+          .isEqualTo(candidates(fromCall).stream().filter(c -> c.type().equals("host"))
+              .findFirst().orElseThrow().address().getPort());
       assertThat(srflx.priority()).isLessThan(candidates(fromCall).stream()
           .filter(c -> c.type().equals("host")).mapToLong(IceCandidate::priority).min().orElseThrow());
       call.stop();

@@ -105,10 +105,12 @@ class PrivateCallIT {
             .build()) {
       // the peer may send before our call exists (a callee's InitialSetup): hold blobs until then
       Inbox ours = new Inbox();
-      Consumer<byte[]> toUs = blob -> impaired(loss, random, delays, () -> ours.deliver(blob));
+      Impairment inbound = new Impairment(loss, random, delays);
+      Impairment outbound = new Impairment(loss, random, delays);
+      Consumer<byte[]> toUs = blob -> inbound.apply(() -> ours.deliver(blob));
       try (P2pPeer peer = P2pPeer.start(dir.resolve("peer"), peerRole, keyFile, peerArgs, toUs)) {
         PrivateCall call = calls.createPrivateCall(77,
-            (c, blob) -> impaired(loss, random, delays, () -> peer.send(blob)));
+            (c, blob) -> outbound.apply(() -> peer.send(blob)));
         ours.open(call);
         call.setSource(MediaSource.file(tone));
         call.connect(PrivateCallParams.of(key, ourRole.equals("caller"), List.of(version)));
@@ -131,6 +133,12 @@ class PrivateCallIT {
             .containsExactly((int) report.get("local_ssrc").getAsLong());
         assertThat(call.stats().incoming()).singleElement()
             .satisfies(s -> assertThat(s.packets()).isGreaterThan(SECONDS * 15L));
+        if (loss > 0) { // the impairment really happened, both ways
+          for (Impairment way : List.of(inbound, outbound)) {
+            assertThat(way.dropped()).as("blobs dropped").isPositive();
+            assertThat(way.reordered()).as("blobs delivered out of order").isPositive();
+          }
+        }
         call.stop();
       }
     } finally {
@@ -139,18 +147,59 @@ class PrivateCallIT {
     }
   }
 
-  /** Delivers a blob, or with impairment drops 'loss' of them and delays the rest 0..400 ms. */
-  private static void impaired(double loss, Random random, ScheduledExecutorService delays,
-      Runnable deliver) {
-    if (loss == 0) {
-      deliver.run();
-      return;
+  /**
+   * One direction of the signaling path: delivers each blob at once, or with a loss rate drops
+   * that share of them and delays the rest 0..400 ms (so they overtake each other), counting both.
+   */
+  static final class Impairment {
+    private final double loss;
+    private final Random random;
+    private final ScheduledExecutorService delays;
+    private int sent;
+    private int maxDelivered = -1;
+    private int dropped;
+    private int reordered;
+
+    Impairment(double loss, Random random, ScheduledExecutorService delays) {
+      this.loss = loss;
+      this.random = random;
+      this.delays = delays;
     }
-    synchronized (random) {
-      if (random.nextDouble() < loss) {
+
+    void apply(Runnable deliver) {
+      if (loss == 0) {
+        deliver.run();
         return;
       }
-      delays.schedule(deliver, random.nextInt(400), TimeUnit.MILLISECONDS);
+      int index;
+      long delayMillis;
+      synchronized (random) {
+        index = sent++;
+        if (random.nextDouble() < loss) {
+          synchronized (this) {
+            dropped++;
+          }
+          return;
+        }
+        delayMillis = random.nextInt(400);
+      }
+      delays.schedule(() -> {
+        synchronized (this) {
+          if (index < maxDelivered) {
+            reordered++;
+          }
+          maxDelivered = Math.max(maxDelivered, index);
+        }
+        deliver.run();
+      }, delayMillis, TimeUnit.MILLISECONDS);
+    }
+
+    synchronized int dropped() {
+      return dropped;
+    }
+
+    synchronized int reordered() {
+      return reordered;
     }
   }
 

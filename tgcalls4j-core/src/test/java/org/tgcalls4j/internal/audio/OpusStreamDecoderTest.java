@@ -142,7 +142,7 @@ class OpusStreamDecoderTest {
     assertThat(fec.decoder().concealedFrames()).isBetween(6L + 5, 8L + 5);
     List<AudioFrame> concealed = fec.frames().stream().filter(AudioFrame::concealed)
         .limit(6).toList();
-    assertThat(concealed).allSatisfy(f -> assertThat(f.audioLevelDbov()).as("tone level kept")
+    assertThat(concealed).hasSize(6).allSatisfy(f -> assertThat(f.audioLevelDbov()).as("tone level kept")
         .isBetween(19, 24));
     double fecError = concealedError(fec, clean);
     double plcError = concealedError(plc, clean);

@@ -234,6 +234,7 @@ class SignalingTgp2pInteropTest {
 
     // acks that are not urgent go out after 5 s: a duplicate makes Java owe an ack again
     List<byte[]> javaPolled = java.poll(now + 5000);
+    assertThat(javaPolled).as("the delayed ack").isNotEmpty();
     for (byte[] b : javaPolled) {
       assertThat(peer.receive(b).ok()).isTrue();
     }
