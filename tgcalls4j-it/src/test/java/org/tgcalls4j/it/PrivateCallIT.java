@@ -149,7 +149,10 @@ class PrivateCallIT {
 
   /**
    * One direction of the signaling path: delivers each blob at once, or with a loss rate drops
-   * that share of them and delays the rest 0..400 ms (so they overtake each other), counting both.
+   * that share of them and swaps neighbours, both on a fixed pattern (a call has a handful of blobs
+   * per direction, so a random draw may hit none): of every {@code 1 / loss} blobs the second is
+   * dropped and the third is held back until the next one has gone out (or 6 s passed); the
+   * rest are delayed 0..50 ms. Counts what it dropped and what it delivered out of order.
    */
   static final class Impairment {
     private final double loss;
@@ -159,6 +162,7 @@ class PrivateCallIT {
     private int maxDelivered = -1;
     private int dropped;
     private int reordered;
+    private Runnable held;
 
     Impairment(double loss, Random random, ScheduledExecutorService delays) {
       this.loss = loss;
@@ -171,27 +175,51 @@ class PrivateCallIT {
         deliver.run();
         return;
       }
-      int index;
-      long delayMillis;
-      synchronized (random) {
-        index = sent++;
-        if (random.nextDouble() < loss) {
+      int period = (int) Math.round(1 / loss);
+      synchronized (this) {
+        int index = sent++;
+        Runnable counted = () -> {
           synchronized (this) {
-            dropped++;
+            if (index < maxDelivered) {
+              reordered++;
+            }
+            maxDelivered = Math.max(maxDelivered, index);
           }
+          deliver.run();
+        };
+        if (index % period == 1) {
+          dropped++;
           return;
         }
-        delayMillis = random.nextInt(400);
-      }
-      delays.schedule(() -> {
-        synchronized (this) {
-          if (index < maxDelivered) {
-            reordered++;
-          }
-          maxDelivered = Math.max(maxDelivered, index);
+        if (index % period == 2) {
+          held = counted;
+          delays.schedule(this::releaseHeld, 6, TimeUnit.SECONDS); // past a V2 resend (3–5 s)
+          return;
         }
-        deliver.run();
-      }, delayMillis, TimeUnit.MILLISECONDS);
+        Runnable before = held;
+        held = null;
+        long delayMillis;
+        synchronized (random) {
+          delayMillis = random.nextInt(50);
+        }
+        delays.schedule(() -> {
+          counted.run();
+          if (before != null) {
+            before.run(); // the held blob arrives after this later one
+          }
+        }, delayMillis, TimeUnit.MILLISECONDS);
+      }
+    }
+
+    private void releaseHeld() {
+      Runnable late;
+      synchronized (this) {
+        late = held;
+        held = null;
+      }
+      if (late != null) {
+        late.run();
+      }
     }
 
     synchronized int dropped() {
