@@ -25,7 +25,8 @@ import org.tgcalls4j.internal.call.PrivateCallSession;
  * <p>Versions 8.0.0 and 9.0.0 of tgcalls' signaling are implemented (uncompressed JSON with acks
  * and resends, p2p-call.md §3.4). Not yet: the SCTP data channel that carries {@code MediaState}
  * (so the other party does not see our mute state), versions 12.0.0/13.0.0 (Telegram Web offers
- * only these), Telegram's reflectors (TURN servers are used; a relay-only call needs one), video.
+ * only these), TCP reflectors (skipped with a log line), video. Relays: TURN servers over UDP
+ * (RFC 8656) and Telegram's UDP reflectors (p2p-call.md §2.4).
  * Audio goes both ways; the other party's audio reaches
  * {@link TgCalls.Builder#incomingAudioListener}.
  *
@@ -83,10 +84,11 @@ public final class PrivateCall implements Call {
    *     call's lock; actions chained on it should not block
    * @throws InvalidParamsException if no offered library version is implemented
    *     (field {@code protocol.library_versions}), the custom parameters are not a JSON object or
-   *     ask for a mode tgcalls4j lacks, or {@code p2p_allowed} is false and no TURN server is
-   *     listed (field {@code connections}; reflectors are not implemented yet); the call is
-   *     unchanged. A relay-only call whose TURN servers refuse us (wrong credentials, quota) or
-   *     do not answer fails with {@link TransportException} of stage
+   *     ask for a mode tgcalls4j lacks, or {@code p2p_allowed} is false and no usable relay is
+   *     listed (a TURN server with credentials or a UDP reflector; field {@code connections}),
+   *     or a reflector's peer tag is not 16 bytes; the call is unchanged. A relay-only call
+   *     whose relays all fail (TURN: wrong credentials, quota, no answer; a reflector that never
+   *     answers its hellos) fails with {@link TransportException} of stage
    *     {@link TransportException.Stage#RELAY} within the timeout
    * @throws ConnectionExistsException if connect was already called
    * @throws ConnectionNotFoundException if the call was stopped or failed

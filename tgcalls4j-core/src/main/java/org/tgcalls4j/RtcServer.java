@@ -7,9 +7,9 @@ import java.util.Objects;
  * ({@code phoneConnectionWebrtc}) or one of Telegram's reflectors ({@code phoneConnection}),
  * p2p-call.md §2.2–§2.3. Immutable; the password is never shown by {@link #toString()}.
  *
- * <p>A private call uses the STUN servers for server-reflexive candidates (RFC 8445 §5.1.1.2) and
- * the TURN servers for relayed ones (RFC 8656); reflectors are logged and skipped until their
- * relay port is implemented.
+ * <p>A private call uses the STUN servers for server-reflexive candidates (RFC 8445 §5.1.1.2), the
+ * TURN servers (RFC 8656 over UDP) and the UDP reflectors (p2p-call.md §2.4) for relayed ones;
+ * TCP reflectors are logged and skipped.
  *
  * @param id the connection's {@code id}
  * @param ipv4 its {@code ip}, an IPv4 literal, or empty

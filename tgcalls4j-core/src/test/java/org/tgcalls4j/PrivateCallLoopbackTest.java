@@ -79,6 +79,16 @@ class PrivateCallLoopbackTest {
       assertThatThrownBy(() -> call.connectAsync(PrivateCallParams.of(key, true, List.of("8.0.0"))
           .withP2pAllowed(false)))
           .isInstanceOf(InvalidParamsException.class).hasMessageContaining("relay");
+      // a TCP reflector is skipped, so it does not make a relay-only call possible
+      assertThatThrownBy(() -> call.connectAsync(PrivateCallParams.of(key, true, List.of("8.0.0"))
+          .withP2pAllowed(false).withServers(List.of(
+              RtcServer.reflector(1, "127.0.0.1", "", 599, new byte[16], true)))))
+          .isInstanceOf(InvalidParamsException.class).hasMessageContaining("no usable relay");
+      assertThatThrownBy(() -> call.connectAsync(PrivateCallParams.of(key, true, List.of("8.0.0"))
+          .withServers(List.of(RtcServer.reflector(7, "127.0.0.1", "", 599, new byte[15], false)))))
+          .isInstanceOf(InvalidParamsException.class)
+          .hasFieldOrPropertyWithValue("field", "connections[id=7].peer_tag")
+          .hasMessageContaining("16 bytes");
       assertThatThrownBy(() -> call.connectAsync(PrivateCallParams.of(key, true, List.of("8.0.0"))
           .withCustomParameters("{\"network_use_mtproto\":true}")))
           .isInstanceOf(InvalidParamsException.class);

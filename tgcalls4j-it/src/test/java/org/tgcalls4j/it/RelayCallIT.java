@@ -31,7 +31,8 @@ import org.tgcalls4j.testsfu.Audio;
 
 /**
  * Relay-only private calls (p2p_allowed false) through coturn, our TURN client (RFC 8656) on
- * both sides: each side hears the other, and coturn's log shows the relaying.
+ * both sides, and through {@link TestReflector}, our reflector port (p2p-call.md §2.4): each side
+ * hears the other, and coturn's log or the reflector's counts show the relaying.
  */
 @ExtendWith(LeakCheck.class)
 @Timeout(value = 90, unit = TimeUnit.SECONDS)
@@ -53,8 +54,8 @@ class RelayCallIT {
   void twoRelayOnlyCallsHearEachOtherThroughCoturn() throws Exception {
     byte[] key = new byte[256];
     new SecureRandom().nextBytes(key);
-    Path a440 = Media.tone(dir, "a.ogg", 440, 8);
-    Path b660 = Media.tone(dir, "b.ogg", 660, 8);
+    Path a440 = Media.tone(dir, "a.ogg", 440, 12);
+    Path b660 = Media.tone(dir, "b.ogg", 660, 12);
     PrivateCallIT.PcmRecorder callerHeard = new PrivateCallIT.PcmRecorder();
     PrivateCallIT.PcmRecorder calleeHeard = new PrivateCallIT.PcmRecorder();
     try (Coturn coturn = Coturn.start(dir);
@@ -73,8 +74,8 @@ class RelayCallIT {
               .withP2pAllowed(false)))
           .get(20, TimeUnit.SECONDS);
       assertThat(caller.state()).isEqualTo(ConnectionState.CONNECTED);
-      short[] heardByCallee = calleeHeard.awaitSeconds(5, 15_000);
-      short[] heardByCaller = callerHeard.awaitSeconds(5, 15_000);
+      short[] heardByCallee = calleeHeard.awaitSeconds(10, 20_000);
+      short[] heardByCaller = callerHeard.awaitSeconds(10, 20_000);
       assertThat(Audio.dominantFrequencyHz(heardByCallee, 2, 48_000)).isCloseTo(440, Offset.offset(2.0));
       assertThat(Audio.dominantFrequencyHz(heardByCaller, 2, 48_000)).isCloseTo(660, Offset.offset(2.0));
       caller.stop();
@@ -157,6 +158,115 @@ class RelayCallIT {
           .hasMessageContaining("127.0.0.1:" + closedPort);
       assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)).isLessThan(16_000);
       assertThat(call.state()).isEqualTo(ConnectionState.FAILED);
+    }
+  }
+
+  @Test
+  void twoRelayOnlyCallsHearEachOtherThroughAReflector() throws Exception {
+    byte[] key = new byte[256];
+    new SecureRandom().nextBytes(key);
+    byte[] peerTag = new byte[16];
+    new SecureRandom().nextBytes(peerTag);
+    Path a440 = Media.tone(dir, "a.ogg", 440, 12);
+    Path b660 = Media.tone(dir, "b.ogg", 660, 12);
+    PrivateCallIT.PcmRecorder callerHeard = new PrivateCallIT.PcmRecorder();
+    PrivateCallIT.PcmRecorder calleeHeard = new PrivateCallIT.PcmRecorder();
+    try (TestReflector reflector = TestReflector.start();
+        TgCalls a = client(callerHeard); TgCalls b = client(calleeHeard)) {
+      // ids 3 and 9 are other reflectors of the call: ours is the second of three (id 2 on both sides)
+      List<RtcServer> servers = List.of(
+          RtcServer.reflector(9, "127.0.0.1", "", reflector.port(), peerTag, true),
+          RtcServer.reflector(5, "127.0.0.1", "", reflector.port(), peerTag, false),
+          RtcServer.reflector(3, "", "::1", 599, peerTag, true));
+      PrivateCall[] callee = new PrivateCall[1];
+      PrivateCall caller = a.createPrivateCall(2, (c, blob) -> callee[0].receiveSignalingData(blob));
+      callee[0] = b.createPrivateCall(1, (c, blob) -> caller.receiveSignalingData(blob));
+      caller.setSource(MediaSource.file(a440));
+      callee[0].setSource(MediaSource.file(b660));
+      CompletableFuture.allOf(
+          caller.connectAsync(PrivateCallParams.of(key, true, List.of("8.0.0")).withServers(servers)
+              .withP2pAllowed(false)),
+          callee[0].connectAsync(PrivateCallParams.of(key, false, List.of("8.0.0")).withServers(servers)
+              .withP2pAllowed(false)))
+          .get(20, TimeUnit.SECONDS);
+      short[] heardByCallee = calleeHeard.awaitSeconds(10, 20_000);
+      short[] heardByCaller = callerHeard.awaitSeconds(10, 20_000);
+      assertThat(Audio.dominantFrequencyHz(heardByCallee, 2, 48_000)).isCloseTo(440, Offset.offset(2.0));
+      assertThat(Audio.dominantFrequencyHz(heardByCaller, 2, 48_000)).isCloseTo(660, Offset.offset(2.0));
+      caller.stop();
+      callee[0].stop();
+      Thread.sleep(200); // the last packets reach the reflector
+      // everything went through the reflector: one tag per side, and the RTP packets it forwarded
+      // from each are the packets that side sent and the other received
+      List<Long> tags = List.copyOf(reflector.senders());
+      assertThat(tags).hasSize(2);
+      List<Long> forwarded = tags.stream().map(reflector::rtpForwardedFrom).sorted().toList();
+      List<Long> sent = java.util.stream.Stream.of(caller.stats().packetsSent(),
+          callee[0].stats().packetsSent()).sorted().toList();
+      List<Long> received = java.util.stream.Stream.of(caller.stats().packetsReceived(),
+          callee[0].stats().packetsReceived()).sorted().toList();
+      assertThat(forwarded).as("RTP forwarded per sender").isEqualTo(sent);
+      assertThat(received).as("RTP received per side").isEqualTo(sent);
+      assertThat(forwarded.get(0)).isGreaterThan(450); // 10 s of 20 ms frames at least
+      assertThat(tags.stream().mapToLong(reflector::otherForwardedFrom).min().orElse(0))
+          .as("ICE checks and DTLS through the reflector").isGreaterThan(2);
+    }
+  }
+
+  @Test
+  void aReflectorThatNeverAnswersFailsTheCallWithARelayError() throws Exception {
+    byte[] key = new byte[256];
+    byte[] peerTag = java.util.HexFormat.of().parseHex("00112233445566778899aabbccddeeff");
+    try (TestReflector silent = TestReflector.silent();
+        TgCalls a = client(new PrivateCallIT.PcmRecorder())) {
+      PrivateCall call = a.createPrivateCall(4, (c, blob) -> { });
+      long start = System.nanoTime();
+      CompletableFuture<Void> done = call.connectAsync(PrivateCallParams.of(key, true,
+          List.of("8.0.0")).withP2pAllowed(false).withServers(List.of(
+              RtcServer.reflector(1, "127.0.0.1", "", silent.port(), peerTag, false))));
+      PrivateCallStun.feedInitialSetup(call, key);
+      assertThatThrownBy(() -> done.get(20, TimeUnit.SECONDS)).cause()
+          .isInstanceOf(TransportException.class).hasMessageContaining("RELAY")
+          .hasMessageContaining("reflector /127.0.0.1:" + silent.port())
+          .hasMessageContaining("did not answer")
+          .satisfies(e -> assertThat(e.getMessage()).doesNotContain("00112233445566778899aabb"));
+      long tookMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+      assertThat(tookMillis).as("within the 15 s connect timeout").isLessThan(15_000);
+      // a hello every 500 ms for the whole wait (79 RTOs of 150 ms = 11.85 s)
+      assertThat(silent.hellos.get()).isBetween(tookMillis / 500 - 3, tookMillis / 500 + 2);
+      assertThat(call.state()).isEqualTo(ConnectionState.FAILED);
+    }
+  }
+
+  @Test
+  void aSilentReflectorIsPassedOverForTheNextRelay() throws Exception {
+    byte[] key = new byte[256];
+    new SecureRandom().nextBytes(key);
+    byte[] peerTag = new byte[16];
+    new SecureRandom().nextBytes(peerTag);
+    Path tone = Media.tone(dir, "a.ogg", 440, 6);
+    PrivateCallIT.PcmRecorder calleeHeard = new PrivateCallIT.PcmRecorder();
+    try (TestReflector silent = TestReflector.silent(); TestReflector working = TestReflector.start();
+        TgCalls a = client(new PrivateCallIT.PcmRecorder()); TgCalls b = client(calleeHeard)) {
+      List<RtcServer> servers = List.of(
+          RtcServer.reflector(1, "127.0.0.1", "", silent.port(), peerTag, false),
+          RtcServer.reflector(2, "127.0.0.1", "", working.port(), peerTag, false));
+      PrivateCall[] callee = new PrivateCall[1];
+      PrivateCall caller = a.createPrivateCall(2, (c, blob) -> callee[0].receiveSignalingData(blob));
+      callee[0] = b.createPrivateCall(1, (c, blob) -> caller.receiveSignalingData(blob));
+      caller.setSource(MediaSource.file(tone));
+      CompletableFuture.allOf(
+          caller.connectAsync(PrivateCallParams.of(key, true, List.of("8.0.0")).withServers(servers)
+              .withP2pAllowed(false)),
+          callee[0].connectAsync(PrivateCallParams.of(key, false, List.of("8.0.0")).withServers(servers)
+              .withP2pAllowed(false)))
+          .get(20, TimeUnit.SECONDS);
+      assertThat(Audio.dominantFrequencyHz(calleeHeard.awaitSeconds(2, 10_000), 2, 48_000))
+          .isCloseTo(440, Offset.offset(2.0));
+      assertThat(silent.hellos.get()).isGreaterThan(0);
+      assertThat(working.senders()).hasSize(2);
+      caller.stop();
+      callee[0].stop();
     }
   }
 }

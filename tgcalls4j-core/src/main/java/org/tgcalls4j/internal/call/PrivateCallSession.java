@@ -4,6 +4,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -33,12 +34,16 @@ import org.tgcalls4j.internal.ice.IceConfig;
 import org.tgcalls4j.internal.ice.IceCredentials;
 import org.tgcalls4j.internal.ice.IceRole;
 import org.tgcalls4j.internal.ice.IpLiterals;
+import org.tgcalls4j.internal.ice.ReflectorAddress;
 import org.tgcalls4j.internal.json.JsonCodec;
 import org.tgcalls4j.internal.logging.LogContext;
 import org.tgcalls4j.internal.p2p.P2pSignalingSession;
 import org.tgcalls4j.internal.p2p.SignalingChannel;
 import org.tgcalls4j.internal.p2p.SignalingCrypto;
+import org.tgcalls4j.internal.reflector.ReflectorClient;
 import org.tgcalls4j.internal.pc.PeerTransport;
+import org.tgcalls4j.internal.pc.ReflectorServer;
+import org.tgcalls4j.internal.pc.RelayServer;
 import org.tgcalls4j.internal.pc.RemoteDescription;
 import org.tgcalls4j.internal.pc.TransportSettings;
 import org.tgcalls4j.internal.pc.TurnServer;
@@ -91,7 +96,7 @@ public final class PrivateCallSession implements AutoCloseable {
   private boolean caller;
   private String version;
   private List<InetSocketAddress> stunServers = List.of();
-  private List<TurnServer> turnServers = List.of();
+  private List<RelayServer> relayServers = List.of();
   private boolean relayOnly;
   private PeerTransport transport;
   private AudioSender sender;
@@ -157,8 +162,8 @@ public final class PrivateCallSession implements AutoCloseable {
    * @return completes once CONNECTED was reported; fails with {@link NotConnectedException}
    *     (timeout, stopped) or {@link TransportException}, after FAILED was reported
    * @throws InvalidParamsException if no offered version is implemented, the custom parameters are
-   *     not a JSON object or ask for a mode we do not implement, or peer-to-peer is not allowed
-   *     (relays are not implemented yet)
+   *     not a JSON object or ask for a mode we do not implement, peer-to-peer is not allowed and
+   *     no usable relay is listed, or a reflector's peer tag is not 16 bytes
    * @throws ConnectionExistsException if connect was already called
    * @throws NotConnectedException if the call is closed or failed
    */
@@ -173,10 +178,10 @@ public final class PrivateCallSession implements AutoCloseable {
     }
     checkCustomParameters(params.customParametersJson());
     List<InetSocketAddress> stun = stunServers(params.servers());
-    List<TurnServer> turn = turnServers(params.servers());
-    if (!params.p2pAllowed() && turn.isEmpty()) {
+    List<RelayServer> relays = relayServers(params.servers());
+    if (!params.p2pAllowed() && relays.isEmpty()) {
       throw new InvalidParamsException("connections", "the call is relay-only (p2p_allowed is"
-          + " false) and lists no TURN server (Telegram reflectors are not implemented yet)");
+          + " false) and lists no usable relay (a TURN server with credentials or a UDP reflector)");
     }
     List<byte[]> out = new ArrayList<>();
     synchronized (lock) {
@@ -189,7 +194,7 @@ public final class PrivateCallSession implements AutoCloseable {
       caller = params.outgoing();
       version = chosen;
       stunServers = stun;
-      turnServers = turn;
+      relayServers = relays;
       relayOnly = !params.p2pAllowed();
       connectStartNanos = startNanos;
       channel = new SignalingChannel(params.key(), caller);
@@ -338,7 +343,7 @@ public final class PrivateCallSession implements AutoCloseable {
         caller ? IceRole.CONTROLLING : IceRole.CONTROLLED, dtlsRole, localCredentials,
         config.certificate(), bind, ice, remainingMillis, config.random().nextLong(),
         config.threads(), config.control(), name, "the other party", logContext, true,
-        config.network().includeLoopback(), stunServers, turnServers, relayOnly);
+        config.network().includeLoopback(), stunServers, relayServers, relayOnly);
     PeerTransport created = new PeerTransport(settings, new PeerTransport.Listener() {
       @Override
       public void onDisconnected(TransportException cause) {
@@ -622,24 +627,52 @@ public final class PrivateCallSession implements AutoCloseable {
     }
   }
 
-  /** TURN servers (p2p-call.md §2.3), IPv4 (and IPv6 when enabled), with their credentials. */
-  private List<TurnServer> turnServers(List<RtcServer> servers) throws InvalidParamsException {
-    List<TurnServer> result = new ArrayList<>();
+  /**
+   * The relays: TURN servers with credentials (p2p-call.md §2.3) and UDP reflectors (§2.2, §2.4),
+   * IPv4 (and IPv6 when enabled). A reflector's id is the 1-based index of its {@code id} among
+   * every reflector {@code id} of the call, sorted as signed 64-bit numbers, as both apps derive it.
+   */
+  private List<RelayServer> relayServers(List<RtcServer> servers) throws InvalidParamsException {
+    long[] reflectorIds = servers.stream().filter(s -> s.kind() == RtcServer.Kind.REFLECTOR)
+        .mapToLong(RtcServer::id).distinct().sorted().toArray();
+    List<RelayServer> result = new ArrayList<>();
     for (RtcServer server : servers) {
-      if (server.kind() != RtcServer.Kind.TURN) {
+      List<InetSocketAddress> addresses = new ArrayList<>(2);
+      if (server.kind() == RtcServer.Kind.STUN) {
         continue;
       }
-      if (server.username().isEmpty() || server.password().isEmpty()) {
+      if (server.kind() == RtcServer.Kind.TURN
+          && (server.username().isEmpty() || server.password().isEmpty())) {
         log.info("{}: {} skipped: a TURN server without credentials", name, server);
         continue;
       }
+      int reflectorId = Arrays.binarySearch(reflectorIds, server.id()) + 1;
+      if (server.kind() == RtcServer.Kind.REFLECTOR) {
+        if (server.tcp()) {
+          log.info("{}: {} skipped: TCP reflectors are not implemented (tgcalls of 2024 skipped"
+              + " them too)", name, server);
+          continue;
+        }
+        if (reflectorId > ReflectorAddress.MAX_ID) {
+          log.info("{}: {} skipped: reflector ids stop at {} (tgcalls keeps them in one byte)",
+              name, server, ReflectorAddress.MAX_ID);
+          continue;
+        }
+        if (server.peerTag().length != ReflectorClient.PEER_TAG_BYTES) {
+          throw new InvalidParamsException("connections[id=" + server.id() + "].peer_tag",
+              "must be " + ReflectorClient.PEER_TAG_BYTES + " bytes, got " + server.peerTag().length);
+        }
+      }
       if (!server.ipv4().isEmpty()) {
-        result.add(new TurnServer(literal(server.ipv4(), server.port(), server.id()),
-            server.username(), server.password()));
+        addresses.add(literal(server.ipv4(), server.port(), server.id()));
       }
       if (!server.ipv6().isEmpty() && config.network().includeIpv6()) {
-        result.add(new TurnServer(literal(server.ipv6(), server.port(), server.id()),
-            server.username(), server.password()));
+        addresses.add(literal(server.ipv6(), server.port(), server.id()));
+      }
+      for (InetSocketAddress address : addresses) {
+        result.add(server.kind() == RtcServer.Kind.TURN
+            ? new TurnServer(address, server.username(), server.password())
+            : new ReflectorServer(address, reflectorId, server.peerTag()));
       }
     }
     return result;
@@ -655,15 +688,11 @@ public final class PrivateCallSession implements AutoCloseable {
     return new InetSocketAddress(address, port);
   }
 
-  /** STUN servers become server-reflexive gathering; reflectors wait for their relay port. */
+  /** STUN servers become server-reflexive gathering (RFC 8445 §5.1.1.2). */
   private List<InetSocketAddress> stunServers(List<RtcServer> servers)
       throws InvalidParamsException {
     List<InetSocketAddress> result = new ArrayList<>();
     for (RtcServer server : servers) {
-      if (server.kind() == RtcServer.Kind.REFLECTOR) {
-        log.info("{}: {} skipped: Telegram reflectors are not implemented yet", name, server);
-        continue;
-      }
       if (server.kind() != RtcServer.Kind.STUN) {
         continue;
       }

@@ -267,7 +267,7 @@ public final class IceAgent {
   public void addRemoteCandidate(IceCandidate candidate, long nowNanos) {
     Objects.requireNonNull(candidate, "candidate");
     boolean usable = candidate.component() == 1 && candidate.protocol().equalsIgnoreCase("udp")
-        && (config.includeIpv6() || !(candidate.address().getAddress() instanceof Inet6Address));
+        && usableFamily(candidate.address());
     if (!usable || !acceptsCandidates() || findRemote(candidate.address()) != null) {
       return;
     }
@@ -543,7 +543,7 @@ public final class IceAgent {
     if (state != IceState.NEW && state != IceState.CHECKING) {
       return true; // connected: the peer's checks are answered, nothing else changes
     }
-    if (from.getAddress() instanceof Inet6Address && !config.includeIpv6()) {
+    if (!usableFamily(from)) {
       return true; // answered, but IPv6 candidates are not used (IceConfig#includeIpv6)
     }
     LocalCandidate base = localFor(portId, from);
@@ -932,7 +932,7 @@ public final class IceAgent {
 
   /** Adds a pair in priority order (RFC 8445 §6.1.2.3); null if the pair limit is reached. */
   private Pair addPair(LocalCandidate l, IceCandidate r, long eligibleAtNanos) {
-    if (!sameFamily(l, r.address()) || findPair(l, r.address()) != null || pairs.size() >= MAX_PAIRS) {
+    if (!canPair(l, r.address()) || findPair(l, r.address()) != null || pairs.size() >= MAX_PAIRS) {
       return null;
     }
     Pair pair = new Pair(l, r);
@@ -951,6 +951,31 @@ public final class IceAgent {
     return c.type().equals("host") || c.type().equals("relay");
   }
 
+  /**
+   * Whether a remote address may be used at all: IPv6 only if configured; a reflector candidate
+   * (synthetic, {@link ReflectorAddress}) always, as it is never sent to directly.
+   */
+  private boolean usableFamily(InetSocketAddress remoteAddress) {
+    return config.includeIpv6() || !(remoteAddress.getAddress() instanceof Inet6Address)
+        || ReflectorAddress.isReflector(remoteAddress);
+  }
+
+  /**
+   * Whether {@code l} may check {@code remoteAddress} (RFC 8445 §6.1.2.2): the same address family;
+   * a Telegram reflector candidate only with a reflector candidate of the same reflector (id and
+   * port), as only that reflector can carry the datagrams (tgcalls {@code ReflectorPort}
+   * CreateConnection).
+   */
+  private static boolean canPair(LocalCandidate l, InetSocketAddress remoteAddress) {
+    boolean localReflector = ReflectorAddress.isReflector(l.address());
+    if (localReflector || ReflectorAddress.isReflector(remoteAddress)) {
+      return localReflector && ReflectorAddress.isReflector(remoteAddress)
+          && ReflectorAddress.reflectorId(l.address()) == ReflectorAddress.reflectorId(remoteAddress)
+          && l.address().getPort() == remoteAddress.getPort();
+    }
+    return sameFamily(l, remoteAddress);
+  }
+
   private static boolean sameFamily(LocalCandidate l, InetSocketAddress remoteAddress) {
     if (l.address().getAddress().isAnyLocalAddress()) {
       return true;
@@ -963,7 +988,7 @@ public final class IceAgent {
   private LocalCandidate localFor(int portId, InetSocketAddress from) {
     LocalCandidate wildcard = null;
     for (LocalCandidate l : localCandidates) {
-      if (l.portId() != portId || !isPairable(l) || !sameFamily(l, from)) {
+      if (l.portId() != portId || !isPairable(l) || !canPair(l, from)) {
         continue;
       }
       if (!l.address().getAddress().isAnyLocalAddress()) {

@@ -8,6 +8,7 @@ import java.util.Set;
 import org.tgcalls4j.InvalidParamsException;
 import org.tgcalls4j.internal.ice.IceCandidate;
 import org.tgcalls4j.internal.ice.IpLiterals;
+import org.tgcalls4j.internal.ice.ReflectorAddress;
 import org.tgcalls4j.internal.json.JsonCodec;
 
 /**
@@ -15,9 +16,9 @@ import org.tgcalls4j.internal.json.JsonCodec;
  * {@code a=} (RFC 8839 §5.1) as WebRTC writes it, e.g.
  * {@code candidate:2999745851 1 udp 2122260223 192.168.1.10 54321 typ host generation 0 ufrag Ab3d network-id 1}
  * (p2p-call.md §4.3; tgcalls {@code InstanceV2Impl} sendCandidate forces component 1). Addresses
- * must be IP literals: host names (Telegram reflector names such as
- * {@code reflector-2-3735928559.reflector}, mDNS {@code .local} names) are refused, never resolved.
- * Stateless and thread-safe.
+ * are IP literals or Telegram reflector names such as {@code reflector-2-3735928559.reflector}
+ * (p2p-call.md §2.4), carried as a {@link ReflectorAddress}; other host names (mDNS {@code .local}
+ * names) are refused, never resolved. Stateless and thread-safe.
  */
 public final class CandidateSdp {
   /** The field named in parse errors. */
@@ -57,7 +58,9 @@ public final class CandidateSdp {
     StringBuilder b = new StringBuilder(128);
     b.append("candidate:").append(c.foundation()).append(" 1 ")
         .append(c.protocol().toLowerCase(Locale.ROOT)).append(' ').append(c.priority()).append(' ')
-        .append(ip(c.address().getAddress())).append(' ').append(c.address().getPort())
+        .append(ReflectorAddress.isReflector(c.address()) ? ReflectorAddress.hostname(c.address())
+            : ip(c.address().getAddress()))
+        .append(' ').append(c.address().getPort())
         .append(" typ ").append(c.type());
     if (related != null) {
       if (related.isUnresolved()) {
@@ -85,8 +88,8 @@ public final class CandidateSdp {
    * @param sdpString the text
    * @return the candidate, with the component as given
    * @throws InvalidParamsException with field {@value #FIELD} naming what was wrong: too few
-   *     fields, a number out of range, an unknown type, or an address that is not an IPv4 or IPv6
-   *     literal (a reflector or mDNS host name: needs a relay port, not resolved here)
+   *     fields, a number out of range, an unknown type, or an address that is neither an IPv4 or
+   *     IPv6 literal nor a reflector name (an mDNS host name, say: never resolved here)
    */
   public static IceCandidate parse(String sdpString) throws InvalidParamsException {
     if (sdpString == null) {
@@ -117,8 +120,9 @@ public final class CandidateSdp {
       throw new InvalidParamsException(FIELD, "transport not udp, tcp or ssltcp: " + JsonCodec.shortQuote(f[2]));
     }
     long priority = number("priority", f[3], 0, 0xFFFF_FFFFL);
-    InetAddress address = ipLiteral("address", f[4]);
     int port = (int) number("port", f[5], 0, 65535);
+    InetSocketAddress address = f[4].endsWith(ReflectorAddress.SUFFIX)
+        ? reflector(f[4], port) : new InetSocketAddress(ipLiteral("address", f[4]), port);
     if (!f[6].equals("typ")) {
       throw new InvalidParamsException(FIELD, "7th field is not \"typ\": " + JsonCodec.shortQuote(f[6]));
     }
@@ -133,8 +137,16 @@ public final class CandidateSdp {
         number("rport", f[i + 1], 0, 65535);
       }
     }
-    return new IceCandidate(foundation, component, protocol, priority,
-        new InetSocketAddress(address, port), type);
+    return new IceCandidate(foundation, component, protocol, priority, address, type);
+  }
+
+  private static InetSocketAddress reflector(String name, int port) throws InvalidParamsException {
+    InetSocketAddress address = ReflectorAddress.parse(name, port);
+    if (address == null) {
+      throw new InvalidParamsException(FIELD, "address is not reflector-<id 1..255>-<tag 1..2^32-1>"
+          + ReflectorAddress.SUFFIX + ": " + JsonCodec.shortQuote(name));
+    }
+    return address;
   }
 
   private static long number(String what, String text, long min, long max)
@@ -153,9 +165,7 @@ public final class CandidateSdp {
   private static InetAddress ipLiteral(String what, String text) throws InvalidParamsException {
     InetAddress address = IpLiterals.parse(text);
     if (address == null) {
-      String why = text.endsWith(".reflector")
-          ? " (a Telegram reflector host name: reachable only through a relay port)"
-          : text.endsWith(".local") ? " (an mDNS host name)" : "";
+      String why = text.endsWith(".local") ? " (an mDNS host name)" : "";
       throw new InvalidParamsException(FIELD, what + " is not an IP address literal" + why + ": "
           + JsonCodec.shortQuote(text));
     }

@@ -2,6 +2,7 @@ package org.tgcalls4j.internal.pc;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -25,6 +26,7 @@ import org.tgcalls4j.internal.ice.IceCandidate;
 import org.tgcalls4j.internal.ice.LocalCandidate;
 import org.tgcalls4j.internal.ice.IceState;
 import org.tgcalls4j.internal.logging.LogContext;
+import org.tgcalls4j.internal.reflector.ReflectorClient;
 import org.tgcalls4j.internal.rtcp.RtcpPacket;
 import org.tgcalls4j.internal.rtcp.RtcpPackets;
 import org.tgcalls4j.internal.srtp.SrtpContext;
@@ -200,8 +202,12 @@ public final class PeerTransport implements AutoCloseable {
     }
     ice = agent;
     List<Relay> made = new ArrayList<>();
-    for (TurnServer server : settings.turnServers()) {
-      made.add(new Relay(made.size() + 1, server, socket));
+    SecureRandom random = new SecureRandom();
+    for (RelayServer server : settings.relayServers()) {
+      int portId = made.size() + 1;
+      made.add(server instanceof TurnServer turn ? new TurnRelay(portId, turn, socket)
+          : new ReflectorRelay(portId, (ReflectorServer) server, socket,
+              1 + random.nextLong(0xFFFF_FFFFL))); // a tag of 1..2^32-1
     }
     relays = List.copyOf(made);
     for (Relay relay : made) {
@@ -524,50 +530,55 @@ public final class PeerTransport implements AutoCloseable {
   }
 
   /**
-   * One relay port: a {@link TurnClient} on the transport's socket. Its allocation becomes a relay
-   * candidate of the agent (port id {@code portId}); checks and media to peers go through it.
-   * The client is not thread-safe: every call into it holds this object's monitor (the I/O thread
-   * for checks and received data, a track's thread for media).
+   * One relay port on the transport's socket: a TURN allocation or a reflector port. Its relayed
+   * candidate becomes a local candidate of the agent (port id {@code portId}); checks and media to
+   * peers go through it. The protocol client is not thread-safe: every call into it holds this
+   * object's monitor (the I/O thread for checks and received data, a track's thread for media).
    */
-  private final class Relay implements TurnClient.Output {
-    private final int portId;
-    private final TurnServer server;
-    private final UdpTransport socket;
-    private final TurnClient client;
-    private volatile boolean failed;
+  private abstract class Relay {
+    final int portId;
+    final RelayServer server;
+    final UdpTransport socket;
+    volatile boolean failed;
 
-    Relay(int portId, TurnServer server, UdpTransport socket) {
-      this.portId = portId;
-      this.server = server;
-      this.socket = socket;
-      // RFC 8489 §6.2.1 gives up after 79 RTOs; scale the RTO so an unreachable server is
-      // reported within the connect budget (100 ms .. 500 ms, RFC 8489's default)
-      long rtoNanos = TimeUnit.MILLISECONDS.toNanos(
-          Math.max(100, Math.min(500, settings.connectTimeoutMillis() / 100)));
-      this.client = new TurnClient(server.address(), server.username(), server.password(),
-          new java.security.SecureRandom(), rtoNanos);
-    }
-
-    boolean isFromServer(InetSocketAddress from) {
-      return client.isFromServer(from); // immutable inside the client: no monitor needed
-    }
-
-    synchronized void start(long nowNanos) {
-      client.start(nowNanos, this);
-    }
-
-    // set by onRelayed during client.onDatagram (the I/O thread), handled after the monitor is
-    // released so DTLS, SRTP and the tracks never run while a sender waits for this relay
+    // set by relayed() while the client handles a datagram (the I/O thread), handled after the
+    // monitor is released so DTLS, SRTP and the tracks never run while a sender waits for it
     private InetSocketAddress relayedFrom;
     private byte[] relayedData;
     private int relayedOffset;
     private int relayedLength;
 
-    void onDatagram(byte[] data, int length, long nowNanos, IoHandler handler) {
+    Relay(int portId, RelayServer server, UdpTransport socket) {
+      this.portId = portId;
+      this.server = server;
+      this.socket = socket;
+    }
+
+    /** @return whether a datagram from {@code from} is the relay server's; immutable, no monitor */
+    abstract boolean isFromServer(InetSocketAddress from);
+
+    /** Starts the allocation or the hellos; under the monitor. */
+    abstract void startLocked(long nowNanos);
+
+    /** Hands a datagram from the server to the client; under the monitor. */
+    abstract void receiveLocked(byte[] data, int length, long nowNanos);
+
+    abstract void sendLocked(InetSocketAddress peer, byte[] data, int offset, int length, long nowNanos);
+
+    abstract long timerLocked(long nowNanos);
+
+    abstract void closeLocked(long nowNanos);
+
+    abstract long droppedLocked();
+
+    /** @return how errors name the relay, e.g. "the TURN server /1.2.3.4:3478" */
+    abstract String describe();
+
+    final void onDatagram(byte[] data, int length, long nowNanos, IoHandler handler) {
       InetSocketAddress from;
       synchronized (this) {
         relayedFrom = null;
-        client.onDatagram(data, 0, length, nowNanos, this);
+        receiveLocked(data, length, nowNanos);
         from = relayedFrom;
         relayedFrom = null;
       }
@@ -576,42 +587,51 @@ public final class PeerTransport implements AutoCloseable {
       }
     }
 
-    long droppedDatagrams() {
-      synchronized (this) {
-        return client.droppedDatagrams();
-      }
+    /** One relayed payload per datagram; demultiplexed after the monitor is released. */
+    final void relayed(InetSocketAddress from, byte[] data, int offset, int length) {
+      relayedFrom = from;
+      relayedData = data;
+      relayedOffset = offset;
+      relayedLength = length;
     }
 
-    synchronized void send(InetSocketAddress peer, byte[] data, int offset, int length,
+    final synchronized void start(long nowNanos) {
+      startLocked(nowNanos);
+    }
+
+    final synchronized long droppedDatagrams() {
+      return droppedLocked();
+    }
+
+    final synchronized void send(InetSocketAddress peer, byte[] data, int offset, int length,
         long nowNanos) {
       if (!failed) {
-        client.send(peer, data, offset, length, nowNanos, this);
+        sendLocked(peer, data, offset, length, nowNanos);
       }
     }
 
-    synchronized long onTimer(long nowNanos) {
-      return failed ? Long.MAX_VALUE : client.onTimer(nowNanos, this);
+    final synchronized long onTimer(long nowNanos) {
+      return failed ? Long.MAX_VALUE : timerLocked(nowNanos);
     }
 
-    synchronized void close(long nowNanos) {
+    final synchronized void close(long nowNanos) {
       if (!failed) {
-        client.close(nowNanos, this);
+        closeLocked(nowNanos);
       }
     }
 
-    @Override
-    public void sendToServer(byte[] datagram, int offset, int length) {
+    public final void sendToServer(byte[] datagram, int offset, int length) {
       socket.send(server.address(), datagram, offset, length);
     }
 
-    @Override
-    public void onAllocated(InetSocketAddress relayed, InetSocketAddress mapped) {
+    /** The relayed candidate is known: the agent pairs it and the peer is told. */
+    final void addCandidate(InetSocketAddress relayedAddress) {
       IceCandidate candidate = new IceCandidate(
-          HostCandidates.foundation("relay", relayed.getAddress(), server.address().getAddress()),
+          HostCandidates.foundation("relay", relayedAddress.getAddress(), server.address().getAddress()),
           1, "udp", HostCandidates.priority(HostCandidates.TYPE_PREFERENCE_RELAY,
               HostCandidates.MAX_LOCAL_PREFERENCE - portId, 1),
-          relayed, "relay");
-      log.debug("{}: relayed candidate {} on {}", settings.name(), relayed, server);
+          relayedAddress, "relay");
+      log.debug("{}: relayed candidate {} on {}", settings.name(), relayedAddress, describe());
       IceAgent agent = ice;
       if (agent != null) {
         agent.addLocalCandidate(new LocalCandidate(portId, candidate));
@@ -619,29 +639,162 @@ public final class PeerTransport implements AutoCloseable {
       listener.onLocalCandidate(candidate);
     }
 
+    /** The relay is lost: fails the call if it carried the media or was the last relay of a relay-only call. */
+    final void fail(String why, Exception cause) {
+      failed = true;
+      log.info("{}: {} failed: {}", settings.name(), describe(), why);
+      if (selectedRemote != null && selectedPortId == portId) {
+        // media went through this relay (a refresh failed, the server went away)
+        disconnect(new TransportException(TransportException.Stage.RELAY,
+            describe() + " carrying the call failed: " + why, cause));
+      } else if (settings.relayOnly() && relays.stream().allMatch(r -> r.failed)) {
+        failConnect(new TransportException(TransportException.Stage.RELAY,
+            "no relay left for a relay-only call; the last one, " + describe() + ", failed: " + why,
+            cause));
+      }
+    }
+  }
+
+  /** A TURN allocation (RFC 8656) through a {@link TurnClient}. */
+  private final class TurnRelay extends Relay implements TurnClient.Output {
+    private final TurnClient client;
+
+    TurnRelay(int portId, TurnServer server, UdpTransport socket) {
+      super(portId, server, socket);
+      this.client = new TurnClient(server.address(), server.username(), server.password(),
+          new SecureRandom(), TimeUnit.MILLISECONDS.toNanos(relayRtoMillis()));
+    }
+
+    @Override
+    boolean isFromServer(InetSocketAddress from) {
+      return client.isFromServer(from);
+    }
+
+    @Override
+    void startLocked(long nowNanos) {
+      client.start(nowNanos, this);
+    }
+
+    @Override
+    void receiveLocked(byte[] data, int length, long nowNanos) {
+      client.onDatagram(data, 0, length, nowNanos, this);
+    }
+
+    @Override
+    void sendLocked(InetSocketAddress peer, byte[] data, int offset, int length, long nowNanos) {
+      client.send(peer, data, offset, length, nowNanos, this);
+    }
+
+    @Override
+    long timerLocked(long nowNanos) {
+      return client.onTimer(nowNanos, this);
+    }
+
+    @Override
+    void closeLocked(long nowNanos) {
+      client.close(nowNanos, this); // a Refresh with lifetime 0
+    }
+
+    @Override
+    long droppedLocked() {
+      return client.droppedDatagrams();
+    }
+
+    @Override
+    String describe() {
+      return "the TURN server " + server.address();
+    }
+
+    @Override
+    public void onAllocated(InetSocketAddress relayed, InetSocketAddress mapped) {
+      addCandidate(relayed);
+    }
+
     @Override
     public void onRelayed(InetSocketAddress peer, byte[] data, int offset, int length) {
-      relayedFrom = peer; // one relayed payload per datagram; demultiplexed after the monitor
-      relayedData = data;
-      relayedOffset = offset;
-      relayedLength = length;
+      relayed(peer, data, offset, length);
     }
 
     @Override
     public void onFailure(TurnException failure) {
-      failed = true;
-      log.info("{}: the relay {} failed: {}", settings.name(), server, failure.getMessage());
-      if (selectedRemote != null && selectedPortId == portId) {
-        // media went through this relay (a refresh failed, the server went away)
-        disconnect(new TransportException(TransportException.Stage.RELAY,
-            "the relay " + server.address() + " carrying the call failed: "
-                + failure.getMessage(), failure));
-      } else if (settings.relayOnly() && relays.stream().allMatch(r -> r.failed)) {
-        failConnect(new TransportException(TransportException.Stage.RELAY,
-            "no relay left for a relay-only call; the last one, " + server.address()
-                + ", failed: " + failure.getMessage(), failure));
-      }
+      fail(failure.getMessage(), failure);
     }
+  }
+
+  /** A Telegram reflector port (p2p-call.md §2.4) through a {@link ReflectorClient}. */
+  private final class ReflectorRelay extends Relay implements ReflectorClient.Output {
+    private final ReflectorClient client;
+
+    ReflectorRelay(int portId, ReflectorServer server, UdpTransport socket, long tag) {
+      super(portId, server, socket);
+      // the same budget as a TURN allocation's RFC 8489 §6.2.1 give-up: 79 RTOs
+      this.client = new ReflectorClient(server.address(), server.reflectorId(), server.peerTag(),
+          tag, 79 * relayRtoMillis());
+    }
+
+    @Override
+    boolean isFromServer(InetSocketAddress from) {
+      return client.isFromServer(from);
+    }
+
+    @Override
+    void startLocked(long nowNanos) {
+      client.start(nowNanos, this);
+    }
+
+    @Override
+    void receiveLocked(byte[] data, int length, long nowNanos) {
+      client.onDatagram(data, 0, length, nowNanos, this);
+    }
+
+    @Override
+    void sendLocked(InetSocketAddress peer, byte[] data, int offset, int length, long nowNanos) {
+      client.send(peer, data, offset, length, this);
+    }
+
+    @Override
+    long timerLocked(long nowNanos) {
+      return client.onTimer(nowNanos, this);
+    }
+
+    @Override
+    void closeLocked(long nowNanos) {
+      client.close();
+    }
+
+    @Override
+    long droppedLocked() {
+      return client.droppedDatagrams();
+    }
+
+    @Override
+    String describe() {
+      return "the reflector " + server.address();
+    }
+
+    @Override
+    public void onReady(InetSocketAddress candidate) {
+      addCandidate(candidate);
+    }
+
+    @Override
+    public void onRelayed(InetSocketAddress from, byte[] data, int offset, int length) {
+      relayed(from, data, offset, length);
+    }
+
+    @Override
+    public void onUnanswered(long waitedMillis) {
+      fail("it did not answer our hellos within " + waitedMillis + " ms", null);
+    }
+  }
+
+  /**
+   * The relays' retransmission timeout, ms: RFC 8489 §6.2.1 gives up after 79 RTOs, so the RTO is
+   * scaled for an unreachable relay to be reported within the connect budget (100 .. 500 ms, RFC
+   * 8489's default).
+   */
+  private long relayRtoMillis() {
+    return Math.max(100, Math.min(500, settings.connectTimeoutMillis() / 100));
   }
 
   /** Demultiplexes the socket by first byte (RFC 7983 §7) and runs ICE timers. */

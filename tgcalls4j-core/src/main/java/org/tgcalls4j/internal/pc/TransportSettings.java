@@ -36,8 +36,8 @@ import org.tgcalls4j.internal.ice.IceRole;
  * @param includeLoopbackCandidates whether host candidates include loopback addresses
  * @param stunServers STUN servers to learn server-reflexive candidates from (RFC 8445 §5.1.1.2);
  *     copied
- * @param turnServers TURN servers to allocate relayed candidates on (RFC 8656), one relay port
- *     each; copied
+ * @param relayServers TURN servers (RFC 8656) and Telegram reflectors (p2p-call.md §2.4) to get
+ *     relayed candidates from, one relay port each; copied
  * @param relayOnly whether only relayed candidates are used and signaled (no host candidate, no
  *     STUN): a private call whose {@code p2p_allowed} is false (p2p-call.md §2.3)
  */
@@ -46,7 +46,7 @@ public record TransportSettings(IceRole iceRole, DtlsRole dtlsRole, IceCredentia
     long tieBreaker, ThreadFactory threads, Executor control, String name, String peerName,
     Map<String, String> logContext, boolean gatherHostCandidates,
     boolean includeLoopbackCandidates, List<InetSocketAddress> stunServers,
-    List<TurnServer> turnServers, boolean relayOnly) {
+    List<RelayServer> relayServers, boolean relayOnly) {
   /** @throws NullPointerException if a reference is null */
   public TransportSettings {
     Objects.requireNonNull(iceRole, "iceRole");
@@ -61,9 +61,9 @@ public record TransportSettings(IceRole iceRole, DtlsRole dtlsRole, IceCredentia
     Objects.requireNonNull(peerName, "peerName");
     logContext = Map.copyOf(logContext);
     stunServers = List.copyOf(stunServers);
-    turnServers = List.copyOf(turnServers);
-    if (relayOnly && turnServers.isEmpty()) {
-      throw new IllegalArgumentException("a relay-only transport needs a TURN server");
+    relayServers = List.copyOf(relayServers);
+    if (relayOnly && relayServers.isEmpty()) {
+      throw new IllegalArgumentException("a relay-only transport needs a relay server");
     }
   }
 

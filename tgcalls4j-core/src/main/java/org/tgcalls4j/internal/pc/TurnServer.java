@@ -11,7 +11,8 @@ import java.util.Objects;
  * @param username the user name
  * @param password the password
  */
-public record TurnServer(InetSocketAddress address, String username, String password) {
+public record TurnServer(InetSocketAddress address, String username, String password)
+    implements RelayServer {
   /** @throws NullPointerException if a reference is null */
   public TurnServer {
     Objects.requireNonNull(address, "address");

@@ -6,6 +6,7 @@ import java.util.function.Supplier;
 import org.tgcalls4j.internal.flv.FlvFuzz;
 import org.tgcalls4j.internal.ogg.OggOpusFuzz;
 import org.tgcalls4j.internal.p2p.SignalingChannelFuzz;
+import org.tgcalls4j.internal.reflector.ReflectorClientFuzz;
 import org.tgcalls4j.internal.rtcp.RtcpCompoundFuzz;
 import org.tgcalls4j.internal.rtmp.Amf0Fuzz;
 import org.tgcalls4j.internal.rtmp.ChunkStreamFuzz;
@@ -37,6 +38,7 @@ public final class FuzzTargets {
     TARGETS.put("rtmp-url", RtmpUrlFuzz::new);
     TARGETS.put("p2p-signaling", SignalingChannelFuzz::new);
     TARGETS.put("turn", TurnClientFuzz::new);
+    TARGETS.put("reflector", ReflectorClientFuzz::new);
   }
 
   private FuzzTargets() {}

@@ -509,6 +509,37 @@ class IceAgentTest {
   }
 
   @Test
+  void reflectorCandidatesPairOnlyWithReflectorCandidatesOfTheSameReflectorAndPort() throws Exception {
+    // tgcalls ReflectorPort::CreateConnection: only reflector-<our id>-*.reflector with our port
+    IceAgent agent = bareAgent(IceRole.CONTROLLED, IceConfig.defaults()); // IPv6 off
+    InetSocketAddress ours2 = ReflectorAddress.of(2, 11, 599);
+    InetSocketAddress ours3 = ReflectorAddress.of(3, 12, 599);
+    agent.addLocalCandidate(host(0, HOST_A, 65_535));
+    agent.addLocalCandidate(new LocalCandidate(1, new IceCandidate("rf2", 1, "udp", 1000, ours2, "relay")));
+    agent.addLocalCandidate(new LocalCandidate(2, new IceCandidate("rf3", 1, "udp", 999, ours3, "relay")));
+    InetSocketAddress peer2 = ReflectorAddress.of(2, 21, 599);
+    InetSocketAddress peer2OtherPort = ReflectorAddress.of(2, 22, 600);
+    InetSocketAddress peer3 = ReflectorAddress.of(3, 23, 599);
+    for (InetSocketAddress r : List.of(peer2, peer2OtherPort, peer3, REMOTE_A)) {
+      agent.addRemoteCandidate(new IceCandidate("x" + r.getPort(), 1, "udp", 500, r, "relay"), now);
+    }
+    assertThat(agent.pairsForTest()).containsExactlyInAnyOrder(
+        "0 " + HOST_A + " " + REMOTE_A, "1 " + ours2 + " " + peer2, "2 " + ours3 + " " + peer3);
+
+    // a check that arrives through reflector 2 from an unknown tag is a peer-reflexive candidate
+    // of that reflector's port, answered through it; through the host socket it pairs with nothing
+    InetSocketAddress learned = ReflectorAddress.of(2, 99, 599);
+    agent.start(now);
+    out.sent.clear();
+    deliver(agent, 1, peerCheck(false), learned);
+    assertThat(out.sent.peekLast().portId()).isEqualTo(1);
+    assertThat(out.sent.peekLast().to()).isEqualTo(learned);
+    assertThat(agent.pairsForTest()).contains("1 " + ours2 + " " + learned);
+    deliver(agent, 0, peerCheck(false), ReflectorAddress.of(2, 98, 599));
+    assertThat(agent.pairsForTest()).hasSize(4);
+  }
+
+  @Test
   void pairPriorityFollowsRfc8445FormulaWithTheControllingSidesPriorityAsG() {
     long g = 0x7EFFFFFFL;
     long d = 0x64FFFFFFL;

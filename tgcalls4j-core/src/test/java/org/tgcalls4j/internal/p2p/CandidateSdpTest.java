@@ -8,6 +8,7 @@ import java.net.InetSocketAddress;
 import org.junit.jupiter.api.Test;
 import org.tgcalls4j.InvalidParamsException;
 import org.tgcalls4j.internal.ice.IceCandidate;
+import org.tgcalls4j.internal.ice.ReflectorAddress;
 
 /** WebRTC's candidate attribute grammar (RFC 8839 §5.1, p2p-call.md §4.3). */
 class CandidateSdpTest {
@@ -62,11 +63,27 @@ class CandidateSdpTest {
   }
 
   @Test
-  void reflectorAndMdnsHostNamesAreRefusedNotResolved() {
-    InvalidParamsException e = rejected(
-        "candidate:1 1 udp 41885439 reflector-2-3735928559.reflector 599 typ relay generation 0 ufrag Ab3d network-id 1");
-    assertThat(e.field()).isEqualTo("sdpString");
-    assertThat(e.getMessage()).contains("reflector").contains("not an IP address literal");
+  void reflectorNamesRoundTripAsReflectorAddresses() throws Exception {
+    // p2p-call.md §4.3's example
+    String sdp = "candidate:1 1 udp 41885439 reflector-2-3735928559.reflector 599 typ relay generation 0 ufrag Ab3d network-id 1";
+    IceCandidate c = CandidateSdp.parse(sdp);
+    assertThat(ReflectorAddress.isReflector(c.address())).isTrue();
+    assertThat(ReflectorAddress.reflectorId(c.address())).isEqualTo(2);
+    assertThat(ReflectorAddress.tag(c.address())).isEqualTo(3735928559L);
+    assertThat(c.address().getPort()).isEqualTo(599);
+    assertThat(c.type()).isEqualTo("relay");
+    assertThat(CandidateSdp.format(c, "Ab3d")).isEqualTo(sdp);
+  }
+
+  @Test
+  void malformedReflectorNamesAndMdnsHostNamesAreRefusedNotResolved() {
+    for (String name : new String[] {"reflector-0-1.reflector", "reflector-256-1.reflector",
+        "reflector-2-0.reflector", "reflector-2-4294967296.reflector", "reflector-2.reflector",
+        "reflector--2-1.reflector", "reflector-2-+1.reflector", "reflector-2-1-3.reflector", "x.reflector"}) {
+      InvalidParamsException e = rejected("candidate:1 1 udp 41885439 " + name + " 599 typ relay");
+      assertThat(e.field()).isEqualTo("sdpString");
+      assertThat(e.getMessage()).as(name).contains("reflector-<id 1..255>");
+    }
     assertThat(rejected("candidate:1 1 udp 1 3c8f-4a.local 5000 typ host").getMessage()).contains("mDNS");
     assertThat(rejected("candidate:1 1 udp 1 localhost 5000 typ host").getMessage()).contains("address");
     assertThat(rejected("candidate:1 1 udp 1 1.2.3.4 5000 typ srflx raddr example.com rport 1").getMessage())

@@ -204,7 +204,7 @@ class P2pSignalingSessionTest {
     assertThat(s.droppedMessages()).isEqualTo(4);
     // an unusable candidate is dropped alone; the usable one in the same message is kept
     s.onMessage(SignalingMessages.encode(new Candidates(List.of(
-        "candidate:1 1 udp 41885439 reflector-2-3735928559.reflector 599 typ relay generation 0 ufrag a network-id 1",
+        "candidate:1 1 udp 41885439 reflector-0-3735928559.reflector 599 typ relay generation 0 ufrag a network-id 1",
         "candidate:2 1 udp 2122260223 1.2.3.4 5 typ host generation 0 ufrag a network-id 1"))));
     assertThat(s.droppedCandidates()).isEqualTo(1);
     Output setup = s.onMessage("{\"@type\":\"InitialSetup\",\"ufrag\":\"a\",\"pwd\":\"b\",\"fingerprints\":["
