@@ -69,6 +69,11 @@ public final class GroupCall implements Call {
   }
 
   /**
+   * Works in every state, including after {@link #stop()} or a failure: the SSRC is fixed when
+   * the call is created (a rejoin keeps it), so {@code phone.leaveGroupCall} can be sent after
+   * {@code stop()}. Keep the handle for that; {@link TgCalls#audioSsrc(long)} no longer finds a
+   * stopped call.
+   *
    * @return the audio SSRC announced in the join JSON; pass it as {@code source} to
    *     {@code phone.leaveGroupCall}
    */

@@ -319,12 +319,15 @@ public final class TgCalls implements AutoCloseable {
   }
 
   /**
-   * Shortcut: {@link GroupCall#audioSsrc} of the chat's group call.
+   * Shortcut: {@link GroupCall#audioSsrc} of the chat's group call. A stopped or failed call has
+   * left the client, so read the SSRC for {@code phone.leaveGroupCall} before {@link #stop(long)},
+   * or from the {@link GroupCall} handle, which keeps answering.
    *
    * @param chatId a group call's chat
    * @return the audio SSRC announced in the join JSON; pass it as {@code source} to
    *     {@code phone.leaveGroupCall}
-   * @throws ConnectionNotFoundException if the chat has no group call
+   * @throws ConnectionNotFoundException if the chat has no group call, including once it was
+   *     stopped or failed
    * @throws ClientClosedException if the client was closed
    */
   public int audioSsrc(long chatId) throws TgCallsException {

@@ -135,6 +135,41 @@ class CallApiIT {
         .containsExactlyInAnyOrder("GROUP_CALL CLOSED", "PRESENTATION CLOSED");
   }
 
+  /**
+   * The README's Java quick start, step by step: after {@code stop()} the handle still gives the
+   * SSRC for {@code phone.leaveGroupCall} (and its other fixed facts), while control methods and
+   * the chat-id shortcut no longer reach the call.
+   */
+  @Test
+  void theQuickStartReadsTheSsrcForLeaveGroupCallAfterStop() throws Exception {
+    Path song = Media.tone(dir, "song.ogg", 440, 5);
+    TestSfu sfu = sfu();
+    calls = recording(TgCalls.builder()).build();
+
+    GroupCall call = calls.createGroupCall(CHAT);
+    String join = call.joinJson();
+    call.connect(sfu.answer(join));
+    call.setSource(MediaSource.file(song));
+    call.pause();
+    call.resume();
+    while (call.stats().packetsSent() < 10) {
+      Thread.sleep(20);
+    }
+    int ssrcWhileLive = call.audioSsrc();
+    call.stop();
+
+    assertThat(call.state()).isEqualTo(ConnectionState.CLOSED);
+    assertThat(call.audioSsrc()).as("the source for phone.leaveGroupCall")
+        .isEqualTo(ssrcWhileLive).isEqualTo(sfu.recording().audioSsrcDeclared());
+    assertThat(call.chatId()).isEqualTo(CHAT);
+    assertThat(call.kind()).isEqualTo(CallKind.GROUP_CALL);
+    assertThat(call.joinJson()).isEqualTo(join);
+    assertThat(call.stats().packetsSent()).isGreaterThanOrEqualTo(10);
+    assertThatThrownBy(call::pause).isInstanceOf(org.tgcalls4j.ConnectionNotFoundException.class);
+    assertThatThrownBy(() -> calls.audioSsrc(CHAT))
+        .isInstanceOf(org.tgcalls4j.ConnectionNotFoundException.class);
+  }
+
   @Test
   void aPresentationNeedsTheChatsGroupCall() throws Exception {
     calls = recording(TgCalls.builder()).build();

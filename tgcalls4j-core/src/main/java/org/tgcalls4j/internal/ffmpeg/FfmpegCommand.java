@@ -103,7 +103,11 @@ public final class FfmpegCommand {
    * Transcodes to FLV with H.264 (libx264 veryfast/zerolatency, yuv420p, constant bitrate with a
    * 2 s buffer, a keyframe every 2 s) and AAC stereo, for an RTMP publisher reading standard
    * output. The picture is scaled to fit {@code enc}'s size keeping its aspect ratio, with black
-   * bars. Streams: the first video stream that is not cover art and the first audio stream, each
+   * bars. Video leaves at a constant {@code enc.fps()}, the rate onMetaData declares: the
+   * {@code fps} filter repeats or drops frames to fill that grid. {@code -r} alone does not do
+   * it for FLV, a variable-frame-rate muxer: ffmpeg then only drops frames, so a 25 fps source
+   * with 30 declared arrived as 25 frames a second on a 1/30 s grid, steps of 33 and 66 ms. The
+   * filter rather than {@code -fps_mode cfr}, which ffmpeg before 5.1 does not know. Streams: the first video stream that is not cover art and the first audio stream, each
    * only if the input has one; no silent audio or blank video is made up (that would need a probe
    * of the input first), so an audio-only input gives an audio-only FLV. Default probing is kept
    * here, since small probe limits can miss H.264 parameters in MPEG-TS inputs.
@@ -130,7 +134,7 @@ public final class FfmpegCommand {
         "-map", "0:V:0?",
         "-map", "0:a:0?",
         "-vf", "scale=" + w + ":" + h + ":force_original_aspect_ratio=decrease:force_divisible_by=2,"
-            + "pad=" + w + ":" + h + ":(ow-iw)/2:(oh-ih)/2,setsar=1",
+            + "pad=" + w + ":" + h + ":(ow-iw)/2:(oh-ih)/2,setsar=1,fps=" + enc.fps(),
         "-c:v", "libx264",
         "-preset", "veryfast",
         "-tune", "zerolatency",

@@ -104,7 +104,7 @@ class FfmpegCommandTest {
         "-pix_fmt", "yuv420p", "-r", "30", "-g", "60");
     assertThat(args).containsSequence("-b:v", "2000k");
     assertThat(args).containsSequence("-c:a", "aac", "-b:a", "128k", "-ar", "44100", "-ac", "2");
-    assertThat(args.get(args.indexOf("-vf") + 1)).startsWith("scale=1280:720:");
+    assertThat(args.get(args.indexOf("-vf") + 1)).startsWith("scale=1280:720:").endsWith(",fps=30");
     assertThat(args).containsSequence("-f", "flv").endsWith("pipe:1");
   }
 
