@@ -143,6 +143,7 @@ final class AudioSender implements MediaTrack {
     OpusFrameSource playing = null;
     long sourceMediaNanos = 0;
     boolean rebase = true;
+    long stopsSeen = sources.stops();
     try {
       while (!closed) {
         OpusFrameSource frames = sources.awaitPlayable(SENDER_REPORT_INTERVAL_NANOS / 1_000_000L);
@@ -154,6 +155,13 @@ final class AudioSender implements MediaTrack {
         if (frames != playing) {
           playing = frames;
           sourceMediaNanos = 0;
+          rebase = true;
+        }
+        long stops = sources.stops();
+        if (stops != stopsSeen) {
+          // paused or held since the last frame, however briefly: resume from now, without a
+          // catch-up burst for the time it was stopped (the pacer catches up only on lateness)
+          stopsSeen = stops;
           rebase = true;
         }
         byte[] frame;

@@ -9,6 +9,8 @@ final class SourceSlot {
   private boolean paused;
   private boolean held;
   private boolean closed;
+  /** Times the source stopped being readable (paused or held); the sender restarts its pacing. */
+  private long stops;
   private volatile boolean muted;
   private volatile long positionMillis;
 
@@ -32,6 +34,9 @@ final class SourceSlot {
   }
 
   synchronized void setPaused(boolean paused) {
+    if (paused && !this.paused && !held) {
+      stops++;
+    }
     this.paused = paused;
     notifyAll();
   }
@@ -57,8 +62,19 @@ final class SourceSlot {
    * user's {@link #setPaused pause}: a held source is not read, so it keeps its position.
    */
   synchronized void setHeld(boolean held) {
+    if (held && !this.held && !paused) {
+      stops++;
+    }
     this.held = held;
     notifyAll();
+  }
+
+  /**
+   * @return how many times the source stopped being readable (a pause or a hold began); when it
+   *     changed since the sender last looked, the time in between is a gap, not media to catch up
+   */
+  synchronized long stops() {
+    return stops;
   }
 
   /**
