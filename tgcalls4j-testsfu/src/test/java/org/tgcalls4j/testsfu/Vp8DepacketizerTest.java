@@ -66,7 +66,7 @@ class Vp8DepacketizerTest {
   }
 
   @Test
-  void rfc7741Example1DescriptorGivesPictureId4711AndTheKeyFrame() {
+  void rfc7741KeyFrameInASingleRtpPacket() {
     // RFC 7741 §4.6.1: 90 80 92 67 = X=1 S=1 PartID=0, I=1, M=1 PictureID 4711
     byte[] packet = rtp(1, 9000, true, SSRC, HexFormat.of().parseHex("90809267"), KEY);
     Vp8Depacketizer d = new Vp8Depacketizer(PT, false);
@@ -81,6 +81,32 @@ class Vp8DepacketizerTest {
     assertThat(f.data()).isEqualTo(KEY);
     assertThat(f.rtpTimestamp()).isEqualTo(9000);
     assertThat(f.pts90kHz()).isZero();
+  }
+
+  @Test
+  void rfc7741PartitionsInSeparateRtpPackets() {
+    // RFC 7741 §4.6.3: partition 0 in two packets (S=1 PartID=0, then S=0 PartID=0), partition 1
+    // starting in a third (S=1 PartID=1): one frame, from the S=1 PartID=0 packet to the marker
+    byte[] part0a = bytes(KEY, 40, 1);
+    byte[] part0b = bytes(new byte[0], 30, 2);
+    byte[] part1 = bytes(new byte[0], 20, 3);
+    List<byte[]> packets = List.of(
+        rtp(7, 500, false, SSRC, HexFormat.of().parseHex("90809267"), part0a),
+        rtp(8, 500, false, SSRC, HexFormat.of().parseHex("80809267"), part0b),
+        rtp(9, 500, true, SSRC, HexFormat.of().parseHex("91809267"), part1));
+    Vp8Depacketizer d = new Vp8Depacketizer(PT, false);
+
+    // arriving partition 1 first must not start the frame
+    List<Vp8Frame> frames = pushAll(d, List.of(packets.get(2), packets.get(0), packets.get(1)));
+    byte[] whole = new byte[90];
+    System.arraycopy(part0a, 0, whole, 0, 40);
+    System.arraycopy(part0b, 0, whole, 40, 30);
+    System.arraycopy(part1, 0, whole, 70, 20);
+    assertThat(frames).singleElement().satisfies(f -> {
+      assertThat(f.data()).isEqualTo(whole);
+      assertThat(f.pictureId()).isEqualTo(4711);
+      assertThat(f.keyFrame()).isTrue();
+    });
   }
 
   @Test

@@ -26,15 +26,27 @@ class Vp8RtpPacketizerTest {
   }
 
   @Test
-  void rfc7741Example1KeyFrameDescriptorWithPictureId4711() {
-    // RFC 7741 §4.6.1: X=1, S=1, PartID=0 | I=1 | M=1, PictureID 4711 (15 bits): 90 80 92 67
+  void rfc7741KeyFrameInASingleRtpPacket() {
+    // RFC 7741 §4.6.1: X=1, S=1, PartID=0 | I=1 | M=1, PictureID 4711 (extended to 15 bits): 90 80 92 67
     Vp8RtpPacketizer p = new Vp8RtpPacketizer(SSRC, PT, 1200, 0, 0, 4711);
-    List<byte[]> packets = p.packetize(frame(2000), 0, 2000, 0);
+    List<byte[]> packets = p.packetize(frame(500), 0, 500, 0);
 
-    assertThat(packets).hasSize(2);
+    assertThat(packets).hasSize(1);
     assertThat(HexFormat.of().formatHex(descriptor(packets.get(0)))).isEqualTo("90809267");
-    // later packets of the frame: S=0, same PictureID
-    assertThat(HexFormat.of().formatHex(descriptor(packets.get(1)))).isEqualTo("80809267");
+    assertThat(packets.get(0)[1] & 0x80).as("marker").isEqualTo(0x80);
+  }
+
+  @Test
+  void rfc7741FrameFragmentedAcrossRtpPackets() {
+    // RFC 7741 §4.6.4: the first packet X=1 S=1 PartID=0; the later ones X=1 S=0 PartID=0; I=1 and
+    // the same PictureID 4711 in all; the marker bit on the last only
+    Vp8RtpPacketizer p = new Vp8RtpPacketizer(SSRC, PT, 1200, 0, 0, 4711);
+    List<byte[]> packets = p.packetize(frame(3000), 0, 3000, 0);
+
+    assertThat(packets).hasSize(3);
+    assertThat(packets).extracting(b -> HexFormat.of().formatHex(descriptor(b)))
+        .containsExactly("90809267", "80809267", "80809267");
+    assertThat(packets).extracting(b -> (b[1] & 0x80) != 0).containsExactly(false, false, true);
     assertThat(p.nextPictureId()).isEqualTo(4712);
   }
 
