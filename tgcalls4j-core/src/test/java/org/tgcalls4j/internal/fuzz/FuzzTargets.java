@@ -4,6 +4,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.Supplier;
 import org.tgcalls4j.internal.flv.FlvFuzz;
+import org.tgcalls4j.internal.ivf.IvfFuzz;
 import org.tgcalls4j.internal.ogg.OggOpusFuzz;
 import org.tgcalls4j.internal.p2p.SignalingChannelFuzz;
 import org.tgcalls4j.internal.reflector.ReflectorClientFuzz;
@@ -39,6 +40,7 @@ public final class FuzzTargets {
     TARGETS.put("p2p-signaling", SignalingChannelFuzz::new);
     TARGETS.put("turn", TurnClientFuzz::new);
     TARGETS.put("reflector", ReflectorClientFuzz::new);
+    TARGETS.put("ivf", IvfFuzz::new);
   }
 
   private FuzzTargets() {}
