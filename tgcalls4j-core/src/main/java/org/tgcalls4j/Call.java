@@ -43,14 +43,28 @@ public sealed interface Call extends AutoCloseable permits GroupCall, RtmpStream
   void resume() throws TgCallsException;
 
   /**
-   * Restarts the current source at a position.
+   * Restarts the current source at a position; a paused call stays paused there.
    *
    * @param positionMillis position within the current source, ms, at least 0
    * @throws IllegalArgumentException if {@code positionMillis} is negative
-   * @throws InvalidParamsException if the call cannot seek (group calls, for now)
+   * @throws InvalidParamsException if the current source cannot seek (pushed PCM, a mix) or
+   *     nothing is playing
+   * @throws FfmpegSpawnException if ffmpeg cannot be started
    * @throws ConnectionNotFoundException if the call was stopped or failed
    */
   void seek(long positionMillis) throws TgCallsException;
+
+  /**
+   * Seeks relative to the current position: {@code seek(max(0, positionMillis() + deltaMillis))}.
+   *
+   * @param deltaMillis how far to move, ms; negative goes back
+   * @throws InvalidParamsException if the current source cannot seek or nothing is playing
+   * @throws FfmpegSpawnException if ffmpeg cannot be started
+   * @throws ConnectionNotFoundException if the call was stopped or failed
+   */
+  default void seekBy(long deltaMillis) throws TgCallsException {
+    seek(Math.max(0, positionMillis() + deltaMillis));
+  }
 
   /**
    * @return the media position within the current source, ms

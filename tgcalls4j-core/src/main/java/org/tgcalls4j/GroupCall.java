@@ -168,17 +168,24 @@ public final class GroupCall implements Call {
   }
 
   /**
-   * Not supported for group calls yet.
+   * Restarts the current file or URL source at {@code positionMillis}: ffmpeg reopens it with an
+   * input seek, the old source ends without a stream-end event, and {@link #positionMillis()}
+   * continues from the target. A paused call stays paused at the new position. A target past the
+   * end ends the source at once with a normal stream end.
    *
    * @throws IllegalArgumentException if {@code positionMillis} is negative
-   * @throws InvalidParamsException always otherwise (field {@code chatId})
+   * @throws InvalidParamsException (field {@code source}) if nothing is playing, or the source is
+   *     pushed PCM or a mix, which cannot seek
+   * @throws FfmpegSpawnException if ffmpeg cannot be started
+   * @throws ConnectionNotFoundException if the call was stopped or failed
    */
   @Override
   public void seek(long positionMillis) throws TgCallsException {
     if (positionMillis < 0) {
       throw new IllegalArgumentException("positionMillis must be >= 0: " + positionMillis);
     }
-    throw new InvalidParamsException("chatId", "seek is supported for RTMP streams only");
+    checkLive();
+    session.seek(positionMillis);
   }
 
   @Override

@@ -193,10 +193,13 @@ public final class PrivateCall implements Call {
   }
 
   /**
-   * Not supported for private calls yet.
+   * Restarts the current file or URL source at {@code positionMillis}, as
+   * {@link GroupCall#seek} does.
    *
    * @throws IllegalArgumentException if positionMillis is negative
-   * @throws InvalidParamsException always (field {@code positionMillis})
+   * @throws InvalidParamsException (field {@code source}) if nothing is playing, or the source is
+   *     pushed PCM or a mix, which cannot seek
+   * @throws FfmpegSpawnException if ffmpeg cannot be started
    * @throws ConnectionNotFoundException if the call was stopped or failed
    */
   @Override
@@ -205,7 +208,7 @@ public final class PrivateCall implements Call {
       throw new IllegalArgumentException("positionMillis must be at least 0, got " + positionMillis);
     }
     checkLive();
-    throw new InvalidParamsException("positionMillis", "seek is supported for RTMP streams only");
+    session.seek(positionMillis);
   }
 
   @Override

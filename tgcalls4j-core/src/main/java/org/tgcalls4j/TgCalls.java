@@ -293,12 +293,14 @@ public final class TgCalls implements AutoCloseable {
   }
 
   /**
-   * Shortcut: {@link Call#seek} on the chat's main call (RTMP streams only, for now).
+   * Shortcut: {@link Call#seek} on the chat's main call.
    *
    * @param chatId the call's chat
    * @param positionMillis position within the current source, ms, at least 0
    * @throws IllegalArgumentException if positionMillis is negative
-   * @throws InvalidParamsException if the chat's call is a group call (not supported yet)
+   * @throws InvalidParamsException if the current source cannot seek (pushed PCM, a mix) or
+   *     nothing is playing
+   * @throws FfmpegSpawnException if ffmpeg cannot be started
    * @throws ConnectionNotFoundException if the chat has no call
    * @throws ClientClosedException if the client was closed
    */

@@ -273,6 +273,52 @@ class GroupCallIT {
   }
 
   @Test
+  void seekLandsOnTheTargetAndAPausedCallStaysPausedThere() throws Exception {
+    sfu = TestSfu.start(TestSfu.Options.defaults());
+    client(TgCalls.builder().requireFfmpeg(false));
+    // silence but for a 440 Hz burst in [5.0 s, 5.5 s): what arrives shows where the seek landed
+    Path burst = Media.burst(dir, "burst.ogg", 8, 5.0, 5.5);
+    String join = calls.createCall(CHAT);
+    calls.setStreamSources(CHAT, MediaSource.file(burst));
+    calls.connect(CHAT, sfu.answer(join));
+    Thread.sleep(800);
+    calls.pause(CHAT);
+    calls.seek(CHAT, 5_300);
+    assertThat(calls.time(CHAT)).isEqualTo(5_300);
+    long atPause = calls.stats(CHAT).packetsSent();
+    Thread.sleep(300);
+    assertThat(calls.stats(CHAT).packetsSent()).as("still paused after the seek").isEqualTo(atPause);
+    calls.resume(CHAT);
+    assertThat(streamEnds.poll(10, TimeUnit.SECONDS)).as("one natural end, none for the seek")
+        .isEqualTo("ok");
+    assertThat(streamEnds.poll(500, TimeUnit.MILLISECONDS)).isNull();
+    assertThat(calls.time(CHAT)).isBetween(7_950L, 8_100L);
+    Thread.sleep(300);
+    // 0.8 s of silence, then from 5.3 s: 200 ms of the burst, then silence to the end
+    short[] pcm = sfu.recording().pcm48kStereo();
+    int window = 480; // 10 ms of 48 kHz
+    int first = -1;
+    int last = -1;
+    for (int w = 0; (w + 1) * window * 2 <= pcm.length; w++) {
+      double sum = 0;
+      for (int i = w * window * 2; i < (w + 1) * window * 2; i++) {
+        sum += (double) pcm[i] * pcm[i];
+      }
+      if (Math.sqrt(sum / (window * 2)) > 3_000) { // the burst is at -6 dBFS, about 11,600 RMS
+        first = first < 0 ? w : first;
+        last = w;
+      }
+    }
+    assertThat(first).as("the burst arrived").isPositive();
+    long burstMillis = (last - first + 1) * 10L;
+    assertThat(burstMillis).as("burst heard after seeking 200 ms before its end").isBetween(150L, 260L);
+    // before the seek only silence was sent: the burst starts after 0.8 s of audio
+    assertThat(first * 10L).isBetween(700L, 1_000L);
+    assertThatThrownBy(() -> calls.seek(CHAT, 1_000)).as("the source ended: nothing to seek in")
+        .isInstanceOf(InvalidParamsException.class).hasMessageContaining("nothing is playing");
+  }
+
+  @Test
   void sfuClosingItsDtlsSessionFailsTheCall() throws Exception {
     sfu = TestSfu.start(TestSfu.Options.defaults());
     BlockingQueue<Object> causes = new LinkedBlockingQueue<>();

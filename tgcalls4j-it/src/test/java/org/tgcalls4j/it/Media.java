@@ -33,4 +33,19 @@ final class Media {
     TestMedia.run(cmd);
     return out;
   }
+
+  /**
+   * An Ogg/Opus file of {@code seconds} of silence with a 440 Hz burst in [{@code fromSeconds},
+   * {@code toSeconds}): content that encodes position, for seek checks.
+   */
+  static Path burst(Path dir, String name, double seconds, double fromSeconds, double toSeconds)
+      throws IOException, InterruptedException {
+    Path out = dir.resolve(name);
+    TestMedia.run(List.of("ffmpeg", "-hide_banner", "-loglevel", "error", "-nostdin", "-y",
+        "-f", "lavfi", "-i", "aevalsrc=0.5*between(t\\," + fromSeconds + "\\," + toSeconds
+            + ")*lt(t\\," + toSeconds + ")*sin(2*PI*440*t):s=48000:d=" + seconds,
+        "-ac", "2", "-c:a", "libopus", "-b:a", "64k", "-frame_duration", "20",
+        "-page_duration", "20000", out.toString()));
+    return out;
+  }
 }

@@ -142,6 +142,7 @@ final class AudioSender implements MediaTrack {
     Pacer pacer = new Pacer(NanoClock.SYSTEM, Sleeper.parking(NanoClock.SYSTEM));
     OpusFrameSource playing = null;
     long sourceMediaNanos = 0;
+    long sourceStartMillis = 0;
     boolean rebase = true;
     long stopsSeen = sources.stops();
     try {
@@ -155,6 +156,7 @@ final class AudioSender implements MediaTrack {
         if (frames != playing) {
           playing = frames;
           sourceMediaNanos = 0;
+          sourceStartMillis = sources.startMillisOf(frames); // after a seek: the seek target
           rebase = true;
         }
         long stops = sources.stops();
@@ -201,7 +203,7 @@ final class AudioSender implements MediaTrack {
         long frameNanos = samples * 1_000_000_000L / 48_000;
         sourceMediaNanos += frameNanos;
         totalMediaNanos += frameNanos;
-        sources.setPositionMillis(sourceMediaNanos / 1_000_000L);
+        sources.setPositionMillis(sourceStartMillis + sourceMediaNanos / 1_000_000L);
         maybeSendReport(System.nanoTime());
       }
     } catch (InterruptedException e) {

@@ -368,7 +368,19 @@ public final class GroupCallSession implements AutoCloseable {
   public void setSource(MediaSource source) throws TgCallsException {
     OpusFrameSource frames = OpusFrameSources.open(source, config.ffmpeg(),
         config.audioBitrateKbps(), 0, threads);
-    sources.replace(frames);
+    sources.replace(frames, source);
+  }
+
+  /**
+   * Restarts the current source at a position, keeping the pause state; see
+   * {@link OpusFrameSources#seek}.
+   *
+   * @param positionMillis target within the source, ms, at least 0
+   * @throws TgCallsException if nothing seekable is playing or ffmpeg cannot be started
+   */
+  public void seek(long positionMillis) throws TgCallsException {
+    OpusFrameSources.seek(sources, positionMillis, config.ffmpeg(), config.audioBitrateKbps(),
+        threads);
   }
 
   /** Stops sending frames; the source is held where it is (ffmpeg blocks on its full pipe). */

@@ -73,6 +73,33 @@ final class OpusFrameSources {
     return new FfmpegSource(process);
   }
 
+  /**
+   * Restarts the slot's current source at {@code positionMillis}: a file or URL is reopened
+   * through ffmpeg with {@code -ss} before the input (an accurate input seek when transcoding);
+   * the call keeps its pause state. The old source is closed without a stream-end event. A
+   * position past the end makes the source end at once, with a normal stream end.
+   *
+   * @param slot the call's source slot
+   * @param positionMillis target within the source, ms, at least 0
+   * @param ffmpeg the ffmpeg binary
+   * @param bitrateKbps Opus bitrate, kbit/s
+   * @param threads creates ffmpeg's stderr pump thread
+   * @throws InvalidParamsException (field {@code source}) if nothing is playing, or the source is
+   *     pushed PCM or a mix, which cannot seek
+   * @throws FfmpegSpawnException if ffmpeg could not be started
+   */
+  static void seek(SourceSlot slot, long positionMillis, Path ffmpeg, int bitrateKbps,
+      ThreadFactory threads) throws TgCallsException {
+    MediaSource media = slot.media();
+    if (media == null) {
+      throw new InvalidParamsException("source", "nothing is playing to seek in");
+    }
+    if (media instanceof MediaSource.PcmSource || media instanceof MediaSource.MixSource) {
+      throw new InvalidParamsException("source", "a pushed PCM source or a mix cannot seek");
+    }
+    slot.seek(media, open(media, ffmpeg, bitrateKbps, positionMillis, threads), positionMillis);
+  }
+
   private static OpusFrameSource openMix(MediaSource.MixSource mix, Path ffmpeg, int bitrateKbps,
       ThreadFactory threads) throws TgCallsException {
     for (MediaSource.MixInput in : mix.inputs()) {

@@ -6,6 +6,9 @@ package org.tgcalls4j.internal.call;
  */
 final class SourceSlot {
   private OpusFrameSource current;
+  /** What {@link #current} was opened from (null if unknown), and where in it it starts, ms. */
+  private org.tgcalls4j.MediaSource media;
+  private long startMillis;
   private boolean paused;
   private boolean held;
   private boolean closed;
@@ -14,8 +17,14 @@ final class SourceSlot {
   private volatile boolean muted;
   private volatile long positionMillis;
 
-  /** @param frames the new source; the previous one is closed without a stream-end event */
-  void replace(OpusFrameSource frames) {
+  /**
+   * Plays a new source from its start and unpauses; the previous one is closed without a
+   * stream-end event.
+   *
+   * @param frames the opened source
+   * @param media what it was opened from, kept for {@link #seek}; null if it cannot be reopened
+   */
+  void replace(OpusFrameSource frames, org.tgcalls4j.MediaSource media) {
     OpusFrameSource old;
     synchronized (this) {
       if (closed) {
@@ -23,6 +32,8 @@ final class SourceSlot {
       } else {
         old = current;
         current = frames;
+        this.media = media;
+        startMillis = 0;
         paused = false;
         positionMillis = 0;
         notifyAll();
@@ -31,6 +42,43 @@ final class SourceSlot {
     if (old != null) {
       old.close();
     }
+  }
+
+  /** @return what the current source was opened from, or null (none, or not reopenable) */
+  synchronized org.tgcalls4j.MediaSource media() {
+    return current == null ? null : media;
+  }
+
+  /**
+   * Replaces the current source with {@code frames}, the same media reopened at
+   * {@code startMillis}, keeping the pause state: a paused call stays paused at the new position.
+   * The previous frames are closed without a stream-end event.
+   *
+   * @return false (and {@code frames} closed) if the current media is no longer {@code expected}
+   */
+  boolean seek(org.tgcalls4j.MediaSource expected, OpusFrameSource frames, long startMillis) {
+    OpusFrameSource old;
+    synchronized (this) {
+      if (closed || current == null || media != expected) {
+        old = frames;
+      } else {
+        old = current;
+        current = frames;
+        this.startMillis = startMillis;
+        positionMillis = startMillis;
+        if (paused) {
+          stops++; // the sender may have been between frames: restart its pacing on resume
+        }
+        notifyAll();
+      }
+    }
+    old.close();
+    return old != frames;
+  }
+
+  /** @return where {@code frames} starts within its media, ms; 0 if it is not the current source */
+  synchronized long startMillisOf(OpusFrameSource frames) {
+    return frames == current ? startMillis : 0;
   }
 
   synchronized void setPaused(boolean paused) {

@@ -50,7 +50,7 @@ class AudioSenderPauseTest {
   @Test
   void aShortPauseLeavesAGapOfItsLengthAndNoCatchUpBurst() throws Exception {
     SourceSlot slot = new SourceSlot();
-    slot.replace(new EndlessFrames());
+    slot.replace(new EndlessFrames(), null);
     SessionConfig config = new SessionConfig(Path.of("/usr/bin/ffmpeg"), NetworkOptions.loopbackOnly(),
         5_000, r -> new Thread(r), DtlsSetup.PASSIVE, 64, new SecureRandom(), System::currentTimeMillis,
         DtlsCertificate.generate(), control, 0, 30_000, null, false);
