@@ -15,7 +15,7 @@ import java.util.Objects;
  * only; an RTMP stream refuses them with {@link InvalidParamsException} (field {@code source}).
  */
 public sealed interface MediaSource permits MediaSource.FileSource, MediaSource.UrlSource,
-    MediaSource.PcmSource, MediaSource.MixSource {
+    MediaSource.PcmSource, MediaSource.MixSource, MediaSource.ShellSource {
 
   /**
    * A local file of any format ffmpeg reads. An Ogg/Opus file ({@code .ogg}/{@code .opus} starting
@@ -42,6 +42,43 @@ public sealed interface MediaSource permits MediaSource.FileSource, MediaSource.
    */
   static MediaSource url(String url) {
     return new UrlSource(URI.create(url));
+  }
+
+  /**
+   * Your own ffmpeg command, for one track: for example
+   * {@code shell("ffmpeg -i \"song.mp3\" -af loudnorm", Track.AUDIO)}. The command line is split
+   * into words as a shell would split them, but no shell runs it: double quotes group words, and
+   * {@code \"} and {@code \\} stand for a literal quote and backslash (a file named
+   * {@code A "B".mp3} is {@code "A \"B\".mp3"}); every other character, {@code $ ; | & `}
+   * included, is passed to ffmpeg as it is, so a file name cannot inject a command. The program
+   * must be {@code ffmpeg} (the client's ffmpeg runs). What the command leaves out is added:
+   * quiet logging and {@code -nostdin}, fast-start probing before the input, and for audio Opus
+   * in Ogg on standard output ({@code -vn -c:a libopus -b:a <client bitrate>k -application audio
+   * -frame_duration 20 -page_duration 20000 -ar 48000 -ac 2 -f ogg pipe:1}); for video VP8 in
+   * IVF ({@code -an -c:v libvpx -deadline realtime -f ivf pipe:1}). You control ffmpeg, so a shell
+   * source cannot {@code seek} (put {@code -ss} in the command) and cannot be mixed or streamed
+   * over RTMP. Video tracks are not sent yet: a call refuses a {@link Track#VIDEO} source.
+   *
+   * @param commandLine the ffmpeg command
+   * @param track the track its output is
+   * @return the source
+   * @throws IllegalArgumentException at once, naming the problem, if the command line is empty,
+   *     has an unclosed double quote or a line break, does not run ffmpeg, has no {@code -i}, or
+   *     asks for an output a call cannot send (raw PCM such as {@code -c:a pcm_s16le} or
+   *     {@code -f s16le}, raw video, another codec than libopus/libvpx, another container than
+   *     ogg/ivf)
+   * @throws NullPointerException if an argument is null
+   */
+  static MediaSource shell(String commandLine, Track track) {
+    return new ShellSource(commandLine, track);
+  }
+
+  /** The track a {@link #shell} command produces. */
+  enum Track {
+    /** Opus audio in Ogg. */
+    AUDIO,
+    /** VP8 video in IVF. */
+    VIDEO
   }
 
   /**
@@ -96,6 +133,9 @@ public sealed interface MediaSource permits MediaSource.FileSource, MediaSource.
       if (source instanceof MixSource) {
         throw new IllegalArgumentException("a mix cannot be an input of a mix");
       }
+      if (source instanceof ShellSource) {
+        throw new IllegalArgumentException("a shell source cannot be an input of a mix");
+      }
     }
 
     /**
@@ -106,6 +146,45 @@ public sealed interface MediaSource permits MediaSource.FileSource, MediaSource.
      */
     public static MixInput of(MediaSource source, double gain) {
       return new MixInput(source, gain);
+    }
+  }
+
+  /**
+   * A user's ffmpeg command; see {@link MediaSource#shell}.
+   *
+   * @param commandLine the command as given
+   * @param track the track its output is
+   * @param words the command line split into words (an unmodifiable copy)
+   */
+  record ShellSource(String commandLine, Track track, java.util.List<String> words)
+      implements MediaSource {
+    /**
+     * @throws IllegalArgumentException as {@link MediaSource#shell} describes
+     * @throws NullPointerException if an argument is null
+     */
+    public ShellSource {
+      Objects.requireNonNull(commandLine, "commandLine");
+      Objects.requireNonNull(track, "track");
+      words = java.util.List.copyOf(words);
+      // checked up front: a bad command fails here, not when a call starts it
+      org.tgcalls4j.internal.ffmpeg.ShellCommand.complete(words, kind(track), "ffmpeg", 64);
+    }
+
+    /** Splits and checks {@code commandLine}. */
+    ShellSource(String commandLine, Track track) {
+      this(commandLine, track, org.tgcalls4j.internal.ffmpeg.ShellCommand.split(
+          Objects.requireNonNull(commandLine, "commandLine")));
+    }
+
+    /** @return the argument list to run with {@code ffmpeg} and the Opus bitrate */
+    public java.util.List<String> command(String ffmpeg, int audioBitrateKbps) {
+      return org.tgcalls4j.internal.ffmpeg.ShellCommand.complete(words, kind(track), ffmpeg,
+          audioBitrateKbps);
+    }
+
+    private static org.tgcalls4j.internal.ffmpeg.ShellCommand.Kind kind(Track track) {
+      return track == Track.AUDIO ? org.tgcalls4j.internal.ffmpeg.ShellCommand.Kind.AUDIO
+          : org.tgcalls4j.internal.ffmpeg.ShellCommand.Kind.VIDEO;
     }
   }
 

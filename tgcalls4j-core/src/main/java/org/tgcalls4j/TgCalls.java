@@ -298,8 +298,8 @@ public final class TgCalls implements AutoCloseable {
    * @param chatId the call's chat
    * @param positionMillis position within the current source, ms, at least 0
    * @throws IllegalArgumentException if positionMillis is negative
-   * @throws InvalidParamsException if the current source cannot seek (pushed PCM, a mix) or
-   *     nothing is playing
+   * @throws InvalidParamsException if the current source cannot seek (pushed PCM, a mix, a shell
+   *     command) or nothing is playing
    * @throws FfmpegSpawnException if ffmpeg cannot be started
    * @throws ConnectionNotFoundException if the chat has no call
    * @throws ClientClosedException if the client was closed

@@ -319,6 +319,30 @@ class GroupCallIT {
   }
 
   @Test
+  void aShellSourceWithShellMetacharactersInItsFileNameRunsThatFileAndNoShell() throws Exception {
+    sfu = TestSfu.start(TestSfu.Options.defaults());
+    client(TgCalls.builder().requireFfmpeg(false));
+    // a real file whose name a shell would run: quotes, $(...), ;, |, &, backticks; a shell
+    // would create PWNED in its working directory
+    String hostile = "a \"b\" $(touch PWNED); `touch PWNED` | & c.ogg";
+    Path file = Files.move(Media.tone(dir, "plain.ogg", 440, 2), dir.resolve(hostile));
+    String quoted = "\"" + file.toString().replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
+    String join = calls.createCall(CHAT);
+    calls.setStreamSources(CHAT, MediaSource.shell("ffmpeg -i " + quoted + " -af volume=1.0",
+        MediaSource.Track.AUDIO));
+    calls.connect(CHAT, sfu.answer(join));
+    assertThat(streamEnds.poll(15, TimeUnit.SECONDS)).as("natural end of the file").isEqualTo("ok");
+    Thread.sleep(300);
+    Recording rec = sfu.recording();
+    assertThat(Audio.dominantFrequencyHz(rec.pcm48kStereo(), 2, 48_000)).isCloseTo(440.0,
+        org.assertj.core.data.Offset.offset(2.0));
+    assertThat(calls.stats(CHAT).mediaTimeMillis()).isBetween(1_900L, 2_100L);
+    assertThat(Path.of("PWNED")).as("no shell ran the name").doesNotExist();
+    assertThat(dir.resolve("PWNED")).doesNotExist();
+    assertThatThrownBy(() -> calls.seek(CHAT, 0)).isInstanceOf(InvalidParamsException.class);
+  }
+
+  @Test
   void sfuClosingItsDtlsSessionFailsTheCall() throws Exception {
     sfu = TestSfu.start(TestSfu.Options.defaults());
     BlockingQueue<Object> causes = new LinkedBlockingQueue<>();

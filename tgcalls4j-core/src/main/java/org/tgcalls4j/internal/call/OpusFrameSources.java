@@ -61,6 +61,14 @@ final class OpusFrameSources {
     if (source instanceof MediaSource.MixSource mix) {
       return openMix(mix, ffmpeg, bitrateKbps, threads);
     }
+    if (source instanceof MediaSource.ShellSource shell) {
+      if (shell.track() != MediaSource.Track.AUDIO) {
+        throw new InvalidParamsException("source", "a VIDEO shell source cannot play: tgcalls4j"
+            + " does not send video yet");
+      }
+      return new FfmpegSource(FfmpegProcess.start(shell.command(ffmpeg.toString(), bitrateKbps),
+          threads));
+    }
     SourceFiles.check(source);
     if (source instanceof MediaSource.FileSource file) {
       Path path = file.path();
@@ -85,7 +93,7 @@ final class OpusFrameSources {
    * @param bitrateKbps Opus bitrate, kbit/s
    * @param threads creates ffmpeg's stderr pump thread
    * @throws InvalidParamsException (field {@code source}) if nothing is playing, or the source is
-   *     pushed PCM or a mix, which cannot seek
+   *     pushed PCM, a mix or a shell command, which cannot seek
    * @throws FfmpegSpawnException if ffmpeg could not be started
    */
   static void seek(SourceSlot slot, long positionMillis, Path ffmpeg, int bitrateKbps,
@@ -96,6 +104,9 @@ final class OpusFrameSources {
     }
     if (media instanceof MediaSource.PcmSource || media instanceof MediaSource.MixSource) {
       throw new InvalidParamsException("source", "a pushed PCM source or a mix cannot seek");
+    }
+    if (media instanceof MediaSource.ShellSource) {
+      throw new InvalidParamsException("source", "a shell source cannot seek: put -ss in its command");
     }
     slot.seek(media, open(media, ffmpeg, bitrateKbps, positionMillis, threads), positionMillis);
   }

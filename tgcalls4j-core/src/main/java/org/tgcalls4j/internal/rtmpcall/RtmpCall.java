@@ -140,9 +140,10 @@ public final class RtmpCall implements AutoCloseable {
    */
   public void setSource(MediaSource source) throws TgCallsException {
     Objects.requireNonNull(source, "source");
-    if (source instanceof MediaSource.PcmSource || source instanceof MediaSource.MixSource) {
+    if (source instanceof MediaSource.PcmSource || source instanceof MediaSource.MixSource
+        || source instanceof MediaSource.ShellSource) {
       throw new InvalidParamsException("source", "an RTMP stream plays files and URLs only, not "
-          + "PCM or mixes");
+          + "PCM, mixes or shell commands");
     }
     SourceFiles.check(source);
     engine.setSource(source);
