@@ -46,7 +46,10 @@ import org.tgcalls4j.internal.rtmpcall.RtmpCall;
  * {@link #pause}, ...) are shortcuts to the chat's main call, shaped like ntgcalls.
  *
  * <p>Thread-safe: methods may be called from any thread. Listeners run on one dispatcher thread
- * owned by the client, in order; calling back into the client from a listener is allowed. The
+ * owned by the client ({@code tgcalls4j-events}), in order; calling back into the client from a
+ * listener is allowed (for example {@code stop} from a stream end), and a listener that throws is
+ * logged without affecting later events. A listener that blocks holds up the events behind it:
+ * beyond 4,096 queued events the oldest is dropped and a warning logged. The
  * {@link IncomingAudioListener} is the exception: it runs on the client's audio-in thread. All calls
  * share one DTLS certificate (made at {@link Builder#build()}) and one small pool of threads for
  * DTLS handshakes and lifecycle work.
