@@ -168,6 +168,36 @@ public final class GroupCall implements Call {
   }
 
   /**
+   * Sends Opus silence instead of the source, which keeps playing: its position runs on, so
+   * {@link #unmute()} continues where the source is by then, not where it was muted. Telegram
+   * shows the participant muted only after {@code phone.editGroupCallParticipant(muted = true)}
+   * through the application's client; this only silences the stream.
+   *
+   * @return whether the call was unmuted before
+   * @throws ConnectionNotFoundException if the call was stopped or failed
+   */
+  public boolean mute() throws TgCallsException {
+    checkLive();
+    return session.setMuted(true);
+  }
+
+  /**
+   * Sends the source again after {@link #mute()}.
+   *
+   * @return whether the call was muted before
+   * @throws ConnectionNotFoundException if the call was stopped or failed
+   */
+  public boolean unmute() throws TgCallsException {
+    checkLive();
+    return session.setMuted(false);
+  }
+
+  /** @return whether the call sends silence; answers in every state */
+  public boolean isMuted() {
+    return session.isMuted();
+  }
+
+  /**
    * Restarts the current file or URL source at {@code positionMillis}: ffmpeg reopens it with an
    * input seek, the old source ends without a stream-end event, and {@link #positionMillis()}
    * continues from the target. A paused call stays paused at the new position. A target past the

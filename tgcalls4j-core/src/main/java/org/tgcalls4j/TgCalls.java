@@ -285,6 +285,30 @@ public final class TgCalls implements AutoCloseable {
   }
 
   /**
+   * Shortcut: {@link GroupCall#mute} on the chat's group call.
+   *
+   * @param chatId the call's chat
+   * @return whether the call was unmuted before
+   * @throws ConnectionNotFoundException if the chat has no group call
+   * @throws ClientClosedException if the client was closed
+   */
+  public boolean mute(long chatId) throws TgCallsException {
+    return groupCall(chatId).mute();
+  }
+
+  /**
+   * Shortcut: {@link GroupCall#unmute} on the chat's group call.
+   *
+   * @param chatId the call's chat
+   * @return whether the call was muted before
+   * @throws ConnectionNotFoundException if the chat has no group call
+   * @throws ClientClosedException if the client was closed
+   */
+  public boolean unmute(long chatId) throws TgCallsException {
+    return groupCall(chatId).unmute();
+  }
+
+  /**
    * Shortcut: {@link Call#resume} on the chat's main call.
    *
    * @param chatId the call's chat

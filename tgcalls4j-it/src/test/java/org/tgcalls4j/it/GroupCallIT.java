@@ -343,6 +343,42 @@ class GroupCallIT {
   }
 
   @Test
+  void muteSendsSilenceWhileTheSourceClockRunsOn() throws Exception {
+    sfu = TestSfu.start(TestSfu.Options.defaults());
+    client(TgCalls.builder().requireFfmpeg(false));
+    String join = calls.createCall(CHAT);
+    calls.setStreamSources(CHAT, MediaSource.file(Media.tone(dir, "tone.ogg", 440, 3)));
+    calls.connect(CHAT, sfu.answer(join));
+    Thread.sleep(1_000);
+    assertThat(calls.mute(CHAT)).isTrue();
+    assertThat(calls.mute(CHAT)).as("already muted").isFalse();
+    long mutedAt = calls.time(CHAT);
+    Thread.sleep(1_000);
+    assertThat(calls.time(CHAT) - mutedAt).as("the position runs on while muted").isBetween(800L, 1_200L);
+    assertThat(calls.unmute(CHAT)).isTrue();
+    assertThat(streamEnds.poll(10, TimeUnit.SECONDS)).isEqualTo("ok");
+    Thread.sleep(300);
+    Recording rec = sfu.recording();
+    assertThat(rec.lostPackets()).as("packets keep flowing while muted").isZero();
+    assertThat(calls.stats(CHAT).mediaTimeMillis()).isBetween(2_950L, 3_100L);
+    // 10 ms windows: about 1 s of silence inside 3 s of tone
+    short[] pcm = rec.pcm48kStereo();
+    int silent = 0;
+    int loud = 0;
+    for (int w = 0; (w + 1) * 960 <= pcm.length; w++) {
+      double sum = 0;
+      for (int i = w * 960; i < (w + 1) * 960; i++) {
+        sum += (double) pcm[i] * pcm[i];
+      }
+      double rms = Math.sqrt(sum / 960);
+      silent += rms < 100 ? 1 : 0;
+      loud += rms > 1_000 ? 1 : 0; // ffmpeg's sine is at 1/8 of full scale: about 2,900 RMS
+    }
+    assertThat(silent * 10).as("ms of silence").isBetween(800, 1_250);
+    assertThat(loud * 10).as("ms of tone").isBetween(1_700, 2_200);
+  }
+
+  @Test
   void sfuClosingItsDtlsSessionFailsTheCall() throws Exception {
     sfu = TestSfu.start(TestSfu.Options.defaults());
     BlockingQueue<Object> causes = new LinkedBlockingQueue<>();

@@ -398,6 +398,19 @@ public final class GroupCallSession implements AutoCloseable {
     return sources.positionMillis();
   }
 
+  /**
+   * @param muted whether to send silence instead of the source (which keeps playing)
+   * @return whether the state changed
+   */
+  public boolean setMuted(boolean muted) {
+    return sources.setMuted(muted);
+  }
+
+  /** @return whether the call sends silence */
+  public boolean isMuted() {
+    return sources.isMuted();
+  }
+
   /** @return the call's state now: CONNECTING until connected, FAILED or CLOSED at the end */
   public ConnectionState state() {
     synchronized (lock) {
