@@ -31,12 +31,26 @@ public final class Main implements Runnable {
    * @return the exit code
    */
   public static int run(String... args) {
-    return new CommandLine(new Main())
-        .setExecutionExceptionHandler((e, cmd, parsed) -> {
-          cmd.getErr().println("error: " + oneLine(e));
-          return 1;
-        })
-        .execute(args);
+    return withErrorHandler(new CommandLine(new Main())).execute(args);
+  }
+
+  /**
+   * Runs one subcommand object (for example a {@link PlayCommand} with its own stdin and stdout)
+   * without exiting the JVM; tests call this.
+   *
+   * @param command the subcommand
+   * @param args its arguments, without the subcommand's name
+   * @return the exit code
+   */
+  public static int runCommand(Object command, String... args) {
+    return withErrorHandler(new CommandLine(command)).execute(args);
+  }
+
+  private static CommandLine withErrorHandler(CommandLine line) {
+    return line.setExecutionExceptionHandler((e, cmd, parsed) -> {
+      cmd.getErr().println("error: " + oneLine(e));
+      return 1;
+    });
   }
 
   /**

@@ -1,14 +1,17 @@
 package org.tgcalls4j.cli;
 
+import com.google.gson.JsonObject;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.util.Locale;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.tgcalls4j.CallStats;
@@ -23,13 +26,35 @@ import picocli.CommandLine.Parameters;
 
 /**
  * {@code tgcalls4j play}: joins a group call through two files, so that a bot in any language (or
- * a test) drives the MTProto side: we write the join JSON, it writes the SFU's answer.
+ * a test) drives the MTProto side: we write the join JSON, it writes the SFU's answer. While it
+ * plays it takes control lines on stdin and prints every event as one JSON line on stdout
+ * ({@link ControlLines}); the last line is {@code {"event":"stats",..}} with the call's counters.
+ * Errors also go to stderr as {@code error: ...}. Exit code 0 when packets were sent and nothing
+ * failed, else 1.
  */
 @Command(name = "play", mixinStandardHelpOptions = true,
     description = "Write the phone.joinGroupCall params to --join-out, wait for the answer "
-        + "(updateGroupCallConnection params) in --answer-in, connect and stream SOURCE.")
-final class PlayCommand implements Callable<Integer> {
+        + "(updateGroupCallConnection params) in --answer-in, connect and stream SOURCE. Control "
+        + "lines on stdin (pause, resume, mute, unmute, seek SECONDS, source SPEC, position, stop),"
+        + " JSON events on stdout.")
+public final class PlayCommand implements Callable<Integer> {
   private static final long CHAT_ID = 1;
+  private final InputStream stdin;
+  private final PrintStream stdout;
+
+  /** Uses the process's stdin and stdout. */
+  public PlayCommand() {
+    this(System.in, System.out);
+  }
+
+  /**
+   * @param stdin where control lines are read
+   * @param stdout where JSON event lines are written
+   */
+  public PlayCommand(InputStream stdin, PrintStream stdout) {
+    this.stdin = stdin;
+    this.stdout = stdout;
+  }
 
   @Parameters(paramLabel = "SOURCE", description = "File or URL to play.")
   String source;
@@ -55,11 +80,23 @@ final class PlayCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     BlockingQueue<String> ends = new LinkedBlockingQueue<>();
+    CompletableFuture<Integer> stop = new CompletableFuture<>();
+    ControlLines control = new ControlLines(stdout, stop);
+    stop.thenRun(() -> ends.add("")); // "stop" on stdin ends like the source's end
     try (TgCalls calls = TgCalls.builder()
         .ffmpegPath(ffmpeg)
         .networkOptions(loopback ? NetworkOptions.loopbackOnly() : NetworkOptions.defaults())
-        .streamListener((chat, error) -> ends.add(error == null ? "" : Main.oneLine(error)))
+        .streamListener((chat, error) -> {
+          control.print(streamEnd(error));
+          ends.add(error == null ? "" : Main.oneLine(error));
+        })
         .connectionListener((chat, state, cause) -> {
+          JsonObject o = ControlLines.event("connection");
+          o.addProperty("state", state.name());
+          if (cause != null) {
+            o.addProperty("error", cause.getMessage());
+          }
+          control.print(o);
           if (state == ConnectionState.FAILED) {
             ends.add(cause == null ? "the connection failed" : Main.oneLine(cause));
           }
@@ -76,13 +113,18 @@ final class PlayCommand implements Callable<Integer> {
       String end;
       try {
         call.connect(answer);
+        Thread reader = new Thread(() -> control.readAll(stdin, call), "tgcalls4j-stdin");
+        reader.setDaemon(true);
+        reader.start();
         end = seconds == null ? ends.take() : ends.poll(seconds, TimeUnit.SECONDS);
       } catch (TgCallsException e) {
         end = Main.oneLine(e); // the connect failed; its statistics are still printed
+      } finally {
+        stop.complete(0); // the stdin reader ignores whatever comes after the command ended
       }
       CallStats stats = call.stats();
       call.stop();
-      printStats(stats);
+      control.print(statsEvent(stats));
       if (end != null && !end.isEmpty()) {
         System.err.println("error: " + end);
         return 1;
@@ -91,17 +133,30 @@ final class PlayCommand implements Callable<Integer> {
     }
   }
 
-  private static void printStats(CallStats stats) {
-    System.out.printf(Locale.ROOT, "connect -> first packet: %d ms%n", stats.connectToFirstPacketMillis());
-    System.out.printf(Locale.ROOT, "packets sent: %d (%d payload bytes), RTCP sent: %d%n",
-        stats.packetsSent(), stats.payloadBytesSent(), stats.rtcpPacketsSent());
-    System.out.printf(Locale.ROOT, "audio sent: %.2f s%n", stats.mediaTimeMillis() / 1000.0);
-    System.out.printf(Locale.ROOT, "packets received: %d, RTCP received: %d, dropped: %d%n",
-        stats.packetsReceived(), stats.rtcpPacketsReceived(), stats.droppedIncoming());
-    if (stats.remoteFractionLost() >= 0) {
-      System.out.printf(Locale.ROOT, "remote report: loss %.1f %%, jitter %.2f ms%n",
-          100 * stats.remoteFractionLost(), stats.remoteJitterMillis());
+  private static JsonObject streamEnd(TgCallsException error) {
+    JsonObject o = ControlLines.event("stream_end");
+    if (error != null) {
+      o.addProperty("error", error.getMessage());
     }
+    return o;
+  }
+
+  /** The call's counters as one event; the remote report only when the SFU sent one. */
+  private static JsonObject statsEvent(CallStats stats) {
+    JsonObject o = ControlLines.event("stats");
+    o.addProperty("connect_to_first_packet_ms", stats.connectToFirstPacketMillis());
+    o.addProperty("packets_sent", stats.packetsSent());
+    o.addProperty("payload_bytes_sent", stats.payloadBytesSent());
+    o.addProperty("rtcp_sent", stats.rtcpPacketsSent());
+    o.addProperty("media_ms", stats.mediaTimeMillis());
+    o.addProperty("packets_received", stats.packetsReceived());
+    o.addProperty("rtcp_received", stats.rtcpPacketsReceived());
+    o.addProperty("dropped_incoming", stats.droppedIncoming());
+    if (stats.remoteFractionLost() >= 0) {
+      o.addProperty("remote_fraction_lost", stats.remoteFractionLost());
+      o.addProperty("remote_jitter_ms", stats.remoteJitterMillis());
+    }
+    return o;
   }
 
   private static void writeAtomically(Path file, String text) throws IOException {

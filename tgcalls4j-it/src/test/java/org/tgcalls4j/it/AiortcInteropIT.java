@@ -74,7 +74,8 @@ class AiortcInteropIT {
   void playCommandDrivenThroughTwoFilesDelivers440Hz() throws Exception {
     Path tone = Media.tone(dir, "tone.wav", 440, 3);
     try (AiortcSfu sfu = AiortcSfu.start(dir, 4)) {
-      CompletableFuture<Integer> exit = CompletableFuture.supplyAsync(() -> Main.run("play",
+      CompletableFuture<Integer> exit = CompletableFuture.supplyAsync(() -> Main.runCommand(
+          new org.tgcalls4j.cli.PlayCommand(java.io.InputStream.nullInputStream(), System.out),
           tone.toString(), "--join-out", sfu.joinFile().toString(),
           "--answer-in", sfu.answerFile().toString(), "--loopback", "--seconds", "10"));
       JsonObject stats = sfu.awaitStats(60);

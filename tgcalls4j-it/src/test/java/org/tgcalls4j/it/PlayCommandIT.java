@@ -2,6 +2,8 @@ package org.tgcalls4j.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -9,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -61,8 +64,16 @@ class PlayCommandIT {
     savedErr.print(err.toString(StandardCharsets.UTF_8));
   }
 
+  /** Runs {@code play} (the first argument) with an empty stdin: surefire owns the real one. */
   private Future<Integer> play(String... args) {
-    return commandThread.submit(() -> Main.run(args));
+    return play(java.io.InputStream.nullInputStream(), args);
+  }
+
+  private Future<Integer> play(java.io.InputStream stdin, String... args) {
+    assertThat(args[0]).isEqualTo("play");
+    return commandThread.submit(() -> Main.runCommand(
+        new org.tgcalls4j.cli.PlayCommand(stdin, System.out),
+        java.util.Arrays.copyOfRange(args, 1, args.length)));
   }
 
   private String stdout() {
@@ -94,8 +105,10 @@ class PlayCommandIT {
     assertThat(exit.get(20, TimeUnit.SECONDS)).as("exit code").isEqualTo(1);
     assertThat(stderr()).contains("error: ").contains("closed the DTLS session")
         .doesNotContain("no call for chat");
-    assertThat(stdout()).contains("packets sent: ").contains("audio sent: ")
-        .doesNotContain("packets sent: 0 ");
+    JsonObject stats = lastEvent("stats");
+    assertThat(stats.get("packets_sent").getAsLong()).isPositive();
+    assertThat(stats.get("media_ms").getAsLong()).isPositive();
+    assertThat(stdout()).contains("{\"event\":\"connection\",\"state\":\"CONNECTED\"}");
   }
 
   @Test
@@ -108,5 +121,69 @@ class PlayCommandIT {
     assertThat(exit.get(20, TimeUnit.SECONDS)).as("exit code").isEqualTo(1);
     assertThat(stderr()).contains("error: ").contains(missing.toString())
         .contains("does not exist").doesNotContain(".tmp");
+  }
+
+  private List<JsonObject> events() {
+    return stdout().lines().filter(l -> l.startsWith("{"))
+        .map(l -> JsonParser.parseString(l).getAsJsonObject()).toList();
+  }
+
+  private JsonObject lastEvent(String name) {
+    List<JsonObject> all = events().stream()
+        .filter(e -> e.get("event").getAsString().equals(name)).toList();
+    assertThat(all).as(name + " events in " + stdout()).isNotEmpty();
+    return all.get(all.size() - 1);
+  }
+
+  @Test
+  void controlLinesOnStdinPauseSeekMuteAndStopWithAJsonEventPerLine() throws Exception {
+    Path tone = Media.tone(dir, "tone.ogg", 440, 20);
+    Path joinFile = dir.resolve("join.json");
+    Path answerFile = dir.resolve("answer.json");
+    sfu = TestSfu.start(TestSfu.Options.defaults());
+    java.io.PipedOutputStream lines = new java.io.PipedOutputStream();
+    java.io.PipedInputStream stdin = new java.io.PipedInputStream(lines);
+    Future<Integer> exit = play(stdin, "play", tone.toString(), "--join-out", joinFile.toString(),
+        "--answer-in", answerFile.toString(), "--loopback", "--seconds", "30");
+    Awaitility.await("the join file").atMost(Duration.ofSeconds(20))
+        .until(() -> Files.exists(joinFile));
+    Files.writeString(dir.resolve("answer.tmp"), sfu.answer(Files.readString(joinFile)));
+    Files.move(dir.resolve("answer.tmp"), answerFile, StandardCopyOption.ATOMIC_MOVE);
+    Awaitility.await("connected").atMost(Duration.ofSeconds(20))
+        .until(() -> stdout().contains("CONNECTED"));
+    java.util.function.Consumer<String> send = line -> {
+      try {
+        lines.write((line + "\n").getBytes(StandardCharsets.UTF_8));
+        lines.flush();
+      } catch (java.io.IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
+    };
+    send.accept("seek 12.5");
+    send.accept("position");
+    Awaitility.await("position").atMost(Duration.ofSeconds(5))
+        .until(() -> stdout().contains("\"position\""));
+    assertThat(lastEvent("position").get("ms").getAsLong()).isBetween(12_500L, 12_900L);
+    send.accept("pause");
+    send.accept("mute");
+    send.accept("unmute");
+    send.accept("dance");
+    send.accept("seek soon");
+    Awaitility.await("two errors").atMost(Duration.ofSeconds(5))
+        .until(() -> events().stream().filter(e -> e.get("event").getAsString().equals("error")).count() == 2);
+    long sentWhilePaused = sfu.recording().packetsBySsrc().values().stream().mapToLong(Long::longValue).sum();
+    Thread.sleep(400);
+    assertThat(sfu.recording().packetsBySsrc().values().stream().mapToLong(Long::longValue).sum())
+        .as("nothing sent while paused").isLessThanOrEqualTo(sentWhilePaused + 1);
+    send.accept("resume");
+    send.accept("stop");
+    assertThat(exit.get(20, TimeUnit.SECONDS)).as("exit code").isZero();
+    lines.close(); // the stdin reader sees the end and its thread ends
+    List<JsonObject> errors = events().stream()
+        .filter(e -> e.get("event").getAsString().equals("error")).toList();
+    assertThat(errors.get(0).get("message").getAsString()).contains("unknown command: dance");
+    assertThat(errors.get(1).get("message").getAsString()).contains("seek needs seconds");
+    assertThat(events().get(events().size() - 1).get("event").getAsString()).isEqualTo("stats");
+    assertThat(events()).noneMatch(e -> e.get("event").getAsString().equals("stream_end"));
   }
 }
