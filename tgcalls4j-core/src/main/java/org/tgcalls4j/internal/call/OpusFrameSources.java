@@ -15,6 +15,7 @@ import org.tgcalls4j.FfmpegSpawnException;
 import org.tgcalls4j.InvalidParamsException;
 import org.tgcalls4j.MediaSource;
 import org.tgcalls4j.PcmPushSource;
+import org.tgcalls4j.SharedSource;
 import org.tgcalls4j.TgCallsException;
 import org.tgcalls4j.internal.ffmpeg.FfmpegCommand;
 import org.tgcalls4j.internal.ffmpeg.FfmpegProcess;
@@ -51,10 +52,16 @@ final class OpusFrameSources {
    *     a directory, cannot be read, or is an Ogg file without an Opus header
    * @throws InvalidParamsException (field {@code source}) if a {@link PcmPushSource} is already
    *     playing elsewhere (or twice in one mix)
+   * @throws InvalidParamsException (field {@code source}) if a {@link SharedSource} is closed or
+   *     its source ended; otherwise a shared source is not opened again: the caller gets a view of
+   *     it that starts at its live position
    * @throws FfmpegSpawnException if ffmpeg could not be started
    */
   static OpusFrameSource open(MediaSource source, Path ffmpeg, int bitrateKbps,
       long startOffsetMillis, ThreadFactory threads) throws TgCallsException {
+    if (source instanceof SharedSource shared) {
+      return SharedAccess.hub(shared).subscribe();
+    }
     if (source instanceof MediaSource.PcmSource pcm) {
       return PcmFrameSource.open(pcm.source(), bitrateKbps);
     }
