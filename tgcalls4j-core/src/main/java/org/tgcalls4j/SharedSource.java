@@ -81,7 +81,8 @@ public final class SharedSource implements MediaSource, AutoCloseable {
 
   /**
    * @return 20 ms frames that calls skipped to catch up with the live position, summed over the
-   *     calls (a paused call's missed frames count only if it resumed more than 200 ms later)
+   *     calls: what a call given the station before it connected missed until it connected, and
+   *     what a call missed while paused or stalled for more than 200 ms
    */
   public long framesSkipped() {
     return hub.skippedFrames();

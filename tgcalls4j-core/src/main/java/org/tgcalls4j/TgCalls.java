@@ -318,7 +318,8 @@ public final class TgCalls implements AutoCloseable {
    *
    * @param chatId the call's chat
    * @param source what to play
-   * @throws InvalidParamsException if a local file is missing or unreadable
+   * @throws InvalidParamsException if a local file is missing or unreadable, or a
+   *     {@link SharedSource} is closed or ended (field {@code source})
    * @throws FfmpegSpawnException if ffmpeg cannot be started
    * @throws ConnectionNotFoundException if the chat has no call
    * @throws ClientClosedException if the client was closed
