@@ -31,7 +31,8 @@ import org.tgcalls4j.internal.pacing.Sleeper;
  * <p>Lifetime: the reader starts at construction (the source is live from then on, whether or not
  * a call listens). When the source ends, views drain what was published and then end (each call
  * reports one stream end). The hub closes (the underlying source is closed, killing ffmpeg) on
- * {@link #close()}, or when the last view closes after at least one was opened.
+ * {@link #close()}, when the last view closes after at least one was opened, or when the source
+ * ends while no view is open.
  *
  * <p>Thread-safe; one lock (the hub's monitor) guards the ring and the view set.
  */
@@ -221,6 +222,13 @@ public final class SharedFrameHub implements AutoCloseable {
     }
     end(error);
     source.close(); // ffmpeg has exited (or is killed): release it now; views drain the ring
+    boolean unheard;
+    synchronized (this) {
+      unheard = views.isEmpty();
+    }
+    if (unheard) {
+      close(); // nobody drains it and nobody can join an ended source: unregister it now
+    }
   }
 
   /**

@@ -224,7 +224,7 @@ class SharedFrameHubTest {
   }
 
   @Test
-  void theReaderPacesFramesOnMediaTimeAndReleasesTheSourceAtItsEnd() throws Exception {
+  void theReaderPacesFramesOnMediaTimeAndClosesAtTheEndWhenNobodyListens() throws Exception {
     AtomicLong now = new AtomicLong(1_000_000_000L);
     List<Long> deadlines = new ArrayList<>();
     NanoClock clock = now::get;
@@ -239,7 +239,8 @@ class SharedFrameHubTest {
     }
     source.frames.add(OpusFrameSource.NOTHING); // a skipped slot lasts 20 ms too
     source.frames.add(frame(7));
-    SharedFrameHub hub = new SharedFrameHub(source, clock, sleeper, Thread::new, null);
+    SharedFrameHub hub = new SharedFrameHub(source, clock, sleeper, Thread::new,
+        onClosed::incrementAndGet);
     try {
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
       while (!hub.isEnded() && System.nanoTime() < deadline) {
@@ -257,6 +258,12 @@ class SharedFrameHubTest {
         Thread.sleep(5);
       }
       assertThat(source.closes.get()).as("released at its end").isPositive();
+      long closedBy = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
+      while (onClosed.get() == 0 && System.nanoTime() < closedBy) {
+        Thread.sleep(5);
+      }
+      assertThat(hub.isClosed()).as("an ended source nobody plays is closed").isTrue();
+      assertThat(onClosed.get()).isEqualTo(1);
     } finally {
       hub.close();
     }
