@@ -128,6 +128,14 @@ class SharedSourceIT {
     return best;
   }
 
+  /** Live tgcalls4j threads by name without its trailing number or id. */
+  private static Map<String, Long> threadsByKind() {
+    return Thread.getAllStackTraces().keySet().stream()
+        .filter(Thread::isAlive).map(Thread::getName).filter(n -> n.startsWith("tgcalls4j"))
+        .collect(java.util.stream.Collectors.groupingBy(n -> n.replaceAll("-[0-9]+$", ""),
+            java.util.TreeMap::new, java.util.stream.Collectors.counting()));
+  }
+
   /** Recordings once no SFU has received anything for 500 ms. */
   private List<Recording> drained() throws InterruptedException {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
@@ -191,6 +199,15 @@ class SharedSourceIT {
     long pauseAt = (joinedAt / 1000 + 1) * 1000 + 700;
     awaitPosition(station, pauseAt);
     assertThat(ffmpegChildren()).as("ffmpeg processes while 50 calls play").hasSize(1);
+    long ffmpegPid = ffmpegChildren().get(0).pid();
+    String rss = java.nio.file.Files.readAllLines(Path.of("/proc/" + ffmpegPid + "/status")).stream()
+        .filter(l -> l.startsWith("VmRSS")).findFirst().orElse("VmRSS: ?");
+    System.out.println("shared: the one ffmpeg (pid " + ffmpegPid + ") "
+        + rss.replaceAll("\\s+", " "));
+    Map<String, Long> threads = threadsByKind();
+    System.out.println("shared: threads while 50 calls play " + threads);
+    assertThat(threads).as("one reader and one ffmpeg pipe thread for the station, not per call")
+        .containsEntry("tgcalls4j-shared", 1L).containsEntry("tgcalls4j-ffmpeg-stderr", 1L);
     long pausedFrom = station.positionMillis();
     for (GroupCall call : early) {
       call.pause();
