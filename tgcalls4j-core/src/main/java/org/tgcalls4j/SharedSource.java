@@ -32,9 +32,10 @@ import org.tgcalls4j.internal.call.SharedFrameHub;
  *       audio with silence (the station's position runs on).</li>
  *   <li>{@link Call#positionMillis()} of a call is the media time that call has sent since it was
  *       given the station; {@link #positionMillis()} is the station's own position.</li>
- *   <li>A station cannot seek: it is live. {@link Call#seek} on a group call is refused as for any
- *       source ({@link InvalidParamsException}); an {@link RtmpStream} refuses a station in
- *       {@link Call#setSource} ({@link InvalidParamsException}, field {@code source}).</li>
+ *   <li>A station cannot seek: it is live and has no seek method, and moving it would move every
+ *       call. {@link Call#seek} on a group or private call is refused, as for any source
+ *       ({@link InvalidParamsException}); an {@link RtmpStream} (which can seek) refuses a station
+ *       in {@link Call#setSource} ({@link InvalidParamsException}, field {@code source}).</li>
  *   <li>{@link Call#stop()}, or giving the call another source, makes that call leave the station;
  *       the others go on. When the last call leaves (after at least one joined) the station
  *       closes: its ffmpeg is killed and it cannot be shared again.</li>
