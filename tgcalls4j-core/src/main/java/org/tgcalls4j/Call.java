@@ -20,8 +20,10 @@ public sealed interface Call extends AutoCloseable permits GroupCall, RtmpStream
    * Plays a source, replacing the current one without a stream-end event. A group call may be
    * given its source before it connects; playback starts once connected.
    *
-   * @param source what to play
-   * @throws InvalidParamsException if a local file is missing or unreadable
+   * @param source what to play; a {@link SharedSource} is not opened again: the call joins it at its
+   *     live position (see there for pause, seek and stop on a shared source)
+   * @throws InvalidParamsException if a local file is missing or unreadable; (field {@code source})
+   *     if a {@link SharedSource} is closed or has ended, or an RTMP stream is given one
    * @throws FfmpegSpawnException if ffmpeg cannot be started
    * @throws ConnectionNotFoundException if the call was stopped or failed
    */

@@ -11,11 +11,15 @@ import java.util.Objects;
  * is transcoded by an ffmpeg child process (started with an argument list, never through a
  * shell), except an Ogg/Opus file streamed into a group call, which is read and sent as it is.
  *
+ * <p>To play one source into many calls with one ffmpeg process, open it once with
+ * {@link TgCalls#share(MediaSource)}: the {@link SharedSource} it returns is itself a source that
+ * each call is given (see there for what pause, seek and stop mean then).
+ *
  * <p>{@link #pcm} and {@link #mix} are encoded in-process (Opus by Concentus) and play in calls
  * only; an RTMP stream refuses them with {@link InvalidParamsException} (field {@code source}).
  */
 public sealed interface MediaSource permits MediaSource.FileSource, MediaSource.UrlSource,
-    MediaSource.PcmSource, MediaSource.MixSource, MediaSource.ShellSource {
+    MediaSource.PcmSource, MediaSource.MixSource, MediaSource.ShellSource, SharedSource {
 
   /**
    * A local file of any format ffmpeg reads. An Ogg/Opus file ({@code .ogg}/{@code .opus} starting
@@ -104,7 +108,7 @@ public sealed interface MediaSource permits MediaSource.FileSource, MediaSource.
    * a voice assistant speaking over music: {@code mix(MixInput.of(music, 0.2),
    * MixInput.of(pcm(speech), 1.0))}.
    *
-   * @param inputs one or more inputs; none may itself be a mix
+   * @param inputs one or more inputs; none may itself be a mix or a {@link SharedSource}
    * @return the source
    * @throws IllegalArgumentException if there are no inputs or an input is a mix
    * @throws NullPointerException if inputs or an element is null
@@ -122,7 +126,8 @@ public sealed interface MediaSource permits MediaSource.FileSource, MediaSource.
    */
   record MixInput(MediaSource source, double gain) {
     /**
-     * @throws IllegalArgumentException if gain is not in [0, 16] or source is a mix
+     * @throws IllegalArgumentException if gain is not in [0, 16] or source is a mix or a
+     *     {@link SharedSource}
      * @throws NullPointerException if source is null
      */
     public MixInput {
@@ -136,13 +141,16 @@ public sealed interface MediaSource permits MediaSource.FileSource, MediaSource.
       if (source instanceof ShellSource) {
         throw new IllegalArgumentException("a shell source cannot be an input of a mix");
       }
+      if (source instanceof SharedSource) {
+        throw new IllegalArgumentException("a shared source cannot be an input of a mix");
+      }
     }
 
     /**
      * @param source a file, URL or PCM source
      * @param gain linear factor, 0 to 16
      * @return the input
-     * @throws IllegalArgumentException if gain is out of range or source is a mix
+     * @throws IllegalArgumentException if gain is out of range or source is a mix or shared
      */
     public static MixInput of(MediaSource source, double gain) {
       return new MixInput(source, gain);

@@ -18,6 +18,7 @@ import org.tgcalls4j.internal.call.GroupCallSession;
 import org.tgcalls4j.internal.call.PrivateCallSession;
 import org.tgcalls4j.internal.call.SessionConfig;
 import org.tgcalls4j.internal.call.SessionEvents;
+import org.tgcalls4j.internal.call.SharedFrameHub;
 import org.tgcalls4j.internal.dtls.DtlsCertificate;
 import org.tgcalls4j.internal.dtls.DtlsHandshakePool;
 import org.tgcalls4j.internal.ffmpeg.FfmpegProcess;
@@ -66,6 +67,8 @@ public final class TgCalls implements AutoCloseable {
   private final ConcurrentHashMap<Long, GroupCall> presentations = new ConcurrentHashMap<>();
   /** Private calls by the other party's user id. */
   private final ConcurrentHashMap<Long, PrivateCall> privateCalls = new ConcurrentHashMap<>();
+  /** Stations opened by {@link #share} and not closed yet. */
+  private final java.util.Set<SharedFrameHub> shared = ConcurrentHashMap.newKeySet();
   private volatile boolean closed;
 
   private TgCalls(Builder b) {
@@ -106,6 +109,61 @@ public final class TgCalls implements AutoCloseable {
     GroupCall call = newGroupCall(chatId, CallKind.GROUP_CALL);
     register(mainCalls, chatId, call);
     return call;
+  }
+
+  /**
+   * Opens a source once to play it live into many calls: one ffmpeg process (or one file reader,
+   * one encoder) serves every call given the returned {@link SharedSource}, each call with its own
+   * SSRC, sequence numbers, RTP timestamps and SRTP context. The source is opened on the calling
+   * thread and starts playing (in real time, into the calls that have it) when this returns; a call
+   * given it later hears it from the live position. See {@link SharedSource} for what pause, seek,
+   * stop and the source's end mean for a shared source.
+   *
+   * <p>Ownership: the station belongs to the client. It closes when its last call leaves (after
+   * at least one joined), on {@link SharedSource#close()}, or on {@link #close()} of the client.
+   *
+   * <pre>{@code
+   * SharedSource station = calls.share(MediaSource.url("https://radio.example/live.m3u8"));
+   * callA.setSource(station);
+   * callB.setSource(station);  // same ffmpeg process
+   * }</pre>
+   *
+   * @param source a file, URL, PCM or mix source (transcoded or encoded at the client's
+   *     {@link Builder#audioBitrateKbps audio bitrate}); not itself a shared source
+   * @return the station, playing
+   * @throws InvalidParamsException (field {@code source.path}) if a local file is missing,
+   *     unreadable or a directory; (field {@code source}) if source is a {@link SharedSource} or a
+   *     {@link PcmPushSource} already playing elsewhere
+   * @throws FfmpegSpawnException if ffmpeg cannot be started
+   * @throws ClientClosedException if the client was closed
+   * @throws NullPointerException if source is null
+   */
+  public SharedSource share(MediaSource source) throws TgCallsException {
+    Objects.requireNonNull(source, "source");
+    checkOpen();
+    if (source instanceof SharedSource) {
+      throw new InvalidParamsException("source", "already a shared source; give it to the calls");
+    }
+    AtomicReference<SharedFrameHub> self = new AtomicReference<>();
+    SharedFrameHub hub = SharedFrameHub.open(source, settings.ffmpegPath, settings.audioBitrateKbps,
+        settings.threadFactory, () -> shared.remove(self.get()));
+    self.set(hub);
+    shared.add(hub);
+    if (closed) { // close() may have swept the set before our add
+      hub.close();
+      throw new ClientClosedException();
+    }
+    return new SharedSource(hub, describe(source));
+  }
+
+  private static String describe(MediaSource source) {
+    if (source instanceof MediaSource.FileSource f) {
+      return "file " + f.path().getFileName();
+    }
+    if (source instanceof MediaSource.UrlSource u) {
+      return u.uri().getScheme() + "://" + u.uri().getHost(); // no path or query: they may hold keys
+    }
+    return source instanceof MediaSource.MixSource ? "mix" : "pcm";
   }
 
   /**
@@ -263,7 +321,8 @@ public final class TgCalls implements AutoCloseable {
    *
    * @param chatId the call's chat
    * @param source what to play
-   * @throws InvalidParamsException if a local file is missing or unreadable
+   * @throws InvalidParamsException if a local file is missing or unreadable, or a
+   *     {@link SharedSource} is closed or ended (field {@code source})
    * @throws FfmpegSpawnException if ffmpeg cannot be started
    * @throws ConnectionNotFoundException if the chat has no call
    * @throws ClientClosedException if the client was closed
@@ -511,9 +570,10 @@ public final class TgCalls implements AutoCloseable {
   }
 
   /**
-   * Stops every call, the dispatcher and the control threads; idempotent. Pending events are
-   * delivered first (waiting up to 5 s for them), except when called from a listener, which
-   * returns at once and lets the dispatcher finish after it.
+   * Stops every call, closes every {@link SharedSource} (killing its ffmpeg), stops the dispatcher
+   * and the control threads; idempotent. Pending events are delivered first (waiting up to 5 s for
+   * them), except when called from a listener, which returns at once and lets the dispatcher finish
+   * after it.
    */
   @Override
   public void close() {
@@ -529,6 +589,9 @@ public final class TgCalls implements AutoCloseable {
     }
     for (PrivateCall call : new ArrayList<>(privateCalls.values())) {
       call.stop();
+    }
+    for (SharedFrameHub hub : new ArrayList<>(shared)) {
+      hub.close();
     }
     if (audioIn != null) {
       audioIn.close();

@@ -15,6 +15,7 @@ import org.tgcalls4j.FfmpegSpawnException;
 import org.tgcalls4j.InvalidParamsException;
 import org.tgcalls4j.MediaSource;
 import org.tgcalls4j.PcmPushSource;
+import org.tgcalls4j.SharedSource;
 import org.tgcalls4j.TgCallsException;
 import org.tgcalls4j.internal.ffmpeg.FfmpegCommand;
 import org.tgcalls4j.internal.ffmpeg.FfmpegProcess;
@@ -51,10 +52,16 @@ final class OpusFrameSources {
    *     a directory, cannot be read, or is an Ogg file without an Opus header
    * @throws InvalidParamsException (field {@code source}) if a {@link PcmPushSource} is already
    *     playing elsewhere (or twice in one mix)
+   * @throws InvalidParamsException (field {@code source}) if a {@link SharedSource} is closed or
+   *     its source ended; otherwise a shared source is not opened again: the caller gets a view of
+   *     it that starts at its live position
    * @throws FfmpegSpawnException if ffmpeg could not be started
    */
   static OpusFrameSource open(MediaSource source, Path ffmpeg, int bitrateKbps,
       long startOffsetMillis, ThreadFactory threads) throws TgCallsException {
+    if (source instanceof SharedSource shared) {
+      return SharedAccess.hub(shared).subscribe();
+    }
     if (source instanceof MediaSource.PcmSource pcm) {
       return PcmFrameSource.open(pcm.source(), bitrateKbps);
     }
@@ -93,7 +100,7 @@ final class OpusFrameSources {
    * @param bitrateKbps Opus bitrate, kbit/s
    * @param threads creates ffmpeg's stderr pump thread
    * @throws InvalidParamsException (field {@code source}) if nothing is playing, or the source is
-   *     pushed PCM, a mix or a shell command, which cannot seek
+   *     pushed PCM, a mix, a shell command or a shared source, which cannot seek
    * @throws FfmpegSpawnException if ffmpeg could not be started
    */
   static void seek(SourceSlot slot, long positionMillis, Path ffmpeg, int bitrateKbps,
@@ -107,6 +114,10 @@ final class OpusFrameSources {
     }
     if (media instanceof MediaSource.ShellSource) {
       throw new InvalidParamsException("source", "a shell source cannot seek: put -ss in its command");
+    }
+    if (media instanceof SharedSource) {
+      throw new InvalidParamsException("source", "a shared source plays live for all its calls"
+          + " and cannot seek");
     }
     slot.seek(media, open(media, ffmpeg, bitrateKbps, positionMillis, threads), positionMillis);
   }

@@ -7,6 +7,7 @@ import java.util.concurrent.ThreadFactory;
 import org.tgcalls4j.ConnectionState;
 import org.tgcalls4j.InvalidParamsException;
 import org.tgcalls4j.MediaSource;
+import org.tgcalls4j.SharedSource;
 import org.tgcalls4j.TgCallsException;
 import org.tgcalls4j.internal.call.SourceFiles;
 import org.tgcalls4j.internal.ffmpeg.FlvEncoding;
@@ -141,9 +142,9 @@ public final class RtmpCall implements AutoCloseable {
   public void setSource(MediaSource source) throws TgCallsException {
     Objects.requireNonNull(source, "source");
     if (source instanceof MediaSource.PcmSource || source instanceof MediaSource.MixSource
-        || source instanceof MediaSource.ShellSource) {
+        || source instanceof MediaSource.ShellSource || source instanceof SharedSource) {
       throw new InvalidParamsException("source", "an RTMP stream plays files and URLs only, not "
-          + "PCM, mixes or shell commands");
+          + "PCM, mixes, shell commands or shared sources");
     }
     SourceFiles.check(source);
     engine.setSource(source);

@@ -1,0 +1,335 @@
+package org.tgcalls4j.internal.call;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.tgcalls4j.InvalidParamsException;
+import org.tgcalls4j.MediaSource;
+import org.tgcalls4j.TgCallsException;
+import org.tgcalls4j.internal.ogg.OpusPacket;
+import org.tgcalls4j.internal.pacing.NanoClock;
+import org.tgcalls4j.internal.pacing.Pacer;
+import org.tgcalls4j.internal.pacing.Sleeper;
+
+/**
+ * One opened source played into many calls ("one encode, many calls"): a single reader thread
+ * pulls the underlying {@link OpusFrameSource} (one ffmpeg process, one Ogg reader, one encoder),
+ * paces it in real time on media time (like a call's sender does) and publishes each packet into a
+ * small ring. Each call reads its own {@link #subscribe() view}, which starts at the live position
+ * and reads the ring in order; the call's own sender packetizes, so SSRC, sequence numbers, RTP
+ * timestamps and SRTP stay per call.
+ *
+ * <p>The hub never waits for a view: a view that falls more than {@link #MAX_LAG_FRAMES} behind
+ * (its call paused, held without a connection, or stalled) jumps to the newest frame and counts
+ * what it skipped.
+ *
+ * <p>Lifetime: the reader starts at construction (the source is live from then on, whether or not
+ * a call listens). When the source ends, views drain what was published and then end (each call
+ * reports one stream end). The hub closes (the underlying source is closed, killing ffmpeg) on
+ * {@link #close()}, when the last view closes after at least one was opened, or when the source
+ * ends while no view is open.
+ *
+ * <p>Thread-safe; one lock (the hub's monitor) guards the ring and the view set.
+ */
+public final class SharedFrameHub implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(SharedFrameHub.class);
+  /** Frames kept for views; must exceed {@link #MAX_LAG_FRAMES}. */
+  static final int RING_FRAMES = 16;
+  /**
+   * Lag beyond which a view jumps to live: 10 frames, 200 ms, the pacer's own rebase threshold
+   * ({@link Pacer#REBASE_THRESHOLD_NANOS}); a smaller lag is caught up by the call's pacer.
+   */
+  static final int MAX_LAG_FRAMES = 10;
+  private static final int SKIPPED_SLOT_SAMPLES = 960;
+  private static final AtomicInteger NAMES = new AtomicInteger();
+
+  private final OpusFrameSource source;
+  private final NanoClock clock;
+  private final Sleeper sleeper;
+  private final Runnable onClosed;
+  private final Thread thread;
+
+  // Guarded by this.
+  private final byte[][] ring = new byte[RING_FRAMES][];
+  /** Frames published so far; frame n sits in ring[n % RING_FRAMES]. */
+  private long published;
+  private final List<View> views = new ArrayList<>();
+  private boolean everSubscribed;
+  private boolean ended;
+  private TgCallsException endError;
+  private boolean closed;
+  private long skippedFrames;
+
+  private volatile long positionNanos;
+
+  /**
+   * @param source the opened source; the hub owns it from now on
+   * @param clock the pacing clock
+   * @param sleeper waits on that clock
+   * @param threads makes the reader thread; null to start none (tests drive {@link #publish} and
+   *     {@link #end} themselves)
+   * @param onClosed run once after the hub closed (unregisters it); on the closing thread
+   */
+  SharedFrameHub(OpusFrameSource source, NanoClock clock, Sleeper sleeper, ThreadFactory threads,
+      Runnable onClosed) {
+    this.source = source;
+    this.clock = clock;
+    this.sleeper = sleeper;
+    this.onClosed = onClosed;
+    if (threads == null) {
+      this.thread = null;
+    } else {
+      this.thread = threads.newThread(this::run);
+      thread.setName("tgcalls4j-shared-" + NAMES.incrementAndGet());
+      thread.setDaemon(true);
+      thread.start();
+    }
+  }
+
+  /**
+   * Opens a source once for sharing, on the calling thread (so a missing file or an ffmpeg that
+   * cannot start is reported to the caller), and starts its reader thread.
+   *
+   * @param source a file, URL, PCM or mix source
+   * @param ffmpeg the ffmpeg binary
+   * @param bitrateKbps Opus bitrate when transcoding or encoding, kbit/s
+   * @param threads makes the reader thread and ffmpeg's stderr pump
+   * @param onClosed run once after the hub closed
+   * @return the running hub
+   * @throws InvalidParamsException as {@link OpusFrameSources#open}
+   * @throws org.tgcalls4j.FfmpegSpawnException if ffmpeg could not be started
+   */
+  public static SharedFrameHub open(MediaSource source, Path ffmpeg, int bitrateKbps,
+      ThreadFactory threads, Runnable onClosed) throws TgCallsException {
+    OpusFrameSource frames = OpusFrameSources.open(source, ffmpeg, bitrateKbps, 0, threads);
+    return new SharedFrameHub(frames, NanoClock.SYSTEM, Sleeper.parking(NanoClock.SYSTEM), threads,
+        onClosed);
+  }
+
+  /**
+   * A view that starts at the next frame to be published (at most 20 ms away), for one call.
+   *
+   * @return the view; closing it leaves the hub (the last view to leave closes the hub)
+   * @throws InvalidParamsException (field {@code source}) if the hub is closed or its source has
+   *     ended
+   */
+  public synchronized OpusFrameSource subscribe() throws InvalidParamsException {
+    if (closed) {
+      throw new InvalidParamsException("source", "the shared source is closed");
+    }
+    if (ended) {
+      throw new InvalidParamsException("source", "the shared source has ended");
+    }
+    View view = new View(published);
+    views.add(view);
+    everSubscribed = true;
+    return view;
+  }
+
+  /** @return views open now (calls playing the source) */
+  public synchronized int subscribers() {
+    return views.size();
+  }
+
+  /** @return frames views skipped so far because they fell too far behind, summed over views */
+  public synchronized long skippedFrames() {
+    return skippedFrames;
+  }
+
+  /** @return whether the hub was closed (explicitly or by its last view leaving) */
+  public synchronized boolean isClosed() {
+    return closed;
+  }
+
+  /** @return whether the source reached its end (or failed) */
+  public synchronized boolean isEnded() {
+    return ended;
+  }
+
+  /** @return media time published so far, ms (0 until the first frame) */
+  public long positionMillis() {
+    return positionNanos / 1_000_000L;
+  }
+
+  /** @return frames published so far */
+  synchronized long published() {
+    return published;
+  }
+
+  /** Puts one frame (or {@link OpusFrameSource#NOTHING}) in the ring and wakes the views. */
+  synchronized void publish(byte[] frame) {
+    if (closed || ended) {
+      return;
+    }
+    ring[(int) (published % RING_FRAMES)] = frame;
+    published++;
+    notifyAll();
+  }
+
+  /** Marks the source ended: views drain the ring, then end with {@code error}. */
+  synchronized void end(TgCallsException error) {
+    if (!ended && !closed) { // after close() a killed ffmpeg is no error of the source
+      ended = true;
+      endError = error;
+      notifyAll();
+    }
+  }
+
+  private void run() {
+    Pacer pacer = new Pacer(clock, sleeper);
+    long mediaNanos = 0;
+    boolean started = false;
+    TgCallsException error = null;
+    try {
+      while (!isClosed()) {
+        byte[] frame;
+        try {
+          frame = source.nextFrame();
+        } catch (IOException e) {
+          error = source.endError();
+          if (error == null && !isClosed()) {
+            error = new InvalidParamsException("source", "unreadable media: " + e.getMessage(), e);
+          }
+          break;
+        }
+        if (frame == null) {
+          error = source.endError();
+          break;
+        }
+        int samples = frame.length == 0 ? SKIPPED_SLOT_SAMPLES : OpusPacket.samplesAt48kHz(frame);
+        if (samples <= 0) {
+          continue; // not a valid Opus packet: nobody should send it
+        }
+        if (!started) {
+          pacer.start(clock.nanoTime());
+          started = true;
+        }
+        pacer.awaitMediaTime(mediaNanos);
+        publish(frame);
+        mediaNanos += samples * 1_000_000_000L / 48_000;
+        positionNanos = mediaNanos;
+      }
+    } catch (InterruptedException e) {
+      // close() interrupts us
+    } catch (RuntimeException e) {
+      log.error("shared source reader failed", e);
+      error = new InvalidParamsException("source", "the shared source failed: " + e, e);
+    }
+    end(error);
+    source.close(); // ffmpeg has exited (or is killed): release it now; views drain the ring
+    boolean unheard;
+    synchronized (this) {
+      unheard = views.isEmpty();
+    }
+    if (unheard) {
+      close(); // nobody drains it and nobody can join an ended source: unregister it now
+    }
+  }
+
+  /**
+   * Closes the hub: the underlying source is closed (ffmpeg killed), the reader stops and every
+   * view ends (its call reports a stream end). Idempotent, any thread; waits up to 2 s for the
+   * reader unless called on it.
+   */
+  @Override
+  public void close() {
+    synchronized (this) {
+      if (closed) {
+        return;
+      }
+      closed = true;
+      views.clear();
+      notifyAll();
+    }
+    source.close();
+    if (thread != null) {
+      thread.interrupt();
+      if (Thread.currentThread() != thread) {
+        try {
+          thread.join(2000);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }
+    }
+    if (onClosed != null) {
+      onClosed.run();
+    }
+  }
+
+  private void leave(View view) {
+    boolean last;
+    synchronized (this) {
+      last = views.remove(view) && views.isEmpty() && everSubscribed;
+    }
+    if (last) {
+      close();
+    }
+  }
+
+  /** One call's reading position. Read by that call's sender thread. */
+  private final class View implements OpusFrameSource {
+    /** Number of the next frame this view returns. */
+    private long next;
+    private boolean left;
+
+    View(long next) {
+      this.next = next;
+    }
+
+    @Override
+    public byte[] nextFrame() throws IOException {
+      SharedFrameHub hub = SharedFrameHub.this;
+      synchronized (hub) {
+        while (true) {
+          if (left || closed) {
+            return null;
+          }
+          long lag = published - next;
+          if (lag > MAX_LAG_FRAMES) {
+            skippedFrames += lag - 1;
+            next = published - 1; // the newest frame: live again
+          }
+          if (next < published) {
+            byte[] frame = ring[(int) (next % RING_FRAMES)];
+            next++;
+            return frame.length == 0 ? NOTHING : frame.clone();
+          }
+          if (ended) {
+            return null;
+          }
+          try {
+            hub.wait();
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new java.io.InterruptedIOException("interrupted while waiting for a shared frame");
+          }
+        }
+      }
+    }
+
+    @Override
+    public TgCallsException endError() {
+      synchronized (SharedFrameHub.this) {
+        return endError;
+      }
+    }
+
+    @Override
+    public void close() {
+      synchronized (SharedFrameHub.this) {
+        if (left) {
+          return;
+        }
+        left = true;
+        SharedFrameHub.this.notifyAll();
+      }
+      leave(this);
+    }
+  }
+}
