@@ -272,6 +272,20 @@ class GroupCallIT {
     assertThat(calls.stats(CHAT).mediaTimeMillis()).isBetween(1980L, 2100L);
   }
 
+  /** @return the RMS of each 10 ms of 48 kHz stereo PCM, in sample units */
+  private static double[] rmsPer10Ms(short[] pcm48kStereo) {
+    int window = 960; // 480 stereo frames
+    double[] rms = new double[pcm48kStereo.length / window];
+    for (int w = 0; w < rms.length; w++) {
+      double sum = 0;
+      for (int i = w * window; i < (w + 1) * window; i++) {
+        sum += (double) pcm48kStereo[i] * pcm48kStereo[i];
+      }
+      rms[w] = Math.sqrt(sum / window);
+    }
+    return rms;
+  }
+
   @Test
   void seekLandsOnTheTargetAndAPausedCallStaysPausedThere() throws Exception {
     sfu = TestSfu.start(TestSfu.Options.defaults());
@@ -295,16 +309,11 @@ class GroupCallIT {
     assertThat(calls.time(CHAT)).isBetween(7_950L, 8_100L);
     Thread.sleep(300);
     // 0.8 s of silence, then from 5.3 s: 200 ms of the burst, then silence to the end
-    short[] pcm = sfu.recording().pcm48kStereo();
-    int window = 480; // 10 ms of 48 kHz
+    double[] rms = rmsPer10Ms(sfu.recording().pcm48kStereo());
     int first = -1;
     int last = -1;
-    for (int w = 0; (w + 1) * window * 2 <= pcm.length; w++) {
-      double sum = 0;
-      for (int i = w * window * 2; i < (w + 1) * window * 2; i++) {
-        sum += (double) pcm[i] * pcm[i];
-      }
-      if (Math.sqrt(sum / (window * 2)) > 3_000) { // the burst is at -6 dBFS, about 11,600 RMS
+    for (int w = 0; w < rms.length; w++) {
+      if (rms[w] > 3_000) { // the burst is at -6 dBFS, about 11,600 RMS
         first = first < 0 ? w : first;
         last = w;
       }
@@ -362,15 +371,9 @@ class GroupCallIT {
     assertThat(rec.lostPackets()).as("packets keep flowing while muted").isZero();
     assertThat(calls.stats(CHAT).mediaTimeMillis()).isBetween(2_950L, 3_100L);
     // 10 ms windows: about 1 s of silence inside 3 s of tone
-    short[] pcm = rec.pcm48kStereo();
     int silent = 0;
     int loud = 0;
-    for (int w = 0; (w + 1) * 960 <= pcm.length; w++) {
-      double sum = 0;
-      for (int i = w * 960; i < (w + 1) * 960; i++) {
-        sum += (double) pcm[i] * pcm[i];
-      }
-      double rms = Math.sqrt(sum / 960);
+    for (double rms : rmsPer10Ms(rec.pcm48kStereo())) {
       silent += rms < 100 ? 1 : 0;
       loud += rms > 1_000 ? 1 : 0; // ffmpeg's sine is at 1/8 of full scale: about 2,900 RMS
     }

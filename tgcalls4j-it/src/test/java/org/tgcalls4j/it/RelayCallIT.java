@@ -50,6 +50,30 @@ class RelayCallIT {
         .incomingAudioListener((c, frame) -> heard.add(frame)).build();
   }
 
+  /**
+   * Connects a relay-only caller on {@code a} (playing {@code callerSource}) and callee on
+   * {@code b}, whose signaling blobs go straight to each other.
+   *
+   * @return {caller, callee}, connected
+   */
+  private static PrivateCall[] relayOnlyPair(TgCalls a, TgCalls b, byte[] key, List<RtcServer> servers,
+      Path callerSource, Path calleeSource) throws Exception {
+    PrivateCall[] callee = new PrivateCall[1];
+    PrivateCall caller = a.createPrivateCall(2, (c, blob) -> callee[0].receiveSignalingData(blob));
+    callee[0] = b.createPrivateCall(1, (c, blob) -> caller.receiveSignalingData(blob));
+    caller.setSource(MediaSource.file(callerSource));
+    if (calleeSource != null) {
+      callee[0].setSource(MediaSource.file(calleeSource));
+    }
+    CompletableFuture.allOf(
+        caller.connectAsync(PrivateCallParams.of(key, true, List.of("8.0.0")).withServers(servers)
+            .withP2pAllowed(false)),
+        callee[0].connectAsync(PrivateCallParams.of(key, false, List.of("8.0.0")).withServers(servers)
+            .withP2pAllowed(false)))
+        .get(20, TimeUnit.SECONDS);
+    return new PrivateCall[] {caller, callee[0]};
+  }
+
   @Test
   void twoRelayOnlyCallsHearEachOtherThroughCoturn() throws Exception {
     byte[] key = new byte[256];
@@ -62,17 +86,9 @@ class RelayCallIT {
         TgCalls a = client(callerHeard); TgCalls b = client(calleeHeard)) {
       List<RtcServer> servers = List.of(
           RtcServer.turn(1, "127.0.0.1", "", coturn.port, Coturn.USER, Coturn.PASSWORD));
-      PrivateCall[] callee = new PrivateCall[1];
-      PrivateCall caller = a.createPrivateCall(2, (c, blob) -> callee[0].receiveSignalingData(blob));
-      callee[0] = b.createPrivateCall(1, (c, blob) -> caller.receiveSignalingData(blob));
-      caller.setSource(MediaSource.file(a440));
-      callee[0].setSource(MediaSource.file(b660));
-      CompletableFuture.allOf(
-          caller.connectAsync(PrivateCallParams.of(key, true, List.of("8.0.0")).withServers(servers)
-              .withP2pAllowed(false)),
-          callee[0].connectAsync(PrivateCallParams.of(key, false, List.of("8.0.0")).withServers(servers)
-              .withP2pAllowed(false)))
-          .get(20, TimeUnit.SECONDS);
+      PrivateCall[] pair = relayOnlyPair(a, b, key, servers, a440, b660);
+      PrivateCall caller = pair[0];
+      PrivateCall[] callee = {pair[1]};
       assertThat(caller.state()).isEqualTo(ConnectionState.CONNECTED);
       short[] heardByCallee = calleeHeard.awaitSeconds(10, 20_000);
       short[] heardByCaller = callerHeard.awaitSeconds(10, 20_000);
@@ -178,17 +194,9 @@ class RelayCallIT {
           RtcServer.reflector(9, "127.0.0.1", "", reflector.port(), peerTag, true),
           RtcServer.reflector(5, "127.0.0.1", "", reflector.port(), peerTag, false),
           RtcServer.reflector(3, "", "::1", 599, peerTag, true));
-      PrivateCall[] callee = new PrivateCall[1];
-      PrivateCall caller = a.createPrivateCall(2, (c, blob) -> callee[0].receiveSignalingData(blob));
-      callee[0] = b.createPrivateCall(1, (c, blob) -> caller.receiveSignalingData(blob));
-      caller.setSource(MediaSource.file(a440));
-      callee[0].setSource(MediaSource.file(b660));
-      CompletableFuture.allOf(
-          caller.connectAsync(PrivateCallParams.of(key, true, List.of("8.0.0")).withServers(servers)
-              .withP2pAllowed(false)),
-          callee[0].connectAsync(PrivateCallParams.of(key, false, List.of("8.0.0")).withServers(servers)
-              .withP2pAllowed(false)))
-          .get(20, TimeUnit.SECONDS);
+      PrivateCall[] pair = relayOnlyPair(a, b, key, servers, a440, b660);
+      PrivateCall caller = pair[0];
+      PrivateCall[] callee = {pair[1]};
       short[] heardByCallee = calleeHeard.awaitSeconds(10, 20_000);
       short[] heardByCaller = callerHeard.awaitSeconds(10, 20_000);
       assertThat(Audio.dominantFrequencyHz(heardByCallee, 2, 48_000)).isCloseTo(440, Offset.offset(2.0));
@@ -251,16 +259,9 @@ class RelayCallIT {
       List<RtcServer> servers = List.of(
           RtcServer.reflector(1, "127.0.0.1", "", silent.port(), peerTag, false),
           RtcServer.reflector(2, "127.0.0.1", "", working.port(), peerTag, false));
-      PrivateCall[] callee = new PrivateCall[1];
-      PrivateCall caller = a.createPrivateCall(2, (c, blob) -> callee[0].receiveSignalingData(blob));
-      callee[0] = b.createPrivateCall(1, (c, blob) -> caller.receiveSignalingData(blob));
-      caller.setSource(MediaSource.file(tone));
-      CompletableFuture.allOf(
-          caller.connectAsync(PrivateCallParams.of(key, true, List.of("8.0.0")).withServers(servers)
-              .withP2pAllowed(false)),
-          callee[0].connectAsync(PrivateCallParams.of(key, false, List.of("8.0.0")).withServers(servers)
-              .withP2pAllowed(false)))
-          .get(20, TimeUnit.SECONDS);
+      PrivateCall[] pair = relayOnlyPair(a, b, key, servers, tone, null);
+      PrivateCall caller = pair[0];
+      PrivateCall[] callee = {pair[1]};
       assertThat(Audio.dominantFrequencyHz(calleeHeard.awaitSeconds(2, 10_000), 2, 48_000))
           .isCloseTo(440, Offset.offset(2.0));
       assertThat(silent.hellos.get()).isGreaterThan(0);
