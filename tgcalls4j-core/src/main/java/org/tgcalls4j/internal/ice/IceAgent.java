@@ -26,7 +26,9 @@ import org.tgcalls4j.internal.stun.StunParseException;
  * {@link #handleStun}. The agent forms candidate pairs (RFC 8445 §6.1.2), checks them in pair
  * priority order paced by Ta (§6.1.4.2), answers the peer's checks (§7.3), learns peer-reflexive
  * candidates (§7.3.1.3, §7.2.5.3.1) and resolves role conflicts (§7.3.1.1, §7.2.5.1). Controlled,
- * it selects the pair the peer nominates (§7.3.1.5, regular or aggressive); controlling, it
+ * it selects the pair the peer nominates (§7.3.1.5, regular or aggressive), and until then answers
+ * the peer's check of an already valid pair with one more check of its own, so a controlling agent
+ * that nominates on such a request need not wait for its own timer; controlling, it
  * nominates the best succeeded pair with USE-CANDIDATE (regular nomination, §8.1.1). The selected
  * pair is reported through {@link Output#onSelectedPair}; the owner sends media from its
  * {@code portId} to its remote address.
@@ -574,8 +576,15 @@ public final class IceAgent {
     // RFC 8445 §7.3.1.4: triggered checks.
     switch (pair.state) {
       case SUCCEEDED -> {
-        if (pair.nominatedByPeer && role == IceRole.CONTROLLED) {
+        if (role == IceRole.CONTROLLED && pair.nominatedByPeer) {
           select(pair, nowNanos);
+        } else if (role == IceRole.CONTROLLED && state == IceState.CHECKING
+            && liveCheck(pair) == null) {
+          // The pair is valid both ways now but not nominated: check it once more, at once, so a
+          // controlling agent that nominates on a request over a succeeded pair (pion) need not
+          // wait for its own check timer (200 ms in pion); libwebrtc's controlled side keeps
+          // pinging such pairs too. One such check per peer check at most (none while one is live).
+          sendRecheck(pair, nowNanos);
         }
       }
       case IN_PROGRESS -> {
@@ -813,6 +822,15 @@ public final class IceAgent {
     pair.state = PairState.IN_PROGRESS;
     pair.triggeredSeq = 0;
     send(Kind.CHECK, newRequest(pair), pair, triggeredByRequest, nowNanos, nowNanos + RTO_INITIAL_NANOS);
+  }
+
+  /**
+   * A check on a pair that already succeeded, by the controlled agent while it waits for the
+   * nomination: the pair stays succeeded, a failure or timeout does not fail it ({@link #checkFailed}),
+   * and selection ends it like any check.
+   */
+  private void sendRecheck(Pair pair, long nowNanos) {
+    send(Kind.CHECK, newRequest(pair), pair, true, nowNanos, nowNanos + RTO_INITIAL_NANOS);
   }
 
   // RFC 8445 §8.1.1: repeat the check of a valid pair with USE-CANDIDATE; the pair stays succeeded.
