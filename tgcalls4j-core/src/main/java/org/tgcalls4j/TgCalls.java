@@ -23,6 +23,7 @@ import org.tgcalls4j.internal.dtls.DtlsHandshakePool;
 import org.tgcalls4j.internal.ffmpeg.FfmpegProcess;
 import org.tgcalls4j.internal.ffmpeg.FlvEncoding;
 import org.tgcalls4j.internal.logging.LogContext;
+import org.tgcalls4j.internal.pc.TransportWarmup;
 import org.tgcalls4j.internal.rtmp.RtmpOptions;
 import org.tgcalls4j.internal.rtmp.RtmpUrl;
 import org.tgcalls4j.internal.rtmpcall.RtmpCall;
@@ -49,7 +50,9 @@ import org.tgcalls4j.internal.rtmpcall.RtmpCall;
  * owned by the client, in order; calling back into the client from a listener is allowed. The
  * {@link IncomingAudioListener} is the exception: it runs on the client's audio-in thread. All calls
  * share one DTLS certificate (made at {@link Builder#build()}) and one small pool of threads for
- * DTLS handshakes and lifecycle work.
+ * DTLS handshakes and lifecycle work. The first build in a JVM also starts a short background
+ * warm-up (an in-memory DTLS handshake, on threads named {@code tgcalls4j-warmup*}) so that the
+ * first connect does not pay for loading the transport code.
  */
 public final class TgCalls implements AutoCloseable {
   private final Builder settings;
@@ -81,6 +84,8 @@ public final class TgCalls implements AutoCloseable {
         b.connectTimeout.toMillis(), threads, b.dtlsSetup, b.audioBitrateKbps, new SecureRandom(),
         System::currentTimeMillis, DtlsCertificate.generate(), control, b.rejoinWindow.toMillis(),
         b.consentTimeout.toMillis(), audioIn, b.mixIncomingAudio);
+    // the first connect of a process would otherwise spend ~180 ms loading ICE, DTLS and SRTP code
+    TransportWarmup.startOnce(threads, sessionConfig.certificate());
   }
 
   /** @return a builder with the defaults described on each of its methods */

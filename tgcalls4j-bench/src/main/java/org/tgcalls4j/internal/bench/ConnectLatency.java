@@ -57,6 +57,13 @@ public final class ConnectLatency {
     protected void append(ILoggingEvent event) {
       long now = System.nanoTime();
       String format = event.getMessage();
+      if (format != null && format.startsWith("transport warm-up")) {
+        System.out.println("(" + event.getFormattedMessage() + ")");
+        return;
+      }
+      if (event.getThreadName().startsWith("tgcalls4j-warmup")) {
+        return; // the warm-up's own handshake, not the call's
+      }
       for (Map.Entry<String, String> phase : PHASES.entrySet()) {
         if (format != null && format.startsWith(phase.getValue())) {
           synchronized (stamps) {
@@ -216,6 +223,7 @@ public final class ConnectLatency {
     recorder.setContext(context);
     recorder.start();
     for (String name : List.of("org.tgcalls4j.internal.pc.PeerTransport",
+        "org.tgcalls4j.internal.pc.TransportWarmup",
         "org.tgcalls4j.internal.dtls.DtlsEndpoint", "org.tgcalls4j.internal.call.AudioSender")) {
       Logger logger = context.getLogger(name);
       logger.setLevel(Level.DEBUG);
