@@ -22,14 +22,17 @@ import org.tgcalls4j.testsfu.TestSfu;
 
 /**
  * Connect latency of one group call on loopback: one client connects a call to a fresh in-repo
- * test SFU ({@link TestSfu}: ice4j controlling ICE, Bouncy Castle DTLS) N times in a row with an
+ * test SFU ({@link TestSfu}: ice4j controlling ICE, Bouncy Castle DTLS; {@code --reject-ms N}
+ * makes it answer checks with 401 for N ms, as Telegram's SFU does at first) or to the pion sink
+ * of shared/peers/pion ({@code --sink http://HOST:PORT}) N times in a row with an
  * Ogg/Opus file as the source, and prints, in milliseconds from just before the blocking
  * {@code connect} (p50 / p95 / max over the runs): when {@code connect} returned, when the SFU
  * received the first RTP packet, and the phases in between, taken from the debug log events of
  * {@code PeerTransport}, {@code DtlsEndpoint} and {@code AudioSender} (stamped with
  * {@link System#nanoTime()} as they are logged).
  *
- * <p>Not a JMH benchmark; run it with {@code ./bench connect [runs]} (default 30). Needs ffmpeg on
+ * <p>Not a JMH benchmark; run it with {@code ./bench connect [runs] [--reject-ms N | --sink URL]}
+ * (default 30 runs). Needs ffmpeg on
  * the PATH to make the Ogg/Opus file (3 s of a 440 Hz tone, 20 ms frames, 64 kbit/s).
  */
 public final class ConnectLatency {
@@ -89,9 +92,12 @@ public final class ConnectLatency {
   public static void main(String[] args) throws Exception {
     int runs = 30;
     String sink = null;
+    long rejectMillis = 0;
     for (int i = 0; i < args.length; i++) {
       if (args[i].equals("--sink")) {
         sink = args[++i];
+      } else if (args[i].equals("--reject-ms")) {
+        rejectMillis = Long.parseLong(args[++i]);
       } else {
         runs = Integer.parseInt(args[i]);
       }
@@ -112,7 +118,7 @@ public final class ConnectLatency {
         System.out.printf(Locale.ROOT, "client built (DTLS certificate included) in %.1f ms%n",
             (System.nanoTime() - buildStart) / 1e6);
         for (int run = 1; run <= runs; run++) {
-          Map<String, Double> one = sink == null ? runOnce(calls, ogg, recorder)
+          Map<String, Double> one = sink == null ? runOnce(calls, ogg, recorder, rejectMillis)
               : runOnceAgainstSink(calls, ogg, recorder, sink);
           StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "run %2d:", run));
           for (String name : names) {
@@ -147,9 +153,9 @@ public final class ConnectLatency {
     }
   }
 
-  private static Map<String, Double> runOnce(TgCalls calls, Path ogg, PhaseRecorder recorder)
-      throws Exception {
-    try (TestSfu sfu = TestSfu.start(TestSfu.Options.defaults())) {
+  private static Map<String, Double> runOnce(TgCalls calls, Path ogg, PhaseRecorder recorder,
+      long rejectMillis) throws Exception {
+    try (TestSfu sfu = TestSfu.start(new TestSfu.Options(rejectMillis, false))) {
       String join = calls.createCall(CHAT);
       calls.setStreamSources(CHAT, MediaSource.file(ogg));
       String answer = sfu.answer(join);
