@@ -105,8 +105,14 @@ public final class IceAgent {
   private static final long GATHER_RTO_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
   /** RFC 8489 §6.2.1 Rm: the last gathering request waits Rm * RTO for a response. */
   private static final int GATHER_RM = 16;
-  /** Wait before re-checking a pair after an error response or timeout; doubles per failure. */
+  /**
+   * Wait before re-checking a pair after an error response or timeout: this long for the first
+   * {@link #RETRY_STEADY_FAILURES} failures, then doubling per failure up to {@link #RETRY_MAX_NANOS}.
+   * Telegram's SFU answers 401 for its first 150-200 ms (group-call.md §4.1): steady retries find
+   * it ready at 200 ms, where doubling from the start waited until 300 ms.
+   */
   private static final long RETRY_INITIAL_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+  private static final int RETRY_STEADY_FAILURES = 4;
   private static final long RETRY_MAX_NANOS = TimeUnit.MILLISECONDS.toNanos(2_000);
   /** How many ended transaction ids are remembered to recognise late responses. */
   private static final int RETIRED_IDS = 32;
@@ -784,7 +790,8 @@ public final class IceAgent {
     pair.state = PairState.WAITING;
     pair.triggeredSeq = 0;
     pair.failures++;
-    long backoff = RETRY_INITIAL_NANOS << Math.min(pair.failures - 1, 20);
+    long backoff = RETRY_INITIAL_NANOS
+        << Math.min(Math.max(0, pair.failures - RETRY_STEADY_FAILURES), 20);
     pair.eligibleAtNanos = nowNanos + Math.min(backoff, RETRY_MAX_NANOS);
     if (t.kind == Kind.NOMINATION) {
       nominate(nowNanos); // RFC 8445 §8.1.1: try the best pair that is still valid

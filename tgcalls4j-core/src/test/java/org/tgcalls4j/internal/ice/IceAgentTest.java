@@ -343,6 +343,27 @@ class IceAgentTest {
   }
 
   @Test
+  void retriesARejectedPairEvery100MillisecondsFourTimesThenBacksOff() throws Exception {
+    IceAgent agent = newAgent();
+    long start = now;
+    agent.start(now);
+    List<Long> requestMillis = new ArrayList<>();
+    while (now <= start + 2_000 * MS) {
+      while (!out.sent.isEmpty()) {
+        Datagram d = out.sent.poll();
+        requestMillis.add((now - start) / MS);
+        deliver(agent, d.portId(), peerAnswer(d, Answer.UNAUTHORIZED), d.to());
+      }
+      now = agent.nextTimeoutNanos();
+      agent.handleTimeout(now);
+    }
+
+    // ready at 200 ms (Telegram's SFU, group-call.md §4.1) is found at 200 ms, not 300 ms
+    assertThat(requestMillis).containsExactly(0L, 100L, 200L, 300L, 400L, 600L, 1_000L, 1_800L);
+    assertThat(agent.state()).isEqualTo(IceState.CHECKING);
+  }
+
+  @Test
   void failsWhenNothingConnectsWithinTheConnectTimeout() throws Exception {
     IceAgent agent = newAgent(new IceConfig(10_000, 2_500, 30_000, false));
     long start = now;
