@@ -31,8 +31,9 @@ import org.tgcalls4j.testsfu.TestSfu;
  * {@code PeerTransport}, {@code DtlsEndpoint} and {@code AudioSender} (stamped with
  * {@link System#nanoTime()} as they are logged).
  *
- * <p>Not a JMH benchmark; run it with {@code ./bench connect [runs] [--reject-ms N | --sink URL]}
- * (default 30 runs). Needs ffmpeg on
+ * <p>Not a JMH benchmark; run it with {@code ./bench connect [runs] [--reject-ms N | --sink URL]
+ * [--idle-ms N]} (default 30 runs; {@code --idle-ms} waits between the client's build and the first
+ * connect, as an application waits for its join's answer). Needs ffmpeg on
  * the PATH to make the Ogg/Opus file (3 s of a 440 Hz tone, 20 ms frames, 64 kbit/s).
  */
 public final class ConnectLatency {
@@ -93,11 +94,14 @@ public final class ConnectLatency {
     int runs = 30;
     String sink = null;
     long rejectMillis = 0;
+    long idleMillis = 0;
     for (int i = 0; i < args.length; i++) {
       if (args[i].equals("--sink")) {
         sink = args[++i];
       } else if (args[i].equals("--reject-ms")) {
         rejectMillis = Long.parseLong(args[++i]);
+      } else if (args[i].equals("--idle-ms")) {
+        idleMillis = Long.parseLong(args[++i]); // between the client's build and the first connect
       } else {
         runs = Integer.parseInt(args[i]);
       }
@@ -117,6 +121,7 @@ public final class ConnectLatency {
           .build()) {
         System.out.printf(Locale.ROOT, "client built (DTLS certificate included) in %.1f ms%n",
             (System.nanoTime() - buildStart) / 1e6);
+        Thread.sleep(idleMillis);
         for (int run = 1; run <= runs; run++) {
           Map<String, Double> one = sink == null ? runOnce(calls, ogg, recorder, rejectMillis)
               : runOnceAgainstSink(calls, ogg, recorder, sink);
