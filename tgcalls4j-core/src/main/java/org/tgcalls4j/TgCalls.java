@@ -24,6 +24,7 @@ import org.tgcalls4j.internal.dtls.DtlsHandshakePool;
 import org.tgcalls4j.internal.ffmpeg.FfmpegProcess;
 import org.tgcalls4j.internal.ffmpeg.FlvEncoding;
 import org.tgcalls4j.internal.logging.LogContext;
+import org.tgcalls4j.internal.pc.TransportWarmup;
 import org.tgcalls4j.internal.rtmp.RtmpOptions;
 import org.tgcalls4j.internal.rtmp.RtmpUrl;
 import org.tgcalls4j.internal.rtmpcall.RtmpCall;
@@ -53,7 +54,9 @@ import org.tgcalls4j.internal.rtmpcall.RtmpCall;
  * beyond 4,096 queued events the oldest is dropped and a warning logged. The
  * {@link IncomingAudioListener} is the exception: it runs on the client's audio-in thread. All calls
  * share one DTLS certificate (made at {@link Builder#build()}) and one small pool of threads for
- * DTLS handshakes and lifecycle work.
+ * DTLS handshakes and lifecycle work. The first build in a JVM also starts a short background
+ * warm-up (an in-memory DTLS handshake, on threads named {@code tgcalls4j-warmup*}) so that the
+ * first connect does not pay for loading the transport code.
  */
 public final class TgCalls implements AutoCloseable {
   private final Builder settings;
@@ -87,6 +90,8 @@ public final class TgCalls implements AutoCloseable {
         b.connectTimeout.toMillis(), threads, b.dtlsSetup, b.audioBitrateKbps, new SecureRandom(),
         System::currentTimeMillis, DtlsCertificate.generate(), control, b.rejoinWindow.toMillis(),
         b.consentTimeout.toMillis(), audioIn, b.mixIncomingAudio);
+    // the first connect of a process would otherwise spend ~180 ms loading ICE, DTLS and SRTP code
+    TransportWarmup.startOnce(threads, sessionConfig.certificate());
   }
 
   /** @return a builder with the defaults described on each of its methods */

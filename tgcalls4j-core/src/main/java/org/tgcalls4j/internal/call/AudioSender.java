@@ -224,6 +224,8 @@ final class AudioSender implements MediaTrack {
   private void send(byte[] rtp) {
     if (wire.sendRtp(rtp) && firstPacketNanos < 0) {
       firstPacketNanos = System.nanoTime();
+      log.debug("chat {}: first RTP packet sent {} ms after connect", chatId,
+          connectToFirstPacketMillis());
     }
   }
 

@@ -287,6 +287,7 @@ public final class DtlsEndpoint implements AutoCloseable {
 
   private void runHandshake(long deadlineNanos, long timeoutMillis) {
     long startNanos = System.nanoTime();
+    LOG.debug("DTLS {} handshake starts on {}", role, Thread.currentThread().getName());
     long remainingMillis = TimeUnit.NANOSECONDS.toMillis(deadlineNanos - startNanos);
     if (closeRequested) {
       handshakeFailed(new DtlsException(DtlsException.Reason.CLOSED, "the endpoint was closed before the handshake", null));

@@ -26,7 +26,9 @@ import org.tgcalls4j.internal.stun.StunParseException;
  * {@link #handleStun}. The agent forms candidate pairs (RFC 8445 §6.1.2), checks them in pair
  * priority order paced by Ta (§6.1.4.2), answers the peer's checks (§7.3), learns peer-reflexive
  * candidates (§7.3.1.3, §7.2.5.3.1) and resolves role conflicts (§7.3.1.1, §7.2.5.1). Controlled,
- * it selects the pair the peer nominates (§7.3.1.5, regular or aggressive); controlling, it
+ * it selects the pair the peer nominates (§7.3.1.5, regular or aggressive), and until then answers
+ * the peer's check of an already valid pair with one more check of its own, so a controlling agent
+ * that nominates on such a request need not wait for its own timer; controlling, it
  * nominates the best succeeded pair with USE-CANDIDATE (regular nomination, §8.1.1). The selected
  * pair is reported through {@link Output#onSelectedPair}; the owner sends media from its
  * {@code portId} to its remote address.
@@ -103,8 +105,14 @@ public final class IceAgent {
   private static final long GATHER_RTO_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
   /** RFC 8489 §6.2.1 Rm: the last gathering request waits Rm * RTO for a response. */
   private static final int GATHER_RM = 16;
-  /** Wait before re-checking a pair after an error response or timeout; doubles per failure. */
+  /**
+   * Wait before re-checking a pair after an error response or timeout: this long for the first
+   * {@link #RETRY_STEADY_FAILURES} failures, then doubling per failure up to {@link #RETRY_MAX_NANOS}.
+   * Telegram's SFU answers 401 for its first 150-200 ms (group-call.md §4.1): steady retries find
+   * it ready at 200 ms, where doubling from the start waited until 300 ms.
+   */
   private static final long RETRY_INITIAL_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+  private static final int RETRY_STEADY_FAILURES = 4;
   private static final long RETRY_MAX_NANOS = TimeUnit.MILLISECONDS.toNanos(2_000);
   /** How many ended transaction ids are remembered to recognise late responses. */
   private static final int RETIRED_IDS = 32;
@@ -574,8 +582,15 @@ public final class IceAgent {
     // RFC 8445 §7.3.1.4: triggered checks.
     switch (pair.state) {
       case SUCCEEDED -> {
-        if (pair.nominatedByPeer && role == IceRole.CONTROLLED) {
+        if (role == IceRole.CONTROLLED && pair.nominatedByPeer) {
           select(pair, nowNanos);
+        } else if (role == IceRole.CONTROLLED && state == IceState.CHECKING
+            && liveCheck(pair) == null) {
+          // The pair is valid both ways now but not nominated: check it once more, at once, so a
+          // controlling agent that nominates on a request over a succeeded pair (pion) need not
+          // wait for its own check timer (200 ms in pion); libwebrtc's controlled side keeps
+          // pinging such pairs too. One such check per peer check at most (none while one is live).
+          sendRecheck(pair, nowNanos);
         }
       }
       case IN_PROGRESS -> {
@@ -775,7 +790,8 @@ public final class IceAgent {
     pair.state = PairState.WAITING;
     pair.triggeredSeq = 0;
     pair.failures++;
-    long backoff = RETRY_INITIAL_NANOS << Math.min(pair.failures - 1, 20);
+    long backoff = RETRY_INITIAL_NANOS
+        << Math.min(Math.max(0, pair.failures - RETRY_STEADY_FAILURES), 20);
     pair.eligibleAtNanos = nowNanos + Math.min(backoff, RETRY_MAX_NANOS);
     if (t.kind == Kind.NOMINATION) {
       nominate(nowNanos); // RFC 8445 §8.1.1: try the best pair that is still valid
@@ -813,6 +829,15 @@ public final class IceAgent {
     pair.state = PairState.IN_PROGRESS;
     pair.triggeredSeq = 0;
     send(Kind.CHECK, newRequest(pair), pair, triggeredByRequest, nowNanos, nowNanos + RTO_INITIAL_NANOS);
+  }
+
+  /**
+   * A check on a pair that already succeeded, by the controlled agent while it waits for the
+   * nomination: the pair stays succeeded, a failure or timeout does not fail it ({@link #checkFailed}),
+   * and selection ends it like any check.
+   */
+  private void sendRecheck(Pair pair, long nowNanos) {
+    send(Kind.CHECK, newRequest(pair), pair, true, nowNanos, nowNanos + RTO_INITIAL_NANOS);
   }
 
   // RFC 8445 §8.1.1: repeat the check of a valid pair with USE-CANDIDATE; the pair stays succeeded.

@@ -175,6 +175,8 @@ public final class PeerTransport implements AutoCloseable {
    */
   private void startIce(UdpTransport socket, RemoteDescription remote) {
     long now = System.nanoTime();
+    log.debug("{}: ICE starts {} ms after connect", settings.name(),
+        TimeUnit.NANOSECONDS.toMillis(now - connectStartNanos));
     IceAgent agent = new IceAgent(settings.ice(), settings.iceRole(), settings.localCredentials(),
         remote.credentials(), settings.tieBreaker(), new IceOutput(socket));
     InetSocketAddress local = socket.localAddress();
@@ -910,6 +912,8 @@ public final class PeerTransport implements AutoCloseable {
       if (selectedRemote == null) {
         selectedPortId = portId; // before selectedRemote: readers check the remote first
         selectedRemote = remote;
+        log.debug("{}: ICE selected {} {} ms after connect", settings.name(), remote,
+            TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - connectStartNanos));
         startHandshake(dtls);
       }
     }

@@ -255,6 +255,57 @@ class IceAgentTest {
   }
 
   @Test
+  void checksASucceededPairAgainWhenThePeerChecksItBeforeNominating() throws Exception {
+    IceAgent agent = newAgent();
+    agent.start(now);
+    runUntil(agent, now + 10 * MS, Answer.SUCCESS); // our check succeeded: the pair is valid
+
+    deliver(agent, peerCheck(false), SFU); // the peer's own check, no USE-CANDIDATE yet
+
+    assertThat(out.sent.poll().parse().type()).isEqualTo(StunMessage.BINDING_SUCCESS_RESPONSE);
+    Datagram recheck = out.sent.poll();
+    assertThat(recheck).isNotNull();
+    assertThat(recheck.to()).isEqualTo(SFU);
+    StunMessage m = recheck.parse();
+    assertThat(m.type()).isEqualTo(StunMessage.BINDING_REQUEST);
+    assertThat(m.iceControlled()).isEqualTo(OUR_TIE_BREAKER);
+    assertThat(m.useCandidate()).isFalse();
+    assertThat(out.sent).isEmpty();
+
+    deliver(agent, peerCheck(false), SFU); // while the recheck is unanswered: only the answer
+    assertThat(out.sent.poll().parse().type()).isEqualTo(StunMessage.BINDING_SUCCESS_RESPONSE);
+    assertThat(out.sent).isEmpty();
+
+    deliver(agent, peerAnswer(recheck, Answer.SUCCESS), SFU);
+    assertThat(agent.state()).isEqualTo(IceState.CHECKING); // still waiting for the nomination
+    deliver(agent, peerCheck(true), SFU);
+    assertThat(out.sent.poll().parse().type()).isEqualTo(StunMessage.BINDING_SUCCESS_RESPONSE);
+    assertThat(out.sent).isEmpty();
+    assertThat(agent.state()).isEqualTo(IceState.CONNECTED);
+    assertThat(out.selected).containsExactly(SFU);
+
+    deliver(agent, peerCheck(false), SFU); // connected: answered, nothing more
+    assertThat(out.sent.poll().parse().type()).isEqualTo(StunMessage.BINDING_SUCCESS_RESPONSE);
+    assertThat(out.sent).isEmpty();
+    assertThat(agent.droppedMessages()).isZero();
+  }
+
+  @Test
+  void aRecheckThatTimesOutDoesNotFailTheValidPair() throws Exception {
+    IceAgent agent = newAgent();
+    agent.start(now);
+    runUntil(agent, now + 10 * MS, Answer.SUCCESS);
+    deliver(agent, peerCheck(false), SFU);
+    out.sent.clear();
+
+    runUntil(agent, now + 7_000 * MS, Answer.SILENT); // every retransmission of the recheck is lost
+    deliver(agent, peerCheck(true), SFU);
+
+    assertThat(agent.state()).isEqualTo(IceState.CONNECTED); // the pair stayed valid
+    assertThat(out.selected).containsExactly(SFU);
+  }
+
+  @Test
   void learnsPeerReflexiveRemoteAndSelectsItAfterTriggeredCheck() throws Exception {
     IceAgent agent = newAgent();
     agent.start(now);
@@ -289,6 +340,27 @@ class IceAgentTest {
     assertThat(agent.state()).isEqualTo(IceState.CONNECTED);
     assertThat(out.states).containsExactly(IceState.CHECKING, IceState.CONNECTED);
     assertThat(agent.droppedMessages()).isZero();
+  }
+
+  @Test
+  void retriesARejectedPairEvery100MillisecondsFourTimesThenBacksOff() throws Exception {
+    IceAgent agent = newAgent();
+    long start = now;
+    agent.start(now);
+    List<Long> requestMillis = new ArrayList<>();
+    while (now <= start + 2_000 * MS) {
+      while (!out.sent.isEmpty()) {
+        Datagram d = out.sent.poll();
+        requestMillis.add((now - start) / MS);
+        deliver(agent, d.portId(), peerAnswer(d, Answer.UNAUTHORIZED), d.to());
+      }
+      now = agent.nextTimeoutNanos();
+      agent.handleTimeout(now);
+    }
+
+    // ready at 200 ms (Telegram's SFU, group-call.md §4.1) is found at 200 ms, not 300 ms
+    assertThat(requestMillis).containsExactly(0L, 100L, 200L, 300L, 400L, 600L, 1_000L, 1_800L);
+    assertThat(agent.state()).isEqualTo(IceState.CHECKING);
   }
 
   @Test
