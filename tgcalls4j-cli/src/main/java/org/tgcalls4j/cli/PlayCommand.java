@@ -81,6 +81,8 @@ public final class PlayCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     BlockingQueue<String> ends = new LinkedBlockingQueue<>();
     CompletableFuture<Integer> stop = new CompletableFuture<>();
+    CallStats stats;
+    String end;
     ControlLines control = new ControlLines(stdout, stop);
     stop.thenRun(() -> ends.add("")); // "stop" on stdin ends like the source's end
     try (TgCalls calls = TgCalls.builder()
@@ -110,7 +112,6 @@ public final class PlayCommand implements Callable<Integer> {
       writeAtomically(joinOut, call.joinJson());
       String answer = AnswerFile.await(answerIn, stale, answerTimeoutSeconds * 1000L);
       call.setSource(Main.parseSource(source));
-      String end;
       try {
         call.connect(answer);
         Thread reader = new Thread(() -> control.readAll(stdin, call), "tgcalls4j-stdin");
@@ -122,15 +123,15 @@ public final class PlayCommand implements Callable<Integer> {
       } finally {
         stop.complete(0); // the stdin reader ignores whatever comes after the command ended
       }
-      CallStats stats = call.stats();
+      stats = call.stats();
       call.stop();
-      control.print(statsEvent(stats));
-      if (end != null && !end.isEmpty()) {
-        System.err.println("error: " + end);
-        return 1;
-      }
-      return stats.packetsSent() > 0 ? 0 : 1;
+    } // the client's close delivers the events still queued (CLOSED): stats come last
+    control.print(statsEvent(stats));
+    if (end != null && !end.isEmpty()) {
+      System.err.println("error: " + end);
+      return 1;
     }
+    return stats.packetsSent() > 0 ? 0 : 1;
   }
 
   private static JsonObject streamEnd(TgCallsException error) {
