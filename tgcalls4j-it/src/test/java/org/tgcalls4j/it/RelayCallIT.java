@@ -215,7 +215,11 @@ class RelayCallIT {
       List<Long> received = java.util.stream.Stream.of(caller.stats().packetsReceived(),
           callee[0].stats().packetsReceived()).sorted().toList();
       assertThat(forwarded).as("RTP forwarded per sender").isEqualTo(sent);
-      assertThat(received).as("RTP received per side").isEqualTo(sent);
+      // what a side received is what the other sent but for the last packets in flight when it
+      // stopped (the callee stops 1 ms after the caller; seen: one packet)
+      for (int i = 0; i < 2; i++) {
+        assertThat(received.get(i)).as("RTP received per side").isBetween(sent.get(i) - 3, sent.get(i));
+      }
       assertThat(forwarded.get(0)).isGreaterThan(450); // 10 s of 20 ms frames at least
       assertThat(tags.stream().mapToLong(reflector::otherForwardedFrom).min().orElse(0))
           .as("ICE checks and DTLS through the reflector").isGreaterThan(2);
