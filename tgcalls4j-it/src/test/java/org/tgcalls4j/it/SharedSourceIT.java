@@ -256,7 +256,9 @@ class SharedSourceIT {
         liveHz, Arrays.toString(heard), received);
     // a window of received packets lies in the live step; when the SFU drops packets under load
     // it may reach back into the step before, never further (and never the 300 Hz start)
-    assertThat(heard).as("the live step in every early call").containsOnly(liveHz);
+    // (the pause can come just after a step: the last window then lies in the step before)
+    assertThat(heard).as("the live step in every early call").containsAnyOf(liveHz, liveHz - 50)
+        .containsOnly(liveHz, liveHz - 50);
 
     Recording lateRec = recordings.get(EARLY_CALLS);
     short[] latePcm = lateRec.pcm48kStereo();
