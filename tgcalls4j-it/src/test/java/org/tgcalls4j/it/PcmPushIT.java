@@ -110,7 +110,10 @@ class PcmPushIT {
       assertThat(rec.lostPackets()).isZero();
       assertThat(millis).as("the media clock ran through the gap").isBetween(1500.0, 1900.0);
       if (mode == PcmPushSource.WhenEmpty.NOTHING) {
-        assertThat(received).isEqualTo(50); // the pushed audio only; sequence numbers have no hole
+        // the pushed audio only (30 more packets if the gap were sent); sequence numbers have no
+        // hole. The test SFU may drop our first packet: as DTLS server we can finish the handshake
+        // and send before it has installed its keys (seen once on a loaded machine)
+        assertThat(received).isBetween(49L, 50L);
       } else {
         // silence filled the gap: one packet per 20 ms from the first to the last
         assertThat((received - 1) * 20.0).isCloseTo(millis, org.assertj.core.data.Offset.offset(40.0));
