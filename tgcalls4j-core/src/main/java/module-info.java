@@ -22,5 +22,7 @@ module org.tgcalls4j {
   requires org.bouncycastle.provider;
   // Opus in-process (Concentus 1.0.2 has no Automatic-Module-Name: the name comes from its file)
   requires concentus;
+  // pacing lateness histograms (HdrHistogram 2.2.2 has no module descriptor: the name is its file's)
+  requires HdrHistogram;
   // bcutil-jdk18on (org.bouncycastle.util) is not used directly; bctls and bcpkix require it.
 }

@@ -21,13 +21,15 @@ import java.util.List;
  * @param remoteJitterMillis the interarrival jitter the SFU reported for our stream in ms, or -1
  * @param incoming per received audio stream (SSRC): packets, loss, jitter, concealed frames; empty
  *     unless the client has an {@link IncomingAudioListener}; immutable
+ * @param pacing how punctually the sender released its frames (lateness p50/p99/max, µs)
  */
 public record CallStats(long packetsSent, long payloadBytesSent, long rtcpPacketsSent,
     long packetsReceived, long rtcpPacketsReceived, long droppedIncoming,
     long connectToFirstPacketMillis, long mediaTimeMillis, double remoteFractionLost,
-    double remoteJitterMillis, List<IncomingStreamStats> incoming) {
-  /** @throws NullPointerException if incoming is null */
+    double remoteJitterMillis, List<IncomingStreamStats> incoming, PacingStats pacing) {
+  /** @throws NullPointerException if incoming or pacing is null */
   public CallStats {
     incoming = List.copyOf(incoming);
+    java.util.Objects.requireNonNull(pacing, "pacing");
   }
 }

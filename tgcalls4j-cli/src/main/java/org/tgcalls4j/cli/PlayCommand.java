@@ -153,6 +153,9 @@ public final class PlayCommand implements Callable<Integer> {
     o.addProperty("packets_received", stats.packetsReceived());
     o.addProperty("rtcp_received", stats.rtcpPacketsReceived());
     o.addProperty("dropped_incoming", stats.droppedIncoming());
+    o.addProperty("pacing_lateness_p50_us", stats.pacing().latenessP50Micros());
+    o.addProperty("pacing_lateness_p99_us", stats.pacing().latenessP99Micros());
+    o.addProperty("pacing_lateness_max_us", stats.pacing().latenessMaxMicros());
     if (stats.remoteFractionLost() >= 0) {
       o.addProperty("remote_fraction_lost", stats.remoteFractionLost());
       o.addProperty("remote_jitter_ms", stats.remoteJitterMillis());

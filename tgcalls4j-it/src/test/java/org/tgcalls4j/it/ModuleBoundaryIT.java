@@ -38,13 +38,13 @@ import org.tgcalls4j.TgCalls;
  * <p>The core artifact is the one the rest of these tests use: where {@link TgCalls} was loaded
  * from. In {@code mvn verify} of the reactor that is {@code tgcalls4j-core/target/*.jar}, packaged
  * before this module's tests run; in a reactor {@code mvn test} it is the exploded module
- * {@code tgcalls4j-core/target/classes}. Its dependencies (slf4j-api, Gson, Bouncy Castle, Concentus) are
+ * {@code tgcalls4j-core/target/classes}. Its dependencies (slf4j-api, Gson, Bouncy Castle, Concentus, HdrHistogram) are
  * taken from this test's class path and put on the module path, nothing else.
  */
 class ModuleBoundaryIT {
   private static final String MODULE = "org.tgcalls4j";
   private static final Pattern DEPENDENCY =
-      Pattern.compile("(slf4j-api|gson|concentus|bc(tls|pkix|prov|util)-jdk18on)-[^/\\\\]*\\.jar");
+      Pattern.compile("(slf4j-api|gson|concentus|HdrHistogram|bc(tls|pkix|prov|util)-jdk18on)-[^/\\\\]*\\.jar");
 
   private static Path core;
   private static List<Path> modulePath;
@@ -66,7 +66,8 @@ class ModuleBoundaryIT {
         .anyMatch(n -> n.startsWith("bcpkix-jdk18on-"))
         .anyMatch(n -> n.startsWith("bcprov-jdk18on-"))
         .anyMatch(n -> n.startsWith("bcutil-jdk18on-"))
-        .anyMatch(n -> n.startsWith("concentus-"));
+        .anyMatch(n -> n.startsWith("concentus-"))
+        .anyMatch(n -> n.startsWith("HdrHistogram-"));
     modulePath = new ArrayList<>();
     modulePath.add(core);
     modulePath.addAll(dependencies);
@@ -102,7 +103,7 @@ class ModuleBoundaryIT {
     assertThat(cf.findModule(MODULE)).isPresent();
     assertThat(cf.modules().stream().map(m -> m.name()))
         .contains("org.slf4j", "com.google.gson", "org.bouncycastle.tls", "org.bouncycastle.pkix",
-            "org.bouncycastle.provider", "org.bouncycastle.util", "concentus");
+            "org.bouncycastle.provider", "org.bouncycastle.util", "concentus", "HdrHistogram");
   }
 
   @Test

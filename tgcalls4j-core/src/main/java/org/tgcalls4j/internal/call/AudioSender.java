@@ -12,7 +12,9 @@ import org.tgcalls4j.TgCallsException;
 import org.tgcalls4j.TransportException;
 import org.tgcalls4j.internal.ogg.OpusPacket;
 import org.tgcalls4j.internal.pacing.NanoClock;
+import org.tgcalls4j.PacingStats;
 import org.tgcalls4j.internal.pacing.Pacer;
+import org.tgcalls4j.internal.pacing.PacingLateness;
 import org.tgcalls4j.internal.pacing.Sleeper;
 import org.tgcalls4j.internal.pc.MediaTrack;
 import org.tgcalls4j.internal.rtcp.RtcpPacket;
@@ -57,6 +59,7 @@ final class AudioSender implements MediaTrack {
   private long lastReportNanos;
   private volatile RemoteReport remoteReport = RemoteReport.NONE;
   private final AtomicLong feedbackReceived = new AtomicLong();
+  private final PacingLateness pacingLateness = new PacingLateness();
 
   /**
    * @param connectStartNanos when the current connect started ({@link System#nanoTime()}), for
@@ -134,12 +137,17 @@ final class AudioSender implements MediaTrack {
     }
   }
 
+  /** @return how punctually frames were released so far */
+  PacingStats pacingStats() {
+    return pacingLateness.snapshot();
+  }
+
   long totalMediaMillis() {
     return totalMediaNanos / 1_000_000L;
   }
 
   private void run() {
-    Pacer pacer = new Pacer(NanoClock.SYSTEM, Sleeper.parking(NanoClock.SYSTEM));
+    Pacer pacer = new Pacer(NanoClock.SYSTEM, Sleeper.parking(NanoClock.SYSTEM), pacingLateness);
     OpusFrameSource playing = null;
     long sourceMediaNanos = 0;
     long sourceStartMillis = 0;

@@ -2,6 +2,7 @@ package org.tgcalls4j.internal.call;
 
 import java.util.List;
 import org.tgcalls4j.CallStats;
+import org.tgcalls4j.PacingStats;
 import org.tgcalls4j.internal.audio.IncomingAudio;
 import org.tgcalls4j.internal.pc.PeerTransport;
 
@@ -48,7 +49,8 @@ final class CallCounters {
           packetsReceived, rtcpReceived, droppedAll,
           sender == null ? -1 : sender.connectToFirstPacketMillis(),
           sender == null ? 0 : sender.totalMediaMillis(), report.fractionLost(),
-          report.jitterMillis(), incoming == null ? List.of() : incoming.stats());
+          report.jitterMillis(), incoming == null ? List.of() : incoming.stats(),
+          sender == null ? PacingStats.NONE : sender.pacingStats());
     }
   }
 

@@ -20,6 +20,7 @@ public final class Pacer {
 
   private final NanoClock clock;
   private final Sleeper sleeper;
+  private final PacingLateness lateness;
   private boolean started;
   private long startNanos;
   private long lateCount;
@@ -31,8 +32,18 @@ public final class Pacer {
    * @param sleeper blocks until a deadline on that same clock
    */
   public Pacer(NanoClock clock, Sleeper sleeper) {
+    this(clock, sleeper, null);
+  }
+
+  /**
+   * @param clock the time source deadlines are computed on
+   * @param sleeper blocks until a deadline on that same clock
+   * @param lateness where each release's lateness goes, or null
+   */
+  public Pacer(NanoClock clock, Sleeper sleeper, PacingLateness lateness) {
     this.clock = Objects.requireNonNull(clock, "clock");
     this.sleeper = Objects.requireNonNull(sleeper, "sleeper");
+    this.lateness = lateness;
   }
 
   /**
@@ -59,18 +70,27 @@ public final class Pacer {
       throw new IllegalStateException("Pacer not started");
     }
     long deadline = startNanos + mediaTimeNanos;
-    long lateness = clock.nanoTime() - deadline;
-    if (lateness < 0) {
+    long late = clock.nanoTime() - deadline;
+    if (late < 0) {
       sleeper.sleepUntil(deadline);
+      if (lateness != null) {
+        lateness.record(clock.nanoTime() - deadline); // the wake-up's own lateness
+      }
       return;
     }
-    if (lateness > 0) {
+    if (late > 0) {
       lateCount++;
-      maxLatenessNanos = Math.max(maxLatenessNanos, lateness);
+      maxLatenessNanos = Math.max(maxLatenessNanos, late);
     }
-    if (lateness > REBASE_THRESHOLD_NANOS) {
-      startNanos += lateness;
+    if (lateness != null) {
+      lateness.record(late);
+    }
+    if (late > REBASE_THRESHOLD_NANOS) {
+      startNanos += late;
       rebaseCount++;
+      if (lateness != null) {
+        lateness.recordRebase();
+      }
     }
   }
 

@@ -4,7 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** A manual clock whose sleeper jumps straight to the deadline and records it. */
-final class FakeTime implements NanoClock, Sleeper {
+class FakeTime implements NanoClock, Sleeper {
   long nowNanos;
   final List<Long> sleepDeadlines = new ArrayList<>();
 

@@ -129,4 +129,32 @@ class PacerTest {
         .isInstanceOf(InterruptedException.class);
     assertThat(Thread.interrupted()).as("flag cleared").isFalse();
   }
+
+  @Test
+  void latenessOfEveryReleaseGoesIntoTheHistogram() throws InterruptedException {
+    FakeTime time = new FakeTime(START) {
+      @Override
+      public void sleepUntil(long deadlineNanos) {
+        super.sleepUntil(deadlineNanos + 300_000L); // every wake-up 300 µs late
+      }
+    };
+    PacingLateness lateness = new PacingLateness();
+    Pacer pacer = new Pacer(time, time, lateness);
+    pacer.start(START);
+    for (int n = 0; n < 100; n++) {
+      pacer.awaitMediaTime(mediaTime(n));
+      if (n == 50) {
+        time.advanceMillis(25); // one 25 ms stall: the next frame goes out 5.3 ms late
+      }
+      if (n == 80) {
+        time.advanceMillis(250); // a stall beyond 200 ms: pacing restarts from it
+      }
+    }
+    org.tgcalls4j.PacingStats stats = lateness.snapshot();
+    assertThat(stats.framesPaced()).isEqualTo(100);
+    assertThat(stats.latenessP50Micros()).isBetween(297L, 303L); // 2 significant digits
+    assertThat(stats.latenessMaxMicros()).isBetween(230_000L, 250_500L);
+    assertThat(stats.latenessP99Micros()).isBetween(5_250L, 5_350L);
+    assertThat(stats.overloadRestarts()).isEqualTo(1);
+  }
 }
