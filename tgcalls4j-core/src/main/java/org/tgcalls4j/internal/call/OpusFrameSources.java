@@ -62,6 +62,12 @@ final class OpusFrameSources {
       return openMix(mix, ffmpeg, bitrateKbps, threads);
     }
     SourceFiles.check(source);
+    if (source instanceof MediaSource.VideoSource) {
+      if (startOffsetMillis != 0) {
+        throw new InvalidParamsException("source", "seeking in a video source is not supported yet");
+      }
+      return FfmpegAvSource.open(source, ffmpeg, bitrateKbps, threads);
+    }
     if (source instanceof MediaSource.FileSource file) {
       Path path = file.path();
       if (startOffsetMillis == 0 && isOggOpus(path)) {
