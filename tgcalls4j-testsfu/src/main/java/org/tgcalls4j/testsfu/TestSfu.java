@@ -2,6 +2,7 @@ package org.tgcalls4j.testsfu;
 
 import java.beans.PropertyChangeEvent;
 import java.io.IOException;
+import java.nio.file.Path;
 import java.net.DatagramPacket;
 import java.net.SocketTimeoutException;
 import java.security.SecureRandom;
@@ -38,11 +39,19 @@ public final class TestSfu implements AutoCloseable {
    *     addresses get a 401 error response (the real SFU's "not registered yet" window, §4.1)
    * @param advertiseWrongFingerprint the answer carries a fingerprint that is not the SFU's
    *     certificate's, so a verifying participant must refuse the DTLS handshake
+   * @param videoIvf where to write the VP8 frames reassembled from the declared video SSRC (an
+   *     IVF file, 90 kHz time base), or null to write none
    */
-  public record Options(long rejectChecksForMillis, boolean advertiseWrongFingerprint) {
-    /** No reject window, correct fingerprint. */
+  public record Options(long rejectChecksForMillis, boolean advertiseWrongFingerprint,
+      Path videoIvf) {
+    /** Without a video file. */
+    public Options(long rejectChecksForMillis, boolean advertiseWrongFingerprint) {
+      this(rejectChecksForMillis, advertiseWrongFingerprint, null);
+    }
+
+    /** No reject window, correct fingerprint, no video file. */
     public static Options defaults() {
-      return new Options(0, false);
+      return new Options(0, false, null);
     }
   }
 
@@ -70,6 +79,10 @@ public final class TestSfu implements AutoCloseable {
 
   private volatile boolean connected;
   private volatile MediaReceiver media;
+  private volatile VideoReceiver video;
+  private volatile RtcpSender rtcp; // written under lock
+  private SfuDtls.Keys sfuKeys; // guarded by lock
+  private boolean sfuIsDtlsClient; // guarded by lock
 
   private TestSfu(Options options, Agent agent, Component component, RejectingHarvester harvester,
       BcTlsCrypto crypto, DtlsIdentity identity) {
@@ -188,7 +201,62 @@ public final class TestSfu implements AutoCloseable {
       request = join;
     }
     return new Recording(request == null ? 0 : request.ssrc(), java.util.Map.of(), 0, 0,
-        new short[0], 0, 0, 0, 0, null, -1, false);
+        new short[0], 0, 0, 0, 0, null, -1, false,
+        VideoRecording.empty(request == null ? 0 : request.videoSsrc(),
+            request == null ? 0 : request.rtxSsrc(), options.videoIvf()));
+  }
+
+  /**
+   * Sends the participant a generic NACK (RFC 4585 §6.2.1) for packets of its video SSRC, as a
+   * reduced-size SRTCP packet (RFC 5506).
+   *
+   * @param sequenceNumbers the lost sequence numbers, 0..65535 (one FCI entry each)
+   * @throws IllegalStateException if not connected or the join declared no video
+   * @throws IOException if sending fails
+   */
+  public void sendNack(int... sequenceNumbers) throws IOException {
+    byte[] fci = new byte[4 * sequenceNumbers.length];
+    for (int i = 0; i < sequenceNumbers.length; i++) {
+      fci[4 * i] = (byte) (sequenceNumbers[i] >>> 8);
+      fci[4 * i + 1] = (byte) sequenceNumbers[i];
+    }
+    rtcpSender().send(205, 1, fci);
+  }
+
+  /**
+   * Sends the participant a picture loss indication for its video SSRC (RFC 4585 §6.3.1).
+   *
+   * @return the RTP timestamp (unsigned) of the last video packet received before it, -1 if none,
+   *     so a test can measure in media time how soon a keyframe followed
+   * @throws IllegalStateException if not connected or the join declared no video
+   * @throws IOException if sending fails
+   */
+  public long sendPli() throws IOException {
+    long last = video.snapshot().lastRtpTimestamp();
+    rtcpSender().send(206, 1, new byte[0]);
+    return last;
+  }
+
+  /**
+   * @param max how many to return at most
+   * @return sequence numbers of the latest media packets received on the video SSRC, oldest first
+   */
+  public java.util.List<Integer> recentVideoSequenceNumbers(int max) {
+    VideoReceiver v = video;
+    return v == null ? java.util.List.of() : v.recentSequenceNumbers(max);
+  }
+
+  /** Made on first use: deriving the SRTCP context takes about a second on a loaded machine. */
+  private RtcpSender rtcpSender() {
+    synchronized (lock) {
+      if (rtcp == null) {
+        if (sfuKeys == null || closed || join.videoSsrc() == 0) {
+          throw new IllegalStateException("not connected, or the join declared no video");
+        }
+        rtcp = new RtcpSender(sfuKeys, sfuIsDtlsClient, join.videoSsrc(), component::send);
+      }
+      return rtcp;
+    }
   }
 
   /**
@@ -228,6 +296,14 @@ public final class TestSfu implements AutoCloseable {
     MediaReceiver receiver = media;
     if (receiver != null) {
       receiver.close();
+    }
+    VideoReceiver v = video;
+    if (v != null) {
+      v.close();
+    }
+    RtcpSender r = rtcp;
+    if (r != null) {
+      r.close();
     }
     settled.countDown();
   }
@@ -312,7 +388,12 @@ public final class TestSfu implements AutoCloseable {
         transport = new DTLSClientProtocol().connect(client, dtlsDatagrams);
         keys = client.keys();
       }
-      media = new MediaReceiver(request, keys, participantIsDtlsClient);
+      video = new VideoReceiver(request.videoSsrc(), request.rtxSsrc(), options.videoIvf());
+      synchronized (lock) {
+        sfuKeys = keys;
+        sfuIsDtlsClient = !participantIsDtlsClient;
+      }
+      media = new MediaReceiver(request, keys, participantIsDtlsClient, video);
       connected = true;
       settled.countDown();
       byte[] ignored = new byte[transport.getReceiveLimit()];
