@@ -122,6 +122,9 @@ final class MediaReceiver {
         firstPacketNanos = nowNanos;
       }
       if (ssrc == audioSsrc) {
+        if (received == 0) {
+          video.onAudioFirstTimestamp(header.timestamp & 0xFFFF_FFFFL);
+        }
         updateAudioStats(header, nowNanos);
       }
     }
@@ -199,12 +202,38 @@ final class MediaReceiver {
       countFailure();
       return;
     }
-    String cname = findCname(packet.toArray());
+    byte[] plain = packet.toArray();
+    reportSenderReports(plain);
+    String cname = findCname(plain);
     synchronized (this) {
       rtcpPackets++;
       if (cname != null) {
         lastCname = cname;
       }
+    }
+  }
+
+  /** Hands every sender report (RFC 3550 §6.4.1) of the audio or video SSRC to the video receiver. */
+  private void reportSenderReports(byte[] rtcp) {
+    int position = 0;
+    while (position + 4 <= rtcp.length) {
+      int type = rtcp[position + 1] & 0xFF;
+      int end = position + 4 * (((rtcp[position + 2] & 0xFF) << 8 | (rtcp[position + 3] & 0xFF)) + 1);
+      if (end > rtcp.length) {
+        return;
+      }
+      if (type == 200 && position + 20 <= end) {
+        int ssrc = readInt(rtcp, position + 4);
+        long ntp = (readInt(rtcp, position + 8) & 0xFFFF_FFFFL) << 32
+            | (readInt(rtcp, position + 12) & 0xFFFF_FFFFL);
+        long rtp = readInt(rtcp, position + 16) & 0xFFFF_FFFFL;
+        if (ssrc == audioSsrc) {
+          video.onSenderReport(true, ntp, rtp);
+        } else if (video.owns(ssrc)) {
+          video.onSenderReport(false, ntp, rtp);
+        }
+      }
+      position = end;
     }
   }
 

@@ -38,6 +38,36 @@ final class RtcpSender {
     }
   }
 
+  private static volatile boolean warm;
+
+  /**
+   * Makes one SRTP and SRTCP context of each profile and direction with dummy keys, once per JVM:
+   * jitsi-srtp picks its AES implementation on first use under a class-wide lock, which takes
+   * seconds on a loaded machine (it loads the Bouncy Castle provider); done on the test thread
+   * before a call, so the packet reader never waits for it mid-call.
+   */
+  static synchronized void warmUp() {
+    if (warm) {
+      return;
+    }
+    for (SrtpProfile profile : SrtpProfile.values()) {
+      for (boolean sender : new boolean[] {true, false}) {
+        SrtpContextFactory f = new SrtpContextFactory(sender, new byte[profile.keyLength],
+            new byte[profile.saltLength], profile.policy(), profile.policy(),
+            new LoggerImpl(RtcpSender.class.getName()));
+        try {
+          f.deriveContext(1, 0);
+          f.deriveControlContext(1);
+        } catch (GeneralSecurityException e) {
+          throw new IllegalStateException("jitsi-srtp cannot make an SRTP context", e);
+        } finally {
+          f.close();
+        }
+      }
+    }
+    warm = true;
+  }
+
   /** Sends one RTPFB (205) or PSFB (206) message with the given FMT and FCI (RFC 4585 §6.1). */
   synchronized void send(int packetType, int fmt, byte[] fci) throws IOException {
     byte[] plain = new byte[12 + fci.length];

@@ -101,6 +101,7 @@ public final class TestSfu implements AutoCloseable {
    * @throws IOException if the port cannot be bound or the certificate cannot be created
    */
   public static TestSfu start(Options options) throws IOException {
+    RtcpSender.warmUp();
     Ice4jSetup.apply();
     BcTlsCrypto crypto = new BcTlsCrypto(new SecureRandom());
     DtlsIdentity identity = DtlsIdentity.generate(crypto);
@@ -215,12 +216,16 @@ public final class TestSfu implements AutoCloseable {
    * @throws IOException if sending fails
    */
   public void sendNack(int... sequenceNumbers) throws IOException {
+    sendNackWith(rtcpSender(), sequenceNumbers);
+  }
+
+  private static void sendNackWith(RtcpSender sender, int... sequenceNumbers) throws IOException {
     byte[] fci = new byte[4 * sequenceNumbers.length];
     for (int i = 0; i < sequenceNumbers.length; i++) {
       fci[4 * i] = (byte) (sequenceNumbers[i] >>> 8);
       fci[4 * i + 1] = (byte) sequenceNumbers[i];
     }
-    rtcpSender().send(205, 1, fci);
+    sender.send(205, 1, fci);
   }
 
   /**
@@ -246,18 +251,39 @@ public final class TestSfu implements AutoCloseable {
     return v == null ? java.util.List.of() : v.recentSequenceNumbers(max);
   }
 
-  /** Made on first use: deriving the SRTCP context takes about a second on a loaded machine. */
+  /**
+   * Made on first use, outside the lock (the reader thread takes it): deriving the SRTCP context
+   * can take a second on a loaded machine (jitsi-srtp picks its fastest AES on first use).
+   */
   private RtcpSender rtcpSender() {
+    SfuDtls.Keys keys;
+    boolean client;
+    int mediaSsrc;
     synchronized (lock) {
+      if (rtcp != null) {
+        return rtcp;
+      }
+      if (sfuKeys == null || closed || join.videoSsrc() == 0) {
+        throw new IllegalStateException("not connected, or the join declared no video");
+      }
+      keys = sfuKeys;
+      client = sfuIsDtlsClient;
+      mediaSsrc = join.videoSsrc();
+    }
+    RtcpSender made = new RtcpSender(keys, client, mediaSsrc, component::send);
+    synchronized (lock) {
+      if (rtcp == null && !closed) {
+        rtcp = made;
+        return made;
+      }
+      made.close();
       if (rtcp == null) {
-        if (sfuKeys == null || closed || join.videoSsrc() == 0) {
-          throw new IllegalStateException("not connected, or the join declared no video");
-        }
-        rtcp = new RtcpSender(sfuKeys, sfuIsDtlsClient, join.videoSsrc(), component::send);
+        throw new IllegalStateException("closed");
       }
       return rtcp;
     }
   }
+
 
   /**
    * Ends the participant's DTLS session with close_notify (as a server leaving the call would),
@@ -396,6 +422,20 @@ public final class TestSfu implements AutoCloseable {
       media = new MediaReceiver(request, keys, participantIsDtlsClient, video);
       connected = true;
       settled.countDown();
+      if (request.videoSsrc() != 0) {
+        try {
+          RtcpSender sender = rtcpSender(); // slow to make: not on the reader thread
+          video.setLossListener(lost -> {
+            try {
+              sendNackWith(sender, lost);
+            } catch (IOException e) {
+              LOG.debug("cannot send a NACK: {}", e.toString());
+            }
+          });
+        } catch (IllegalStateException e) {
+          LOG.debug("no RTCP sender: {}", e.toString()); // closed meanwhile
+        }
+      }
       byte[] ignored = new byte[transport.getReceiveLimit()];
       while (!isClosed()) {
         transport.receive(ignored, 0, ignored.length, 200);
