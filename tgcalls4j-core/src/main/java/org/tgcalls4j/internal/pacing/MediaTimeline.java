@@ -28,7 +28,10 @@ public final class MediaTimeline {
    * @param originNanos the clock time of its media time 0, nanoseconds
    */
   public void publish(Object source, long originNanos) {
-    origin = new Origin(source, originNanos);
+    Origin o = origin;
+    if (o == null || o.source != source || o.nanos != originNanos) { // no garbage per audio frame
+      origin = new Origin(source, originNanos);
+    }
   }
 
   /**
