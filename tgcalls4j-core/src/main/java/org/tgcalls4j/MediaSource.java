@@ -149,7 +149,8 @@ public sealed interface MediaSource permits MediaSource.FileSource, MediaSource.
    * <p>Video SSRCs must be declared when joining: a group call declares them (an FID pair after
    * its audio SSRC) in {@link GroupCall#joinJson()} when a video source was set before that call.
    * Set the source first, then take the join JSON; a video source set on a call joined without
-   * video plays its audio only. RTMP streams play the input as {@link #file} / {@link #url} would.
+   * video plays its audio only, as do private calls and {@link #mix} inputs. RTMP streams play the
+   * input as {@link #file} / {@link #url} would.
    *
    * @param input a {@link #file} or {@link #url} source
    * @return the source

@@ -406,8 +406,8 @@ public final class GroupCallSession implements AutoCloseable {
         source = video.input(); // joined without video SSRCs: the SFU would drop the video
       }
     }
-    OpusFrameSource frames = OpusFrameSources.open(source, config.ffmpeg(),
-        config.audioBitrateKbps(), 0, threads);
+    OpusFrameSource frames = OpusFrameSources.openWithVideo(source, config.ffmpeg(),
+        config.audioBitrateKbps(), threads);
     synchronized (lock) {
       currentSource = source;
     }

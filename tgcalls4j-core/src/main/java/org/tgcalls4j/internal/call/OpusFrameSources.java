@@ -61,13 +61,10 @@ final class OpusFrameSources {
     if (source instanceof MediaSource.MixSource mix) {
       return openMix(mix, ffmpeg, bitrateKbps, threads);
     }
-    SourceFiles.check(source);
-    if (source instanceof MediaSource.VideoSource) {
-      if (startOffsetMillis != 0) {
-        throw new InvalidParamsException("source", "seeking in a video source is not supported yet");
-      }
-      return FfmpegAvSource.open(source, ffmpeg, bitrateKbps, threads);
+    if (source instanceof MediaSource.VideoSource video) {
+      source = video.input(); // only openWithVideo sends video; here its audio plays
     }
+    SourceFiles.check(source);
     if (source instanceof MediaSource.FileSource file) {
       Path path = file.path();
       if (startOffsetMillis == 0 && isOggOpus(path)) {
@@ -77,6 +74,24 @@ final class OpusFrameSources {
     List<String> command = FfmpegCommand.opusOgg(ffmpeg, source, bitrateKbps, startOffsetMillis);
     FfmpegProcess process = FfmpegProcess.start(command, threads);
     return new FfmpegSource(process);
+  }
+
+  /**
+   * Opens a {@link MediaSource.VideoSource} with its video: one ffmpeg writing Ogg/Opus and
+   * IVF/VP8 ({@link FfmpegAvSource}); the caller must read the video too (a group call's video
+   * track), or ffmpeg stalls once the video connection's buffers are full. Any other source is
+   * opened as by {@link #open} at offset 0.
+   *
+   * @throws InvalidParamsException (field {@code source.path}) if a local file is missing
+   * @throws FfmpegSpawnException if ffmpeg could not be started
+   */
+  static OpusFrameSource openWithVideo(MediaSource source, Path ffmpeg, int bitrateKbps,
+      ThreadFactory threads) throws TgCallsException {
+    if (!(source instanceof MediaSource.VideoSource)) {
+      return open(source, ffmpeg, bitrateKbps, 0, threads);
+    }
+    SourceFiles.check(source);
+    return FfmpegAvSource.open(source, ffmpeg, bitrateKbps, threads);
   }
 
   private static OpusFrameSource openMix(MediaSource.MixSource mix, Path ffmpeg, int bitrateKbps,

@@ -72,6 +72,18 @@ class GroupCallSessionVideoJoinTest {
   }
 
   @Test
+  void outsideGroupCallsAVideoSourceOpensAsItsAudio() throws Exception {
+    Path clip = FfmpegAvSourceTest.clip(dir, 1);
+    // what a private call does: it has no video track to read ffmpeg's VP8
+    try (OpusFrameSource frames = OpusFrameSources.open(
+        MediaSource.withVideo(MediaSource.file(clip)), Path.of("ffmpeg"), 64, 0, r -> new Thread(r))) {
+      assertThat(frames).isNotInstanceOf(AudioVideoSource.class);
+      assertThat(ffmpegArguments()).contains("libopus").doesNotContain("libvpx");
+      assertThat(frames.nextFrame()).isNotEmpty();
+    }
+  }
+
+  @Test
   void aVideoSourceSetAfterAJoinWithoutVideoPlaysItsAudioOnly() throws Exception {
     Path clip = FfmpegAvSourceTest.clip(dir, 1);
     session = newSession();
