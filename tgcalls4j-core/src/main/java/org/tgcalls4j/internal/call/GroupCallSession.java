@@ -50,7 +50,8 @@ import org.tgcalls4j.VideoStats;
 /**
  * One group-call connection (the chat's main call or its presentation): the join JSON and answer
  * (group-call.md §2, §3), a {@link PeerTransport} in the ICE-controlled role (§4.1), one audio
- * track (§5.1), and the connection's life cycle. It holds no socket, ICE, DTLS or SRTP code.
+ * track (§5.1), a VP8 video track when the join declared video (§5.2-§5.6, see
+ * {@link MediaSource#withVideo}), and the connection's life cycle. It holds no socket, ICE, DTLS or SRTP code.
  *
  * <p>Life cycle: NEW → CONNECTING → CONNECTED; a lost connection goes to DISCONNECTED (when the
  * client has a rejoin window) with fresh ICE credentials for a new join, or to FAILED. A connect
@@ -401,15 +402,25 @@ public final class GroupCallSession implements AutoCloseable {
    * @throws TgCallsException if the file is missing or ffmpeg cannot be started
    */
   public void setSource(MediaSource source) throws TgCallsException {
+    MediaSource previous;
     synchronized (lock) {
       if (source instanceof MediaSource.VideoSource video && joinTaken && !joinDeclaredVideo) {
         source = video.input(); // joined without video SSRCs: the SFU would drop the video
       }
+      previous = currentSource;
+      currentSource = source; // before opening: a join taken meanwhile declares its video
     }
-    OpusFrameSource frames = OpusFrameSources.openWithVideo(source, config.ffmpeg(),
-        config.audioBitrateKbps(), threads);
-    synchronized (lock) {
-      currentSource = source;
+    OpusFrameSource frames;
+    try {
+      frames = OpusFrameSources.openWithVideo(source, config.ffmpeg(), config.audioBitrateKbps(),
+          threads);
+    } catch (TgCallsException | RuntimeException e) {
+      synchronized (lock) {
+        if (currentSource == source) {
+          currentSource = previous;
+        }
+      }
+      throw e;
     }
     sources.replace(frames);
   }
