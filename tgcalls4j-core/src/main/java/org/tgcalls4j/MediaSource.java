@@ -143,7 +143,7 @@ public sealed interface MediaSource permits MediaSource.FileSource, MediaSource.
    * Camera video and audio of one file or URL, for a group call (group-call.md §5.2-§5.6): one
    * ffmpeg child encodes the input's first audio stream to Opus and its first video stream to VP8
    * (real-time libvpx, 800 kbit/s, a keyframe at least every second, the input's size and frame
-   * rate) and writes them to two loopback TCP connections the call listens for, so both tracks
+   * rate up to 1280×720 and 30 fps) and writes them to two loopback TCP connections the call listens for, so both tracks
    * come from one decoder and stay in sync. The input must have both an audio and a video stream.
    *
    * <p>Video SSRCs must be declared when joining: a group call declares them (an FID pair after

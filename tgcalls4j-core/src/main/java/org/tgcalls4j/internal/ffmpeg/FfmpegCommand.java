@@ -35,6 +35,12 @@ public final class FfmpegCommand {
    */
   static final String AUDIO_ANALYZE_DURATION_MICROS = "500000";
 
+  /** Largest VP8 picture sent to a group call, pixels (the SFU's top layer is 720p). */
+  static final int MAX_VIDEO_WIDTH = 1280;
+  static final int MAX_VIDEO_HEIGHT = 720;
+  /** Highest VP8 frame rate sent to a group call. */
+  static final int MAX_VIDEO_FPS = 30;
+
   private FfmpegCommand() {}
 
   /**
@@ -81,8 +87,10 @@ public final class FfmpegCommand {
    * -cpu-used 8}, no alt-ref or lag, error resilient, constant-ish bitrate) with a keyframe at
    * least every {@code keyFrameIntervalMillis} ({@code -force_key_frames} on time, whatever the
    * frame rate), because a keyframe cannot be requested from a running ffmpeg: that interval bounds
-   * the answer to a PLI. The video keeps the input's frame rate and size. The input must have both
-   * an audio and a video stream; ffmpeg fails otherwise.
+   * the answer to a PLI. The video keeps the input's size and frame rate up to 1280×720 and 30 fps
+   * (a larger picture is scaled down keeping its aspect ratio, a faster one drops frames: the
+   * SFU's top layer is 720p, group-call.md §5.3). The input must have both an audio and a video
+   * stream; ffmpeg fails otherwise.
    *
    * @param ffmpeg the ffmpeg binary; a bare name is looked up on {@code PATH}
    * @param source a file or URL source ({@link MediaSource.VideoSource} wrapping one is unwrapped)
@@ -125,6 +133,9 @@ public final class FfmpegCommand {
         "-f", "ogg",
         audioOutput,
         "-map", "0:V:0",
+        "-vf", "scale=w='min(" + MAX_VIDEO_WIDTH + ",iw)':h='min(" + MAX_VIDEO_HEIGHT + ",ih)'"
+            + ":force_original_aspect_ratio=decrease:force_divisible_by=2",
+        "-fpsmax", Integer.toString(MAX_VIDEO_FPS),
         "-c:v", "libvpx",
         "-deadline", "realtime",
         "-cpu-used", "8",

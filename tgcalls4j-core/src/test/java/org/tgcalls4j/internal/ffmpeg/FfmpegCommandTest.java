@@ -40,7 +40,10 @@ class FfmpegCommandTest {
         "tcp://127.0.0.1:4002");
     assertThat(args).containsSequence("-deadline", "realtime")
         .containsSequence("-force_key_frames", "expr:gte(t,n_forced*1.000)")
-        .containsSequence("-b:v", "800k").endsWith("tcp://127.0.0.1:4002");
+        .containsSequence("-b:v", "800k").containsSequence("-fpsmax", "30")
+        .contains("scale=w='min(1280,iw)':h='min(720,ih)':force_original_aspect_ratio=decrease"
+            + ":force_divisible_by=2")
+        .endsWith("tcp://127.0.0.1:4002");
     assertThatThrownBy(() -> FfmpegCommand.opusOggAndVp8Ivf(FFMPEG,
         MediaSource.file(Path.of("/a.mkv")), 64, 800, 5, "a", "b"))
         .isInstanceOf(IllegalArgumentException.class);
