@@ -237,8 +237,9 @@ public final class TestSfu implements AutoCloseable {
    * @throws IOException if sending fails
    */
   public long sendPli() throws IOException {
+    RtcpSender sender = rtcpSender(); // throws unless connected with video
     long last = video.snapshot().lastRtpTimestamp();
-    rtcpSender().send(206, 1, new byte[0]);
+    sender.send(206, 1, new byte[0]);
     return last;
   }
 
