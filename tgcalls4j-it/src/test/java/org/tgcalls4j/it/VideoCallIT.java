@@ -78,17 +78,60 @@ class VideoCallIT {
         .count();
   }
 
-  @Test
-  void cameraVideoDecodesAndNackAndPliAreAnswered() throws Exception {
-    Path source = clip(dir);
-    Path ivf = dir.resolve("received.ivf");
+  private GroupCall videoCall(Path ivf) throws Exception {
     sfu = TestSfu.start(new TestSfu.Options(0, false, ivf));
     calls = TgCalls.builder()
         .networkOptions(NetworkOptions.loopbackOnly())
         .connectTimeout(Duration.ofSeconds(10))
         .streamListener((chat, error) -> streamEnds.add(error == null ? "ok" : error))
         .build();
-    GroupCall call = calls.createGroupCall(CHAT);
+    return calls.createGroupCall(CHAT);
+  }
+
+  /** Waits until the SFU's reader has taken every video packet sent (it lags under load). */
+  private Recording settledRecording(GroupCall call) throws InterruptedException {
+    for (int i = 0; i < 100 && sfu.recording().video().packets() < call.videoStats().packetsSent(); i++) {
+      Thread.sleep(100);
+    }
+    Thread.sleep(300);
+    return sfu.recording();
+  }
+
+  @Test
+  void aPauseHoldsBothTracksAndTheyResumeTogether() throws Exception {
+    Path source = clip(dir);
+    Path ivf = dir.resolve("paused.ivf");
+    GroupCall call = videoCall(ivf);
+    call.setSource(MediaSource.withVideo(MediaSource.file(source)));
+    call.connect(sfu.answer(call.joinJson()));
+    Thread.sleep(1_500);
+    call.pause();
+    Thread.sleep(300); // let what was in flight arrive
+    long framesAtPause = sfu.recording().video().framesCompleted();
+    Thread.sleep(1_000);
+    long framesWhilePaused = sfu.recording().video().framesCompleted() - framesAtPause;
+    call.resume();
+    Thread.sleep(1_500);
+    double avSyncMillis = sfu.recording().video().avSyncOffsetMillis();
+    System.out.println("VideoCallIT: A/V offset after a pause: " + avSyncMillis + " ms");
+    assertThat(streamEnds.poll(30, TimeUnit.SECONDS)).as("stream end").isEqualTo("ok");
+    VideoStats stats = call.videoStats();
+    Recording rec = settledRecording(call);
+    sfu.close();
+
+    assertThat(framesWhilePaused).as("frames sent during the pause").isLessThanOrEqualTo(1);
+    assertThat(stats.framesSent()).as("no frame lost to the pause").isEqualTo(30L * SECONDS);
+    assertThat(rec.video().framesCompleted()).isEqualTo(stats.framesSent());
+    assertThat(avSyncMillis).isBetween(-20.0, 120.0);
+    assertThat(Audio.dominantFrequencyHz(rec.pcm48kStereo(), 2, 48_000)).isCloseTo(440.0,
+        Offset.offset(2.0));
+  }
+
+  @Test
+  void cameraVideoDecodesAndNackAndPliAreAnswered() throws Exception {
+    Path source = clip(dir);
+    Path ivf = dir.resolve("received.ivf");
+    GroupCall call = videoCall(ivf);
     call.setSource(MediaSource.withVideo(MediaSource.file(source)));
     assertThat(ffmpegChildren()).as("ffmpeg processes for one source").isEqualTo(1);
 
