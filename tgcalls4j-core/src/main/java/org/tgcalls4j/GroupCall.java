@@ -236,6 +236,18 @@ public final class GroupCall implements Call {
     return session.stats();
   }
 
+  /**
+   * Camera video counters: frames and packets sent, RTX retransmissions, PLI/FIR/NACK received and
+   * the keyframe delay, the SFU's REMB estimate. Works in every state.
+   *
+   * @return the counters now, or null if this call's join JSON declared no video (a
+   *     {@link MediaSource#withVideo} source must be set before {@link #joinJson()}) or it has not
+   *     connected yet
+   */
+  public VideoStats videoStats() {
+    return session.videoStats();
+  }
+
   @Override
   public void stop() {
     onStop.accept(this);

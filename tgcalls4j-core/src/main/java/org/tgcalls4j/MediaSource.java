@@ -19,7 +19,8 @@ import java.util.Objects;
  * only; an RTMP stream refuses them with {@link InvalidParamsException} (field {@code source}).
  */
 public sealed interface MediaSource permits MediaSource.FileSource, MediaSource.UrlSource,
-    MediaSource.PcmSource, MediaSource.MixSource, MediaSource.ShellSource, SharedSource {
+    MediaSource.PcmSource, MediaSource.MixSource, MediaSource.ShellSource, SharedSource,
+    MediaSource.VideoSource {
 
   /**
    * A local file of any format ffmpeg reads. An Ogg/Opus file ({@code .ogg}/{@code .opus} starting
@@ -222,6 +223,47 @@ public sealed interface MediaSource permits MediaSource.FileSource, MediaSource.
       inputs = java.util.List.copyOf(inputs);
       if (inputs.isEmpty()) {
         throw new IllegalArgumentException("a mix needs at least one input");
+      }
+    }
+  }
+
+  /**
+   * Camera video and audio of one file or URL, for a group call (group-call.md §5.2-§5.6): one
+   * ffmpeg child encodes the input's first audio stream to Opus and its first video stream to VP8
+   * (real-time libvpx, 800 kbit/s, a keyframe at least every second, the input's size and frame
+   * rate up to 1280×720 and 30 fps) and writes them to two loopback TCP connections the call listens for, so both tracks
+   * come from one decoder and stay in sync. The input must have both an audio and a video stream.
+   *
+   * <p>Video SSRCs must be declared when joining: a group call declares them (an FID pair after
+   * its audio SSRC) in {@link GroupCall#joinJson()} when a video source was set before that call.
+   * Set the source first, then take the join JSON; a video source set on a call joined without
+   * video plays its audio only, as do private calls and {@link #mix} inputs. RTMP streams play the
+   * input as {@link #file} / {@link #url} would.
+   *
+   * @param input a {@link #file} or {@link #url} source
+   * @return the source
+   * @throws IllegalArgumentException if input is not a file or URL source
+   * @throws NullPointerException if input is null
+   */
+  static MediaSource withVideo(MediaSource input) {
+    return new VideoSource(input);
+  }
+
+  /**
+   * A file or URL played with its video (see {@link #withVideo}).
+   *
+   * @param input the file or URL
+   */
+  record VideoSource(MediaSource input) implements MediaSource {
+    /**
+     * @param input a file or URL source
+     * @throws IllegalArgumentException if input is not a file or URL source
+     * @throws NullPointerException if input is null
+     */
+    public VideoSource {
+      Objects.requireNonNull(input, "input");
+      if (!(input instanceof FileSource) && !(input instanceof UrlSource)) {
+        throw new IllegalArgumentException("video needs a file or URL source, not " + input);
       }
     }
   }

@@ -6,6 +6,7 @@ import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import com.google.gson.JsonPrimitive;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Set;
 
 /**
@@ -14,9 +15,12 @@ import java.util.Set;
  *
  * @param ssrc the audio SSRC (accepted signed or unsigned in the JSON)
  * @param declaredSsrcs {@code ssrc} plus every {@code ssrc-groups} source
+ * @param videoSsrc the media SSRC of the first {@code FID} group (group-call.md §5.3: with a SIM
+ *     group, SIM[0] is its first source too), 0 if none
+ * @param rtxSsrc the second source of that FID group, 0 if none
  */
 record JoinRequest(String ufrag, String pwd, String fingerprint, String setup, int ssrc,
-    Set<Integer> declaredSsrcs) {
+    Set<Integer> declaredSsrcs, int videoSsrc, int rtxSsrc) {
 
   /**
    * Parses and validates a join JSON.
@@ -59,6 +63,8 @@ record JoinRequest(String ufrag, String pwd, String fingerprint, String setup, i
     }
     int ssrc = ssrcValue(root.get("ssrc"), "ssrc");
     Set<Integer> declared = new LinkedHashSet<>();
+    int videoSsrc = 0;
+    int rtxSsrc = 0;
     declared.add(ssrc);
     JsonElement groups = root.get("ssrc-groups");
     if (groups != null && !groups.isJsonNull()) {
@@ -70,13 +76,22 @@ record JoinRequest(String ufrag, String pwd, String fingerprint, String setup, i
         if (sources == null || !sources.isJsonArray()) {
           throw new IllegalArgumentException("join: ssrc-groups[].sources must be an array");
         }
+        List<Integer> groupSsrcs = new java.util.ArrayList<>();
         for (JsonElement source : (JsonArray) sources) {
-          declared.add(ssrcValue(source, "ssrc-groups[].sources"));
+          int value = ssrcValue(source, "ssrc-groups[].sources");
+          declared.add(value);
+          groupSsrcs.add(value);
+        }
+        JsonElement semantics = group.getAsJsonObject().get("semantics");
+        if (videoSsrc == 0 && semantics != null && semantics.isJsonPrimitive()
+            && "FID".equals(semantics.getAsString()) && groupSsrcs.size() == 2) {
+          videoSsrc = groupSsrcs.get(0);
+          rtxSsrc = groupSsrcs.get(1);
         }
       }
     }
     return new JoinRequest(ufrag, pwd, fingerprint.toUpperCase(java.util.Locale.ROOT), setup, ssrc,
-        Set.copyOf(declared));
+        Set.copyOf(declared), videoSsrc, rtxSsrc);
   }
 
   /** Whether the participant will be the DTLS server (so the SFU is the client, RFC 4145 §4). */

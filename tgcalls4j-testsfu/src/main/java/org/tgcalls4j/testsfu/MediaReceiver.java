@@ -28,6 +28,7 @@ final class MediaReceiver {
   private static final int AUDIO_LEVEL_EXTENSION_ID = 1;
 
   private final int audioSsrc;
+  private final VideoReceiver video;
   private final Set<Integer> declaredSsrcs;
   private final SrtpContextFactory srtpFactory;
   private final Map<Integer, SrtpCryptoContext> rtpContexts = new HashMap<>();
@@ -57,8 +58,10 @@ final class MediaReceiver {
    * @param keys negotiated SRTP keys; the participant's write key is used
    * @param participantIsDtlsClient whether the participant wrote with the client key
    */
-  MediaReceiver(JoinRequest join, SfuDtls.Keys keys, boolean participantIsDtlsClient) {
+  MediaReceiver(JoinRequest join, SfuDtls.Keys keys, boolean participantIsDtlsClient,
+      VideoReceiver video) {
     this.audioSsrc = join.ssrc();
+    this.video = video;
     this.declaredSsrcs = join.declaredSsrcs();
     byte[][] keySalt = keys.profile().split(keys.material(), participantIsDtlsClient);
     this.srtpFactory = new SrtpContextFactory(false, keySalt[0], keySalt[1],
@@ -119,8 +122,14 @@ final class MediaReceiver {
         firstPacketNanos = nowNanos;
       }
       if (ssrc == audioSsrc) {
+        if (received == 0) {
+          video.onAudioFirstTimestamp(header.timestamp & 0xFFFF_FFFFL);
+        }
         updateAudioStats(header, nowNanos);
       }
+    }
+    if (video.owns(ssrc)) {
+      video.onRtp(ssrc, rtp, header.payloadOffset, header.payloadLength, header.extensionIdMask);
     }
     if (ssrc == audioSsrc && header.payloadLength > 0) {
       decode(rtp, header.payloadOffset, header.payloadLength);
@@ -193,12 +202,38 @@ final class MediaReceiver {
       countFailure();
       return;
     }
-    String cname = findCname(packet.toArray());
+    byte[] plain = packet.toArray();
+    reportSenderReports(plain);
+    String cname = findCname(plain);
     synchronized (this) {
       rtcpPackets++;
       if (cname != null) {
         lastCname = cname;
       }
+    }
+  }
+
+  /** Hands every sender report (RFC 3550 §6.4.1) of the audio or video SSRC to the video receiver. */
+  private void reportSenderReports(byte[] rtcp) {
+    int position = 0;
+    while (position + 4 <= rtcp.length) {
+      int type = rtcp[position + 1] & 0xFF;
+      int end = position + 4 * (((rtcp[position + 2] & 0xFF) << 8 | (rtcp[position + 3] & 0xFF)) + 1);
+      if (end > rtcp.length) {
+        return;
+      }
+      if (type == 200 && position + 20 <= end) {
+        int ssrc = readInt(rtcp, position + 4);
+        long ntp = (readInt(rtcp, position + 8) & 0xFFFF_FFFFL) << 32
+            | (readInt(rtcp, position + 12) & 0xFFFF_FFFFL);
+        long rtp = readInt(rtcp, position + 16) & 0xFFFF_FFFFL;
+        if (ssrc == audioSsrc) {
+          video.onSenderReport(true, ntp, rtp);
+        } else if (video.owns(ssrc)) {
+          video.onSenderReport(false, ntp, rtp);
+        }
+      }
+      position = end;
     }
   }
 
@@ -246,7 +281,7 @@ final class MediaReceiver {
     return new Recording(audioSsrc, Collections.unmodifiableMap(new HashMap<>(packetsBySsrc)),
         droppedUndeclared, srtpFailures, Arrays.copyOf(pcm, pcmLength), firstPacketNanos,
         Math.max(0, expected - received), jitterUnits * 1000.0 / OPUS_CLOCK_RATE_HZ, rtcpPackets,
-        lastCname, payloadType, audioLevelSeen);
+        lastCname, payloadType, audioLevelSeen, video.snapshot());
   }
 
   /** Releases the SRTP contexts. */
@@ -261,7 +296,7 @@ final class MediaReceiver {
 
   /** The RTP fixed header fields we check (RFC 3550 §5.1) and the payload bounds. */
   private record RtpHeader(int payloadType, int sequenceNumber, int timestamp, int payloadOffset,
-      int payloadLength, boolean audioLevelPresent) {
+      int payloadLength, boolean audioLevelPresent, int extensionIdMask) {
     /** Returns null when a length field points outside the packet. */
     static RtpHeader parse(byte[] rtp) {
       if (rtp.length < 12 || (rtp[0] & 0xC0) != 0x80) {
@@ -271,6 +306,7 @@ final class MediaReceiver {
       boolean extension = (rtp[0] & 0x10) != 0;
       int position = 12 + 4 * (rtp[0] & 0x0F);
       boolean audioLevel = false;
+      int idMask = 0;
       if (extension) {
         if (position + 4 > rtp.length) {
           return null;
@@ -292,6 +328,7 @@ final class MediaReceiver {
               break;
             }
             audioLevel |= id == AUDIO_LEVEL_EXTENSION_ID;
+            idMask |= 1 << id;
             element += 2 + (rtp[element] & 0x0F);
           }
         }
@@ -308,7 +345,7 @@ final class MediaReceiver {
         return null;
       }
       return new RtpHeader(rtp[1] & 0x7F, (rtp[2] & 0xFF) << 8 | (rtp[3] & 0xFF),
-          readInt(rtp, 4), position, end - position, audioLevel);
+          readInt(rtp, 4), position, end - position, audioLevel, idMask);
     }
   }
 }

@@ -22,6 +22,7 @@ import java.util.Map;
  * @param payloadTypeSeen RTP payload type of the last audio SSRC packet, -1 if none
  * @param audioLevelExtensionSeen whether an audio SSRC packet carried the one-byte header
  *     extension id 1 (RFC 6464 audio level, §5.4)
+ * @param video what arrived on the declared video SSRC and its RTX partner
  */
 public record Recording(
     int audioSsrcDeclared,
@@ -35,4 +36,5 @@ public record Recording(
     int rtcpPacketsReceived,
     String lastCname,
     int payloadTypeSeen,
-    boolean audioLevelExtensionSeen) {}
+    boolean audioLevelExtensionSeen,
+    VideoRecording video) {}

@@ -2,6 +2,7 @@ package org.tgcalls4j.testsfu;
 
 import java.beans.PropertyChangeEvent;
 import java.io.IOException;
+import java.nio.file.Path;
 import java.net.DatagramPacket;
 import java.net.SocketTimeoutException;
 import java.security.SecureRandom;
@@ -38,11 +39,19 @@ public final class TestSfu implements AutoCloseable {
    *     addresses get a 401 error response (the real SFU's "not registered yet" window, §4.1)
    * @param advertiseWrongFingerprint the answer carries a fingerprint that is not the SFU's
    *     certificate's, so a verifying participant must refuse the DTLS handshake
+   * @param videoIvf where to write the VP8 frames reassembled from the declared video SSRC (an
+   *     IVF file, 90 kHz time base), or null to write none
    */
-  public record Options(long rejectChecksForMillis, boolean advertiseWrongFingerprint) {
-    /** No reject window, correct fingerprint. */
+  public record Options(long rejectChecksForMillis, boolean advertiseWrongFingerprint,
+      Path videoIvf) {
+    /** Without a video file. */
+    public Options(long rejectChecksForMillis, boolean advertiseWrongFingerprint) {
+      this(rejectChecksForMillis, advertiseWrongFingerprint, null);
+    }
+
+    /** No reject window, correct fingerprint, no video file. */
     public static Options defaults() {
-      return new Options(0, false);
+      return new Options(0, false, null);
     }
   }
 
@@ -70,6 +79,10 @@ public final class TestSfu implements AutoCloseable {
 
   private volatile boolean connected;
   private volatile MediaReceiver media;
+  private volatile VideoReceiver video;
+  private volatile RtcpSender rtcp; // written under lock
+  private SfuDtls.Keys sfuKeys; // guarded by lock
+  private boolean sfuIsDtlsClient; // guarded by lock
 
   private TestSfu(Options options, Agent agent, Component component, RejectingHarvester harvester,
       BcTlsCrypto crypto, DtlsIdentity identity) {
@@ -88,6 +101,7 @@ public final class TestSfu implements AutoCloseable {
    * @throws IOException if the port cannot be bound or the certificate cannot be created
    */
   public static TestSfu start(Options options) throws IOException {
+    RtcpSender.warmUp();
     Ice4jSetup.apply();
     BcTlsCrypto crypto = new BcTlsCrypto(new SecureRandom());
     DtlsIdentity identity = DtlsIdentity.generate(crypto);
@@ -188,8 +202,89 @@ public final class TestSfu implements AutoCloseable {
       request = join;
     }
     return new Recording(request == null ? 0 : request.ssrc(), java.util.Map.of(), 0, 0,
-        new short[0], 0, 0, 0, 0, null, -1, false);
+        new short[0], 0, 0, 0, 0, null, -1, false,
+        VideoRecording.empty(request == null ? 0 : request.videoSsrc(),
+            request == null ? 0 : request.rtxSsrc(), options.videoIvf()));
   }
+
+  /**
+   * Sends the participant a generic NACK (RFC 4585 §6.2.1) for packets of its video SSRC, as a
+   * reduced-size SRTCP packet (RFC 5506).
+   *
+   * @param sequenceNumbers the lost sequence numbers, 0..65535 (one FCI entry each)
+   * @throws IllegalStateException if not connected or the join declared no video
+   * @throws IOException if sending fails
+   */
+  public void sendNack(int... sequenceNumbers) throws IOException {
+    sendNackWith(rtcpSender(), sequenceNumbers);
+  }
+
+  private static void sendNackWith(RtcpSender sender, int... sequenceNumbers) throws IOException {
+    byte[] fci = new byte[4 * sequenceNumbers.length];
+    for (int i = 0; i < sequenceNumbers.length; i++) {
+      fci[4 * i] = (byte) (sequenceNumbers[i] >>> 8);
+      fci[4 * i + 1] = (byte) sequenceNumbers[i];
+    }
+    sender.send(205, 1, fci);
+  }
+
+  /**
+   * Sends the participant a picture loss indication for its video SSRC (RFC 4585 §6.3.1).
+   *
+   * @return the RTP timestamp (unsigned) of the last video packet received before it, -1 if none,
+   *     so a test can measure in media time how soon a keyframe followed
+   * @throws IllegalStateException if not connected or the join declared no video
+   * @throws IOException if sending fails
+   */
+  public long sendPli() throws IOException {
+    RtcpSender sender = rtcpSender(); // throws unless connected with video
+    long last = video.snapshot().lastRtpTimestamp();
+    sender.send(206, 1, new byte[0]);
+    return last;
+  }
+
+  /**
+   * @param max how many to return at most
+   * @return sequence numbers of the latest media packets received on the video SSRC, oldest first
+   */
+  public java.util.List<Integer> recentVideoSequenceNumbers(int max) {
+    VideoReceiver v = video;
+    return v == null ? java.util.List.of() : v.recentSequenceNumbers(max);
+  }
+
+  /**
+   * Made on first use, outside the lock (the reader thread takes it): deriving the SRTCP context
+   * can take a second on a loaded machine (jitsi-srtp picks its fastest AES on first use).
+   */
+  private RtcpSender rtcpSender() {
+    SfuDtls.Keys keys;
+    boolean client;
+    int mediaSsrc;
+    synchronized (lock) {
+      if (rtcp != null) {
+        return rtcp;
+      }
+      if (sfuKeys == null || closed || join.videoSsrc() == 0) {
+        throw new IllegalStateException("not connected, or the join declared no video");
+      }
+      keys = sfuKeys;
+      client = sfuIsDtlsClient;
+      mediaSsrc = join.videoSsrc();
+    }
+    RtcpSender made = new RtcpSender(keys, client, mediaSsrc, component::send);
+    synchronized (lock) {
+      if (rtcp == null && !closed) {
+        rtcp = made;
+        return made;
+      }
+      made.close();
+      if (rtcp == null) {
+        throw new IllegalStateException("closed");
+      }
+      return rtcp;
+    }
+  }
+
 
   /**
    * Ends the participant's DTLS session with close_notify (as a server leaving the call would),
@@ -228,6 +323,14 @@ public final class TestSfu implements AutoCloseable {
     MediaReceiver receiver = media;
     if (receiver != null) {
       receiver.close();
+    }
+    VideoReceiver v = video;
+    if (v != null) {
+      v.close();
+    }
+    RtcpSender r = rtcp;
+    if (r != null) {
+      r.close();
     }
     settled.countDown();
   }
@@ -312,9 +415,28 @@ public final class TestSfu implements AutoCloseable {
         transport = new DTLSClientProtocol().connect(client, dtlsDatagrams);
         keys = client.keys();
       }
-      media = new MediaReceiver(request, keys, participantIsDtlsClient);
+      video = new VideoReceiver(request.videoSsrc(), request.rtxSsrc(), options.videoIvf());
+      synchronized (lock) {
+        sfuKeys = keys;
+        sfuIsDtlsClient = !participantIsDtlsClient;
+      }
+      media = new MediaReceiver(request, keys, participantIsDtlsClient, video);
       connected = true;
       settled.countDown();
+      if (request.videoSsrc() != 0) {
+        try {
+          RtcpSender sender = rtcpSender(); // slow to make: not on the reader thread
+          video.setLossListener(lost -> {
+            try {
+              sendNackWith(sender, lost);
+            } catch (IOException e) {
+              LOG.debug("cannot send a NACK: {}", e.toString());
+            }
+          });
+        } catch (IllegalStateException e) {
+          LOG.debug("no RTCP sender: {}", e.toString()); // closed meanwhile
+        }
+      }
       byte[] ignored = new byte[transport.getReceiveLimit()];
       while (!isClosed()) {
         transport.receive(ignored, 0, ignored.length, 200);

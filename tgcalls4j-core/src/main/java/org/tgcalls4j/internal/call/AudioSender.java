@@ -11,6 +11,7 @@ import org.tgcalls4j.InvalidParamsException;
 import org.tgcalls4j.TgCallsException;
 import org.tgcalls4j.TransportException;
 import org.tgcalls4j.internal.ogg.OpusPacket;
+import org.tgcalls4j.internal.pacing.MediaTimeline;
 import org.tgcalls4j.internal.pacing.NanoClock;
 import org.tgcalls4j.PacingStats;
 import org.tgcalls4j.internal.pacing.Pacer;
@@ -60,6 +61,8 @@ final class AudioSender implements MediaTrack {
   private volatile RemoteReport remoteReport = RemoteReport.NONE;
   private final AtomicLong feedbackReceived = new AtomicLong();
   private final PacingLateness pacingLateness = new PacingLateness();
+  /** Where the pacing baseline is published for the video track; null without video. */
+  private volatile MediaTimeline timeline;
 
   /**
    * @param connectStartNanos when the current connect started ({@link System#nanoTime()}), for
@@ -80,6 +83,19 @@ final class AudioSender implements MediaTrack {
     this.thread = threads.newThread(this::run);
     thread.setName("tgcalls4j-send-" + chatId);
     thread.setDaemon(true);
+  }
+
+  /**
+   * Publishes this sender's pacing baseline (per source) to {@code timeline} from now on, for a
+   * video track that must stay in sync; call before {@link #start()}.
+   */
+  void setTimeline(MediaTimeline timeline) {
+    this.timeline = timeline;
+  }
+
+  /** @return the CNAME of this call's RTCP (RFC 3550 §6.5.1), shared by its video track */
+  String cname() {
+    return cname;
   }
 
   /** Starts the sender thread; once. */
@@ -197,6 +213,10 @@ final class AudioSender implements MediaTrack {
           rebase = false;
         }
         pacer.awaitMediaTime(sourceMediaNanos);
+        MediaTimeline shared = timeline;
+        if (shared != null) {
+          shared.publish(frames, pacer.startNanos()); // after any (re)start or rebase
+        }
         if (closed) {
           break;
         }

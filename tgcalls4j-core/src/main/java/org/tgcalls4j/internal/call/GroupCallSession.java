@@ -41,11 +41,17 @@ import org.tgcalls4j.internal.signaling.GroupCallSignaling;
 import org.tgcalls4j.internal.signaling.HeaderExtension;
 import org.tgcalls4j.internal.signaling.JoinPayload;
 import org.tgcalls4j.internal.signaling.PayloadType;
+import org.tgcalls4j.internal.signaling.VideoSendParameters;
+import org.tgcalls4j.internal.signaling.VideoSsrcLayout;
+import org.tgcalls4j.internal.pacing.MediaTimeline;
+import org.tgcalls4j.internal.pacing.NanoClock;
+import org.tgcalls4j.VideoStats;
 
 /**
  * One group-call connection (the chat's main call or its presentation): the join JSON and answer
  * (group-call.md §2, §3), a {@link PeerTransport} in the ICE-controlled role (§4.1), one audio
- * track (§5.1), and the connection's life cycle. It holds no socket, ICE, DTLS or SRTP code.
+ * track (§5.1), a VP8 video track when the join declared video (§5.2-§5.6, see
+ * {@link MediaSource#withVideo}), and the connection's life cycle. It holds no socket, ICE, DTLS or SRTP code.
  *
  * <p>Life cycle: NEW → CONNECTING → CONNECTED; a lost connection goes to DISCONNECTED (when the
  * client has a rejoin window) with fresh ICE credentials for a new join, or to FAILED. A connect
@@ -80,6 +86,11 @@ public final class GroupCallSession implements AutoCloseable {
   private IceCredentials localCredentials;
   private volatile PeerTransport transport; // written under lock; read without it per packet
   private AudioSender sender;
+  private VideoSender videoSender; // null unless the join declared video
+  private boolean joinDeclaredVideo; // the last join JSON carried the video SSRC groups
+  private boolean joinTaken; // joinJson() was called at least once
+  private MediaSource currentSource;
+  private final MediaTimeline timeline = new MediaTimeline();
   private IncomingAudio incoming; // null unless the client has an incoming-audio listener
   private int disconnects;
   private final CallCounters counters = new CallCounters();
@@ -122,16 +133,27 @@ public final class GroupCallSession implements AutoCloseable {
    */
   public String joinJson() {
     IceCredentials credentials;
+    boolean video;
     synchronized (lock) {
       credentials = localCredentials;
+      // group-call.md §5.3: video SSRCs exist from the join on; once declared, every rejoin
+      // declares them again (the SSRCs of a call never change)
+      joinDeclaredVideo |= !joinTaken && currentSource instanceof MediaSource.VideoSource;
+      joinTaken = true;
+      video = joinDeclaredVideo;
     }
     String setup = config.dtlsSetup() == DtlsSetup.PASSIVE ? "passive" : "active";
     return GroupCallSignaling.encodeJoin(new JoinPayload(credentials.ufrag(), credentials.pwd(),
-        "sha-256", config.certificate().sha256Fingerprint(), setup, audioSsrc, List.of()));
+        "sha-256", config.certificate().sha256Fingerprint(), setup, audioSsrc,
+        video ? VideoSsrcLayout.singleLayer(audioSsrc) : List.of()));
   }
 
   /** The parts of an answer a connect uses, validated before anything changes. */
-  private record Answer(RemoteDescription remote, int payloadType, int levelExtensionId) {}
+  private record Answer(RemoteDescription remote, int payloadType, int levelExtensionId,
+      VideoSendParameters video) {}
+
+  /** Payload types every client uses when an answer lists no VP8 (group-call.md §5.2). */
+  private static final VideoSendParameters DEFAULT_VIDEO = new VideoSendParameters(100, 101, 0, 0, 0);
 
   /**
    * Starts connecting with the SFU's answer (a first join or a rejoin after DISCONNECTED) and
@@ -160,6 +182,13 @@ public final class GroupCallSession implements AutoCloseable {
       if (sender == null) {
         sender = new AudioSender(chatId, audioSsrc, answer.payloadType(), answer.levelExtensionId(),
             sources, config, threads, events, output, this::fail, () -> connectStartNanos);
+        if (joinDeclaredVideo) {
+          sender.setTimeline(timeline);
+          videoSender = new VideoSender(chatId, VideoSsrcLayout.videoSsrc(audioSsrc),
+              VideoSsrcLayout.rtxSsrc(audioSsrc),
+              answer.video() != null ? answer.video() : DEFAULT_VIDEO, sources, timeline,
+              sender.cname(), config, threads, output, NanoClock.SYSTEM);
+        }
       }
       if (incoming == null && config.audioIn() != null) {
         incoming = new IncomingAudio(name, 2, config.mixIncomingAudio(), events::onAudioFrame,
@@ -167,6 +196,9 @@ public final class GroupCallSession implements AutoCloseable {
       }
       created = new PeerTransport(transportSettings(), cause -> onDisconnected(cause));
       created.addTrack(sender);
+      if (videoSender != null) {
+        created.addTrack(videoSender);
+      }
       if (incoming != null) {
         // group-call.md §5: participants' SSRCs are not signaled to us; take what the SFU sends
         IncomingAudio in = incoming;
@@ -205,6 +237,9 @@ public final class GroupCallSession implements AutoCloseable {
       }
       if (first) {
         sender.start();
+        if (videoSender != null) {
+          videoSender.start();
+        }
       }
       return null;
     });
@@ -266,7 +301,8 @@ public final class GroupCallSession implements AutoCloseable {
     RemoteDescription remote = new RemoteDescription(
         new IceCredentials(answer.transport().ufrag(), answer.transport().pwd()), candidates,
         fingerprint.hash(), fingerprint.fingerprint());
-    return new Answer(remote, payloadType, levelExtensionId);
+    return new Answer(remote, payloadType, levelExtensionId,
+        VideoSendParameters.from(answer.video()));
   }
 
   private List<IceCandidate> usableCandidates(List<AnswerCandidate> answerCandidates)
@@ -366,8 +402,26 @@ public final class GroupCallSession implements AutoCloseable {
    * @throws TgCallsException if the file is missing or ffmpeg cannot be started
    */
   public void setSource(MediaSource source) throws TgCallsException {
-    OpusFrameSource frames = OpusFrameSources.open(source, config.ffmpeg(),
-        config.audioBitrateKbps(), 0, threads);
+    MediaSource previous;
+    synchronized (lock) {
+      if (source instanceof MediaSource.VideoSource video && joinTaken && !joinDeclaredVideo) {
+        source = video.input(); // joined without video SSRCs: the SFU would drop the video
+      }
+      previous = currentSource;
+      currentSource = source; // before opening: a join taken meanwhile declares its video
+    }
+    OpusFrameSource frames;
+    try {
+      frames = OpusFrameSources.openWithVideo(source, config.ffmpeg(), config.audioBitrateKbps(),
+          threads);
+    } catch (TgCallsException | RuntimeException e) {
+      synchronized (lock) {
+        if (currentSource == source) {
+          currentSource = previous;
+        }
+      }
+      throw e;
+    }
     sources.replace(frames, source);
   }
 
@@ -381,6 +435,18 @@ public final class GroupCallSession implements AutoCloseable {
   public void seek(long positionMillis) throws TgCallsException {
     OpusFrameSources.seek(sources, positionMillis, config.ffmpeg(), config.audioBitrateKbps(),
         threads);
+  }
+
+  /**
+   * @return the video track's counters, or null if the call's join declared no video (see
+   *     {@link MediaSource#withVideo}) or it has not connected yet
+   */
+  public VideoStats videoStats() {
+    VideoSender v;
+    synchronized (lock) {
+      v = videoSender;
+    }
+    return v == null ? null : v.stats();
   }
 
   /** Stops sending frames; the source is held where it is (ffmpeg blocks on its full pipe). */
@@ -473,10 +539,12 @@ public final class GroupCallSession implements AutoCloseable {
 
   private void teardown() {
     AudioSender s;
+    VideoSender v;
     PeerTransport t;
     IncomingAudio in;
     synchronized (lock) {
       s = sender;
+      v = videoSender;
       t = transport;
       in = incoming;
       if (t != null) {
@@ -487,6 +555,9 @@ public final class GroupCallSession implements AutoCloseable {
     sources.close();
     if (s != null) {
       s.close();
+    }
+    if (v != null) {
+      v.close();
     }
     if (in != null) {
       in.close(); // stats() keeps its per-SSRC counters

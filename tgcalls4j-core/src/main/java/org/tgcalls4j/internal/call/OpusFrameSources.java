@@ -76,6 +76,9 @@ final class OpusFrameSources {
       return new FfmpegSource(FfmpegProcess.start(shell.command(ffmpeg.toString(), bitrateKbps),
           threads));
     }
+    if (source instanceof MediaSource.VideoSource video) {
+      source = video.input(); // only openWithVideo sends video; here its audio plays
+    }
     SourceFiles.check(source);
     if (source instanceof MediaSource.FileSource file) {
       Path path = file.path();
@@ -100,7 +103,8 @@ final class OpusFrameSources {
    * @param bitrateKbps Opus bitrate, kbit/s
    * @param threads creates ffmpeg's stderr pump thread
    * @throws InvalidParamsException (field {@code source}) if nothing is playing, or the source is
-   *     pushed PCM, a mix, a shell command or a shared source, which cannot seek
+   *     pushed PCM, a mix, a shell command, a shared source or a source with video, which
+   *     cannot seek
    * @throws FfmpegSpawnException if ffmpeg could not be started
    */
   static void seek(SourceSlot slot, long positionMillis, Path ffmpeg, int bitrateKbps,
@@ -115,11 +119,32 @@ final class OpusFrameSources {
     if (media instanceof MediaSource.ShellSource) {
       throw new InvalidParamsException("source", "a shell source cannot seek: put -ss in its command");
     }
+    if (media instanceof MediaSource.VideoSource) {
+      throw new InvalidParamsException("source", "a source with video cannot seek yet");
+    }
     if (media instanceof SharedSource) {
       throw new InvalidParamsException("source", "a shared source plays live for all its calls"
           + " and cannot seek");
     }
     slot.seek(media, open(media, ffmpeg, bitrateKbps, positionMillis, threads), positionMillis);
+  }
+
+  /**
+   * Opens a {@link MediaSource.VideoSource} with its video: one ffmpeg writing Ogg/Opus and
+   * IVF/VP8 ({@link FfmpegAvSource}); the caller must read the video too (a group call's video
+   * track), or ffmpeg stalls once the video connection's buffers are full. Any other source is
+   * opened as by {@link #open} at offset 0.
+   *
+   * @throws InvalidParamsException (field {@code source.path}) if a local file is missing
+   * @throws FfmpegSpawnException if ffmpeg could not be started
+   */
+  static OpusFrameSource openWithVideo(MediaSource source, Path ffmpeg, int bitrateKbps,
+      ThreadFactory threads) throws TgCallsException {
+    if (!(source instanceof MediaSource.VideoSource)) {
+      return open(source, ffmpeg, bitrateKbps, 0, threads);
+    }
+    SourceFiles.check(source);
+    return FfmpegAvSource.open(source, ffmpeg, bitrateKbps, threads);
   }
 
   private static OpusFrameSource openMix(MediaSource.MixSource mix, Path ffmpeg, int bitrateKbps,

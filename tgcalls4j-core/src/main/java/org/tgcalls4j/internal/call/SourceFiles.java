@@ -18,6 +18,9 @@ public final class SourceFiles {
    *     or unreadable
    */
   public static void check(MediaSource source) throws InvalidParamsException {
+    if (source instanceof MediaSource.VideoSource video) {
+      source = video.input();
+    }
     if (source instanceof MediaSource.FileSource file) {
       Path path = file.path();
       if (Files.isDirectory(path)) {

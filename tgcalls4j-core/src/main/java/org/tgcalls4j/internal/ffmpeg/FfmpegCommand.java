@@ -35,6 +35,12 @@ public final class FfmpegCommand {
    */
   static final String AUDIO_ANALYZE_DURATION_MICROS = "500000";
 
+  /** Largest VP8 picture sent to a group call, pixels (the SFU's top layer is 720p). */
+  static final int MAX_VIDEO_WIDTH = 1280;
+  static final int MAX_VIDEO_HEIGHT = 720;
+  /** Highest VP8 frame rate sent to a group call. */
+  static final int MAX_VIDEO_FPS = 30;
+
   private FfmpegCommand() {}
 
   /**
@@ -70,6 +76,79 @@ public final class FfmpegCommand {
         "-ac", "2",
         "-f", "ogg",
         "pipe:1"));
+    return args;
+  }
+
+  /**
+   * Encodes the input's first audio stream to Ogg/Opus (as {@link #opusOgg}) and its first video
+   * stream to VP8 in IVF, in ONE process, to two outputs (normally {@code tcp://127.0.0.1:port}
+   * addresses we listen on), so that both tracks come from one decoding of the input and cannot
+   * drift apart on a live input. VP8 is encoded for real time (libvpx {@code -deadline realtime
+   * -cpu-used 8}, no alt-ref or lag, error resilient, constant-ish bitrate) with a keyframe at
+   * least every {@code keyFrameIntervalMillis} ({@code -force_key_frames} on time, whatever the
+   * frame rate), because a keyframe cannot be requested from a running ffmpeg: that interval bounds
+   * the answer to a PLI. The video keeps the input's size and frame rate up to 1280×720 and 30 fps
+   * (a larger picture is scaled down keeping its aspect ratio, a faster one drops frames: the
+   * SFU's top layer is 720p, group-call.md §5.3). The input must have both an audio and a video
+   * stream; ffmpeg fails otherwise.
+   *
+   * @param ffmpeg the ffmpeg binary; a bare name is looked up on {@code PATH}
+   * @param source a file or URL source ({@link MediaSource.VideoSource} wrapping one is unwrapped)
+   * @param audioBitrateKbps Opus bitrate in kbit/s, 6 to 510
+   * @param videoBitrateKbps VP8 target bitrate in kbit/s, 50 to 20000
+   * @param keyFrameIntervalMillis longest time between keyframes, 100 to 10000 ms
+   * @param audioOutput where ffmpeg writes the Ogg stream (an ffmpeg URL)
+   * @param videoOutput where ffmpeg writes the IVF stream (an ffmpeg URL)
+   * @return the argument list, the binary first
+   * @throws IllegalArgumentException if a number is out of range or the source is not a file or URL
+   * @throws NullPointerException if an argument is null
+   */
+  public static List<String> opusOggAndVp8Ivf(Path ffmpeg, MediaSource source, int audioBitrateKbps,
+      int videoBitrateKbps, int keyFrameIntervalMillis, String audioOutput, String videoOutput) {
+    if (audioBitrateKbps < 6 || audioBitrateKbps > 510) {
+      throw new IllegalArgumentException("audioBitrateKbps must be in [6, 510]: " + audioBitrateKbps);
+    }
+    if (videoBitrateKbps < 50 || videoBitrateKbps > 20_000) {
+      throw new IllegalArgumentException("videoBitrateKbps must be in [50, 20000]: " + videoBitrateKbps);
+    }
+    if (keyFrameIntervalMillis < 100 || keyFrameIntervalMillis > 10_000) {
+      throw new IllegalArgumentException("keyFrameIntervalMillis must be in [100, 10000]: "
+          + keyFrameIntervalMillis);
+    }
+    Objects.requireNonNull(audioOutput, "audioOutput");
+    Objects.requireNonNull(videoOutput, "videoOutput");
+    List<String> args = start(ffmpeg);
+    addInput(args, source, 0, false);
+    String interval = String.format(Locale.ROOT, "%d.%03d",
+        keyFrameIntervalMillis / 1000, keyFrameIntervalMillis % 1000);
+    args.addAll(List.of(
+        "-map", "0:a:0",
+        "-c:a", "libopus",
+        "-b:a", audioBitrateKbps + "k",
+        "-application", "audio",
+        "-frame_duration", "20",
+        "-page_duration", "20000",
+        "-ar", "48000",
+        "-ac", "2",
+        "-f", "ogg",
+        audioOutput,
+        "-map", "0:V:0",
+        "-vf", "scale=w='min(" + MAX_VIDEO_WIDTH + ",iw)':h='min(" + MAX_VIDEO_HEIGHT + ",ih)'"
+            + ":force_original_aspect_ratio=decrease:force_divisible_by=2",
+        "-fpsmax", Integer.toString(MAX_VIDEO_FPS),
+        "-c:v", "libvpx",
+        "-deadline", "realtime",
+        "-cpu-used", "8",
+        "-lag-in-frames", "0",
+        "-auto-alt-ref", "0",
+        "-error-resilient", "1",
+        "-pix_fmt", "yuv420p",
+        "-b:v", videoBitrateKbps + "k",
+        "-maxrate", videoBitrateKbps + "k",
+        "-bufsize", videoBitrateKbps + "k",
+        "-force_key_frames", "expr:gte(t,n_forced*" + interval + ")",
+        "-f", "ivf",
+        videoOutput));
     return args;
   }
 
@@ -166,6 +245,9 @@ public final class FfmpegCommand {
   private static void addInput(List<String> args, MediaSource source, long startOffsetMillis, boolean realtime) {
     if (startOffsetMillis < 0) {
       throw new IllegalArgumentException("startOffsetMillis must not be negative: " + startOffsetMillis);
+    }
+    if (source instanceof MediaSource.VideoSource v) {
+      source = v.input();
     }
     String input;
     if (source instanceof MediaSource.FileSource f) {

@@ -126,6 +126,32 @@ public final class Vp8RtpPacketizer {
     return out;
   }
 
+  /**
+   * Builds a padding-only packet (RFC 3550 §5.1 P bit, no payload) on this SSRC, as a keep-alive
+   * for quiet stretches (group-call.md §5.6): it takes the next sequence number, carries the last
+   * frame's timestamp, no marker, and counts as a packet but not as payload octets (RFC 3550
+   * §6.4.1).
+   *
+   * @param paddingBytes padding length in bytes, 1..255; the last byte holds this count
+   * @return a new array holding the packet
+   * @throws IllegalArgumentException if paddingBytes is out of range
+   */
+  public byte[] paddingPacket(int paddingBytes) {
+    if (paddingBytes < 1 || paddingBytes > 255) {
+      throw new IllegalArgumentException("paddingBytes must be 1..255: " + paddingBytes);
+    }
+    byte[] p = new byte[FIXED_HEADER_BYTES + paddingBytes];
+    p[0] = (byte) 0xA0; // V=2, P=1
+    p[1] = (byte) payloadType;
+    putShort(p, 2, sequenceNumber);
+    putInt(p, 4, lastRtpTimestamp);
+    putInt(p, 8, ssrc);
+    p[p.length - 1] = (byte) paddingBytes;
+    sequenceNumber = (sequenceNumber + 1) & 0xFFFF;
+    packetCount++;
+    return p;
+  }
+
   /** @return the SSRC of every packet */
   public int ssrc() {
     return ssrc;

@@ -28,6 +28,28 @@ class FfmpegCommandTest {
   }
 
   @Test
+  void audioAndVideoComeFromOneInputToTwoOutputsWithAKeyFrameEverySecond() {
+    List<String> args = FfmpegCommand.opusOggAndVp8Ivf(FFMPEG,
+        MediaSource.withVideo(MediaSource.file(Path.of("/films/a.mkv"))), 64, 800, 1000,
+        "tcp://127.0.0.1:4001", "tcp://127.0.0.1:4002");
+
+    assertThat(args.stream().filter("-i"::equals).count()).as("inputs").isEqualTo(1);
+    assertThat(args).containsSequence("-i", "file:/films/a.mkv");
+    assertThat(args).containsSubsequence("-map", "0:a:0", "-c:a", "libopus", "-f", "ogg",
+        "tcp://127.0.0.1:4001", "-map", "0:V:0", "-c:v", "libvpx", "-f", "ivf",
+        "tcp://127.0.0.1:4002");
+    assertThat(args).containsSequence("-deadline", "realtime")
+        .containsSequence("-force_key_frames", "expr:gte(t,n_forced*1.000)")
+        .containsSequence("-b:v", "800k").containsSequence("-fpsmax", "30")
+        .contains("scale=w='min(1280,iw)':h='min(720,ih)':force_original_aspect_ratio=decrease"
+            + ":force_divisible_by=2")
+        .endsWith("tcp://127.0.0.1:4002");
+    assertThatThrownBy(() -> FfmpegCommand.opusOggAndVp8Ivf(FFMPEG,
+        MediaSource.file(Path.of("/a.mkv")), 64, 800, 5, "a", "b"))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
   void pcmCommandWritesRawStereo48kHzToThePipeAndRefusesInProcessSources() {
     List<String> args = FfmpegCommand.pcmS16le(FFMPEG, MediaSource.file(Path.of("/music/a.mp3")));
 

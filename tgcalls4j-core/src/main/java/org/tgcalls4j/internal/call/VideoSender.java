@@ -1,0 +1,500 @@
+package org.tgcalls4j.internal.call;
+
+import java.io.IOException;
+import java.util.List;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.tgcalls4j.VideoStats;
+import org.tgcalls4j.internal.ivf.IvfHeader;
+import org.tgcalls4j.internal.ivf.IvfReader;
+import org.tgcalls4j.internal.pacing.MediaTimeline;
+import org.tgcalls4j.internal.pacing.NanoClock;
+import org.tgcalls4j.internal.pc.MediaTrack;
+import org.tgcalls4j.internal.rtcp.RtcpPacket;
+import org.tgcalls4j.internal.rtcp.RtcpPackets;
+import org.tgcalls4j.internal.rtp.Vp8PayloadHeader;
+import org.tgcalls4j.internal.rtp.Vp8RtpPacketizer;
+import org.tgcalls4j.internal.signaling.VideoSendParameters;
+
+/**
+ * The camera video track of one group call (group-call.md §5.2-§5.6) and its sender thread:
+ * reads VP8 frames from the current {@link AudioVideoSource}, paces each on the call's
+ * {@link MediaTimeline} (the audio sender's baseline, so both tracks stay in lip sync),
+ * packetizes them (RFC 7741, with the abs-send-time and video-orientation extensions the answer
+ * lists, RFC 8285 one-byte form) and sends them on the video SSRC. It keeps the last
+ * {@value #HISTORY_PACKETS} packets and answers generic NACKs (RFC 4585 §6.2.1) with RTX
+ * retransmissions on the FID partner SSRC (RFC 4588 §4: the original sequence number first in the
+ * payload, the RTX payload type, RTX's own sequence numbers). PLI and FIR (RFC 4585 §6.3.1,
+ * RFC 5104 §4.3.1) are counted: ffmpeg cannot be asked for a keyframe while running, so the
+ * source is encoded with a keyframe at least every second and the sender records how long after a
+ * request the next keyframe left (requests while one is pending are coalesced). REMB and
+ * transport-cc feedback are read into {@link #stats()}. An RTCP sender report with the audio
+ * track's CNAME goes out every second (RFC 3550 §6.4.1, §6.5.1), and a padding-only keep-alive
+ * on the video SSRC after two seconds without video (§5.6).
+ *
+ * <p>Threads: the sender thread reads, paces and sends; {@link #onRtcp} runs on the transport's
+ * I/O thread and sends retransmissions itself (the output is thread-safe, the history is
+ * guarded by its own lock).
+ */
+final class VideoSender implements MediaTrack {
+  private static final Logger log = LoggerFactory.getLogger(VideoSender.class);
+  /** Packets kept for retransmission: about 2 s of 1 Mbit/s video at 1200-byte packets. */
+  static final int HISTORY_PACKETS = 512;
+  private static final long SENDER_REPORT_INTERVAL_NANOS = 1_000_000_000L;
+  /** Keep-alive period without video (group-call.md §5.6, gotgcall's 2 s). */
+  static final long KEEPALIVE_INTERVAL_NANOS = 2_000_000_000L;
+  /** A NACKed packet is retransmitted at most once per this interval. */
+  static final long RETRANSMIT_MIN_INTERVAL_NANOS = 100_000_000L;
+  /** How long the video waits for the audio's baseline of a new source before making its own. */
+  private static final long ORIGIN_WAIT_NANOS = 1_000_000_000L;
+  /** Longest single park while waiting for a frame's deadline, so pauses and origin moves show. */
+  private static final long MAX_PARK_NANOS = 20_000_000L;
+  private static final int KEEPALIVE_PADDING_BYTES = 4;
+  private static final int ONE_BYTE_PROFILE = 0xBEDE;
+  private static final int RTX_PAYLOAD_OFFSET_BYTES = 2;
+
+  private final long chatId;
+  private final int rtxSsrc;
+  private final VideoSendParameters params;
+  private final Vp8RtpPacketizer packetizer;
+  private final SourceSlot sources;
+  private final MediaTimeline timeline;
+  private final String cname;
+  private final SessionConfig config;
+  private final RtpOutput wire;
+  private final NanoClock clock;
+  private final Thread thread;
+  private volatile boolean closed;
+  private volatile boolean started;
+
+  // history: guarded by itself; indexed by sequence number modulo HISTORY_PACKETS
+  private final byte[][] history = new byte[HISTORY_PACKETS][];
+  private final int[] historySeq = new int[HISTORY_PACKETS];
+  private final long[] historyRetransmitNanos = new long[HISTORY_PACKETS];
+  private int rtxSequenceNumber;
+
+  // sender thread only
+  private long lastReportNanos;
+  private long lastVideoNanos;
+  private long timestampOffset90k;
+  private long lastMedia90k = -1;
+  private int rtpTimestampBase;
+  private boolean baseKnown;
+  private long currentOriginOffset90k; // offset of the source being played
+  private Object currentSource;
+
+  // counters, any thread
+  private final AtomicLong framesSent = new AtomicLong();
+  private final AtomicLong keyFramesSent = new AtomicLong();
+  private final AtomicLong rtxPacketsSent = new AtomicLong();
+  private final AtomicLong nacksReceived = new AtomicLong();
+  private final AtomicLong nackedPacketsMissing = new AtomicLong();
+  private final AtomicLong pliReceived = new AtomicLong();
+  private final AtomicLong firReceived = new AtomicLong();
+  private final AtomicLong keyFrameRequestsCoalesced = new AtomicLong();
+  private final AtomicLong transportCcReceived = new AtomicLong();
+  private final AtomicLong keepalivesSent = new AtomicLong();
+  private volatile long rembBitrateBps = -1;
+  private volatile long rtcpSent;
+  private volatile long pendingKeyFrameRequestNanos = -1;
+  private volatile long lastKeyFrameDelayMillis = -1;
+  private volatile long maxKeyFrameDelayMillis = -1;
+
+  /**
+   * @param ssrc the video SSRC ({@code V}, group-call.md §5.3)
+   * @param rtxSsrc its FID partner ({@code V+1})
+   * @param params payload types and extension ids from the answer
+   * @param sources the call's source slot; only {@link AudioVideoSource}s carry video
+   * @param timeline the baseline the audio sender publishes
+   * @param cname the audio track's CNAME, so receivers synchronize the two (RFC 3550 §6.5.1)
+   * @param clock the pacing clock, {@link NanoClock#SYSTEM} outside tests (the audio pacer's clock)
+   */
+  VideoSender(long chatId, int ssrc, int rtxSsrc, VideoSendParameters params, SourceSlot sources,
+      MediaTimeline timeline, String cname, SessionConfig config, ThreadFactory threads,
+      RtpOutput wire, NanoClock clock) {
+    this.chatId = chatId;
+    this.rtxSsrc = rtxSsrc;
+    this.params = params;
+    this.packetizer = new Vp8RtpPacketizer(ssrc, params.vp8PayloadType(),
+        Vp8RtpPacketizer.DEFAULT_MAX_PAYLOAD_BYTES - 8, config.random()); // room for extensions
+    this.rtxSequenceNumber = config.random().nextInt(0x10000);
+    this.sources = sources;
+    this.timeline = timeline;
+    this.cname = cname;
+    this.config = config;
+    this.wire = wire;
+    this.clock = clock;
+    this.thread = threads.newThread(this::run);
+    thread.setName("tgcalls4j-video-" + chatId);
+    thread.setDaemon(true);
+    java.util.Arrays.fill(historySeq, -1);
+  }
+
+  /** Starts the sender thread; once. */
+  void start() {
+    if (!started) {
+      started = true;
+      thread.start();
+    }
+  }
+
+  @Override
+  public int[] ssrcs() {
+    return new int[] {packetizer.ssrc(), rtxSsrc};
+  }
+
+  /** @return the counters now; any thread */
+  VideoStats stats() {
+    long packets;
+    long octets;
+    long frames;
+    synchronized (history) {
+      packets = packetizer.packetCount();
+      octets = packetizer.octetCount();
+    }
+    frames = framesSent.get();
+    return new VideoStats(packetizer.ssrc(), rtxSsrc, frames, keyFramesSent.get(), packets, octets,
+        rtxPacketsSent.get(), nacksReceived.get(), nackedPacketsMissing.get(), pliReceived.get(),
+        firReceived.get(), keyFrameRequestsCoalesced.get(), lastKeyFrameDelayMillis,
+        maxKeyFrameDelayMillis, rembBitrateBps, transportCcReceived.get(), rtcpSent,
+        keepalivesSent.get());
+  }
+
+  @Override
+  public void onRtcp(RtcpPacket packet) {
+    if (!(packet instanceof RtcpPacket.Feedback feedback)) {
+      return; // report blocks about video are not used yet
+    }
+    switch (feedback.type()) {
+      case NACK -> {
+        if (feedback.mediaSsrc() == packetizer.ssrc()) {
+          nacksReceived.incrementAndGet();
+          retransmit(feedback.nackedSequenceNumbers(), clock.nanoTime());
+        }
+      }
+      case PLI -> {
+        pliReceived.incrementAndGet();
+        requestKeyFrame();
+      }
+      case FIR -> {
+        firReceived.incrementAndGet();
+        requestKeyFrame();
+      }
+      case REMB -> rembBitrateBps = feedback.rembBitrateBps();
+      case TRANSPORT_CC -> transportCcReceived.incrementAndGet();
+      default -> { }
+    }
+  }
+
+  private void requestKeyFrame() {
+    if (pendingKeyFrameRequestNanos >= 0) {
+      keyFrameRequestsCoalesced.incrementAndGet();
+      return;
+    }
+    pendingKeyFrameRequestNanos = clock.nanoTime();
+  }
+
+  /** Sends RTX copies of the NACKed packets still in the history (RFC 4588 §4). */
+  void retransmit(List<Integer> sequenceNumbers, long nowNanos) {
+    for (int seq : sequenceNumbers) {
+      byte[] rtx;
+      synchronized (history) {
+        int slot = seq % HISTORY_PACKETS;
+        byte[] original = history[slot];
+        if (original == null || historySeq[slot] != seq || params.rtxPayloadType() < 0) {
+          nackedPacketsMissing.incrementAndGet();
+          continue;
+        }
+        if (historyRetransmitNanos[slot] != 0
+            && nowNanos - historyRetransmitNanos[slot] < RETRANSMIT_MIN_INTERVAL_NANOS) {
+          continue;
+        }
+        historyRetransmitNanos[slot] = nowNanos == 0 ? 1 : nowNanos;
+        rtx = rtxPacket(original, rtxSequenceNumber, nowNanos);
+        rtxSequenceNumber = (rtxSequenceNumber + 1) & 0xFFFF;
+      }
+      if (wire.sendRtp(rtx)) {
+        rtxPacketsSent.incrementAndGet();
+      }
+    }
+  }
+
+  /** RFC 4588 §4: the original header with RTX's SSRC, payload type and sequence, then OSN + payload. */
+  private byte[] rtxPacket(byte[] original, int sequenceNumber, long nowNanos) {
+    int headerBytes = headerLength(original);
+    byte[] p = new byte[original.length + RTX_PAYLOAD_OFFSET_BYTES];
+    System.arraycopy(original, 0, p, 0, headerBytes);
+    p[1] = (byte) ((original[1] & 0x80) | params.rtxPayloadType());
+    p[2] = (byte) (sequenceNumber >>> 8);
+    p[3] = (byte) sequenceNumber;
+    putInt(p, 8, rtxSsrc);
+    p[headerBytes] = original[2]; // OSN
+    p[headerBytes + 1] = original[3];
+    System.arraycopy(original, headerBytes, p, headerBytes + 2, original.length - headerBytes);
+    if (params.absSendTimeId() != 0 && (original[0] & 0x10) != 0) {
+      putAbsSendTime(p, 17, nowNanos); // the first element, see withExtensions
+    }
+    return p;
+  }
+
+  private static int headerLength(byte[] rtp) {
+    int length = 12 + 4 * (rtp[0] & 0x0F);
+    if ((rtp[0] & 0x10) != 0) {
+      length += 4 + 4 * (((rtp[length + 2] & 0xFF) << 8) | (rtp[length + 3] & 0xFF));
+    }
+    return length;
+  }
+
+  /**
+   * Packetizes and sends one frame, keeping its packets for retransmission.
+   *
+   * @param media90k the frame's RTP time on the 90 kHz clock, from any fixed origin
+   */
+  void sendFrame(byte[] frame, int off, int len, long media90k, long nowNanos) {
+    boolean keyFrame = Vp8PayloadHeader.isKeyFrame(frame, off, len);
+    List<byte[]> packets;
+    synchronized (history) {
+      packets = packetizer.packetize(frame, off, len, media90k);
+      if (!baseKnown) {
+        rtpTimestampBase = packetizer.lastRtpTimestamp() - (int) media90k;
+        baseKnown = true;
+      }
+    }
+    for (int i = 0; i < packets.size(); i++) {
+      byte[] rtp = withExtensions(packets.get(i), i == packets.size() - 1, nowNanos);
+      synchronized (history) {
+        int seq = ((rtp[2] & 0xFF) << 8) | (rtp[3] & 0xFF);
+        int slot = seq % HISTORY_PACKETS;
+        history[slot] = rtp;
+        historySeq[slot] = seq;
+        historyRetransmitNanos[slot] = 0;
+      }
+      wire.sendRtp(rtp);
+    }
+    framesSent.incrementAndGet();
+    lastMedia90k = media90k;
+    lastVideoNanos = nowNanos;
+    if (keyFrame) {
+      keyFramesSent.incrementAndGet();
+      long requested = pendingKeyFrameRequestNanos;
+      if (requested >= 0) {
+        long delay = Math.max(0, (nowNanos - requested) / 1_000_000L);
+        lastKeyFrameDelayMillis = delay;
+        maxKeyFrameDelayMillis = Math.max(maxKeyFrameDelayMillis, delay);
+        pendingKeyFrameRequestNanos = -1;
+      }
+    }
+  }
+
+  /**
+   * Adds the one-byte header extension block (RFC 8285 §4.2): abs-send-time first on every packet,
+   * video orientation (rotation 0) on the last packet of each frame, when the answer lists them.
+   */
+  private byte[] withExtensions(byte[] rtp, boolean last, long nowNanos) {
+    int abs = params.absSendTimeId();
+    int cvo = last ? params.videoOrientationId() : 0;
+    int elementBytes = (abs != 0 ? 4 : 0) + (cvo != 0 ? 2 : 0);
+    if (elementBytes == 0) {
+      return rtp;
+    }
+    int blockBytes = (elementBytes + 3) / 4 * 4;
+    byte[] p = new byte[rtp.length + 4 + blockBytes];
+    System.arraycopy(rtp, 0, p, 0, 12);
+    p[0] |= 0x10;
+    p[12] = (byte) (ONE_BYTE_PROFILE >>> 8);
+    p[13] = (byte) ONE_BYTE_PROFILE;
+    p[14] = (byte) ((blockBytes / 4) >>> 8);
+    p[15] = (byte) (blockBytes / 4);
+    int at = 16;
+    if (abs != 0) {
+      p[at] = (byte) (abs << 4 | 2); // 3 bytes
+      putAbsSendTime(p, at + 1, nowNanos);
+      at += 4;
+    }
+    if (cvo != 0) {
+      p[at] = (byte) (cvo << 4); // 1 byte: C=0 F=0 R=0 (no rotation)
+      p[at + 1] = 0;
+    }
+    System.arraycopy(rtp, 12, p, 16 + blockBytes, rtp.length - 12);
+    return p;
+  }
+
+  /** abs-send-time: 24-bit 6.18 fixed-point seconds (webrtc.org abs-send-time). */
+  static void putAbsSendTime(byte[] p, int at, long nanos) {
+    long seconds = Math.floorDiv(nanos, 1_000_000_000L);
+    long fraction = Math.floorMod(nanos, 1_000_000_000L);
+    long value = ((seconds << 18) + (fraction << 18) / 1_000_000_000L) & 0xFFFFFF;
+    p[at] = (byte) (value >>> 16);
+    p[at + 1] = (byte) (value >>> 8);
+    p[at + 2] = (byte) value;
+  }
+
+  private void run() {
+    IvfReader reader = null;
+    IvfHeader header = null;
+    AudioVideoSource playing = null;
+    boolean ended = false;
+    long sourceStartNanos = 0;
+    try {
+      while (!closed) {
+        long now = clock.nanoTime();
+        maybeKeepalive(now);
+        maybeSendReport(now);
+        OpusFrameSource current = sources.awaitPlayable(200);
+        if (!(current instanceof AudioVideoSource av)) {
+          if (current != null) {
+            LockSupport.parkNanos(200_000_000L); // audio only: keep-alives and reports
+          }
+          continue;
+        }
+        if (av != playing) {
+          playing = av;
+          reader = av.video();
+          header = null;
+          ended = false;
+          sourceStartNanos = now;
+          timestampOffset90k = lastMedia90k < 0 ? 0 : lastMedia90k + 3000;
+          currentOriginOffset90k = timestampOffset90k;
+          currentSource = av;
+        }
+        if (ended) {
+          LockSupport.parkNanos(200_000_000L);
+          continue;
+        }
+        long pts90k;
+        try {
+          if (header == null) {
+            header = reader.header();
+          }
+          if (!reader.nextFrame()) {
+            ended = true;
+            continue;
+          }
+          pts90k = header.ptsTo90kHz(reader.framePts());
+        } catch (IOException e) {
+          if (!closed && sources.awaitPlayable(0) == av) {
+            log.debug("chat {}: video stream ended: {}", chatId, e.toString());
+          }
+          ended = true;
+          continue;
+        }
+        long mediaNanos = pts90k * 1_000_000L / 90;
+        if (!awaitDeadline(av, mediaNanos, sourceStartNanos)) {
+          continue; // the source changed or the sender closed: drop the frame
+        }
+        sendFrame(reader.frameBuffer(), 0, reader.frameLength(), timestampOffset90k + pts90k,
+            clock.nanoTime());
+      }
+    } catch (InterruptedException e) {
+      // close() interrupts us
+    } catch (RuntimeException e) {
+      log.error("chat {}: video sender thread failed", chatId, e);
+    }
+  }
+
+  /**
+   * Waits until the frame's deadline on the shared baseline, holding it while the source is
+   * paused or held.
+   *
+   * @return true to send the frame now; false if the source was replaced or the sender closed
+   */
+  private boolean awaitDeadline(AudioVideoSource av, long mediaNanos, long sourceStartNanos)
+      throws InterruptedException {
+    while (!closed) {
+      long now = clock.nanoTime();
+      maybeKeepalive(now);
+      maybeSendReport(now);
+      OpusFrameSource current = sources.awaitPlayable(200);
+      if (current == null) {
+        continue; // paused or held: keep the frame
+      }
+      if (current != av) {
+        return false;
+      }
+      now = clock.nanoTime();
+      long origin = timeline.originNanos(av);
+      if (origin == MediaTimeline.UNKNOWN) {
+        if (now - sourceStartNanos < ORIGIN_WAIT_NANOS) {
+          LockSupport.parkNanos(MAX_PARK_NANOS);
+          continue;
+        }
+        origin = now - mediaNanos; // no audio from this source: the video sets the baseline
+        timeline.publish(av, origin);
+      }
+      long wait = origin + mediaNanos - now;
+      if (wait <= 0) {
+        return true;
+      }
+      LockSupport.parkNanos(Math.min(wait, MAX_PARK_NANOS));
+      if (Thread.interrupted()) {
+        throw new InterruptedException();
+      }
+    }
+    return false;
+  }
+
+  private void maybeKeepalive(long nowNanos) {
+    if (nowNanos - lastVideoNanos < KEEPALIVE_INTERVAL_NANOS) {
+      return;
+    }
+    lastVideoNanos = nowNanos;
+    byte[] padding;
+    synchronized (history) {
+      padding = packetizer.paddingPacket(KEEPALIVE_PADDING_BYTES);
+    }
+    if (wire.sendRtp(padding)) {
+      keepalivesSent.incrementAndGet();
+    }
+  }
+
+  private void maybeSendReport(long nowNanos) {
+    if (!baseKnown || nowNanos - lastReportNanos < SENDER_REPORT_INTERVAL_NANOS) {
+      return;
+    }
+    lastReportNanos = nowNanos;
+    // the RTP time of "now" on the shared baseline (RFC 3550 §6.4.1), so that the audio's report
+    // and this one map one NTP instant to the same media position
+    long origin = currentSource == null ? MediaTimeline.UNKNOWN : timeline.originNanos(currentSource);
+    int rtpNow;
+    if (origin == MediaTimeline.UNKNOWN) {
+      rtpNow = packetizer.lastRtpTimestamp();
+    } else {
+      long media90k = currentOriginOffset90k + Math.floorDiv((nowNanos - origin) * 9, 100_000L);
+      rtpNow = rtpTimestampBase + (int) media90k;
+    }
+    long packets;
+    long octets;
+    synchronized (history) {
+      packets = packetizer.packetCount();
+      octets = packetizer.octetCount();
+    }
+    byte[] report = RtcpPackets.senderReportWithCname(packetizer.ssrc(),
+        config.wallClockMillis().getAsLong(), rtpNow, packets, octets, cname);
+    if (wire.sendRtcp(report)) {
+      rtcpSent++;
+    }
+  }
+
+  private static void putInt(byte[] b, int off, int v) {
+    b[off] = (byte) (v >>> 24);
+    b[off + 1] = (byte) (v >>> 16);
+    b[off + 2] = (byte) (v >>> 8);
+    b[off + 3] = (byte) v;
+  }
+
+  /** Stops the thread and waits for it (unless called on it). */
+  void close() {
+    closed = true;
+    thread.interrupt();
+    if (Thread.currentThread() != thread) {
+      try {
+        thread.join(2000);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+}
