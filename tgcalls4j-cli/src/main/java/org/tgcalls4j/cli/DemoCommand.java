@@ -106,8 +106,8 @@ final class DemoCommand implements Callable<Integer> {
     System.out.printf(Locale.ROOT, "packets sent: %d, received by SFU: %d (%.1f %%)%n",
         stats.packetsSent(), received,
         stats.packetsSent() == 0 ? 0.0 : 100.0 * received / stats.packetsSent());
-    System.out.printf(Locale.ROOT, "loss (sequence gaps): %d, jitter: %.2f ms%n",
-        rec.lostPackets(), rec.jitterMillis());
+    System.out.printf(Locale.ROOT, "loss (sequence gaps): %d, jitter: %.2f ms, SRTP failures: %d%n",
+        rec.lostPackets(), rec.jitterMillis(), rec.srtpFailures());
     System.out.printf(Locale.ROOT, "RTCP sender reports received: %d (CNAME %s)%n",
         rec.rtcpPacketsReceived(), rec.lastCname());
     System.out.printf(Locale.ROOT, "audio sent: %.2f s, received audio written to %s%n",
