@@ -18,16 +18,29 @@ import org.slf4j.LoggerFactory;
  * One UDP socket and the thread that reads it. Every datagram and every posted task runs on that
  * single I/O thread, so state touched only from {@link Handler} callbacks needs no locking.
  * {@link #send} may be called from any thread.
+ *
+ * <p>Per-datagram garbage: none on receive (one buffer per socket); on send, each sending thread
+ * copies the datagram into its own reused direct buffer instead of wrapping the caller's array in
+ * a new {@link ByteBuffer} per datagram.
  */
 public final class UdpTransport implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(UdpTransport.class);
   private static final int MAX_DATAGRAM_BYTES = 2048;
   private static final int MAX_DATAGRAMS_PER_TURN = 64;
+  /**
+   * One send buffer per sending thread (the call's sender thread, the I/O thread, the control
+   * thread), shared by all sockets: a datagram is copied in and sent before send returns, so the
+   * buffer is free again for the thread's next datagram. Direct, so the channel sends from it
+   * without its own copy.
+   */
+  private static final ThreadLocal<ByteBuffer> SEND_BUFFER =
+      ThreadLocal.withInitial(() -> ByteBuffer.allocateDirect(MAX_DATAGRAM_BYTES));
 
   /** Callbacks, all invoked on the transport's I/O thread. */
   public interface Handler {
     /**
-     * @param data the datagram; valid only during the call (the buffer is reused)
+     * @param data the datagram; valid only during the call (the buffer is reused for the next
+     *     one). The handler may overwrite it in place (SRTP is decrypted there)
      * @param length datagram length in bytes, starting at index 0
      * @param from the sender
      * @param nowNanos {@link System#nanoTime()} at receipt
@@ -118,7 +131,7 @@ public final class UdpTransport implements AutoCloseable {
    * counted in {@link #sendFailures()}, as a congested network would drop it.
    *
    * @param to destination
-   * @param data bytes to send; not retained
+   * @param data bytes to send; read during the call only, not retained
    * @param offset start in data
    * @param length bytes to send
    */
@@ -127,7 +140,14 @@ public final class UdpTransport implements AutoCloseable {
       return;
     }
     try {
-      if (channel.send(ByteBuffer.wrap(data, offset, length), to) == 0) {
+      ByteBuffer buffer;
+      if (length <= MAX_DATAGRAM_BYTES) {
+        buffer = SEND_BUFFER.get().clear();
+        buffer.put(data, offset, length).flip();
+      } else {
+        buffer = ByteBuffer.wrap(data, offset, length); // larger than any media datagram: rare
+      }
+      if (channel.send(buffer, to) == 0) {
         sendFailures.incrementAndGet();
       }
     } catch (ClosedChannelException e) {
