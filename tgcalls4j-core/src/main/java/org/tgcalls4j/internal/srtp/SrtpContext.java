@@ -4,9 +4,7 @@ import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.util.Arrays;
 import java.util.Objects;
-import javax.crypto.AEADBadTagException;
 import javax.crypto.Cipher;
-import javax.crypto.spec.GCMParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
 import org.tgcalls4j.internal.util.IntMap;
 
@@ -23,11 +21,11 @@ import org.tgcalls4j.internal.util.IntMap;
  *       {@link #unprotectRtpInPlace}, {@link #unprotectRtcpInPlace}): the caller's buffer is
  *       overwritten with the result, which starts at the same offset, and the new length is
  *       returned. The context keeps no reference to the buffer after the call; the caller owns it
- *       before, during and after. This is the per-packet path: with the AES-CM profile it allocates
- *       nothing once an SSRC has been seen; with the AEAD profiles the only allocations are the
- *       ones JCA makes to re-initialize GCM with a fresh IV for every packet (a
- *       {@link GCMParameterSpec} and the engine state javax.crypto builds in {@code Cipher.init}),
- *       since JCA has no way to change a GCM IV without them.
+ *       before, during and after. This is the per-packet path: it allocates nothing once an SSRC
+ *       has been seen (and its scratch arrays fit the largest packet). To get there, AES-CM and
+ *       AES-GCM run on an AES/ECB cipher keyed once ({@link AesGcm} computes GHASH itself): JCA's
+ *       AES/CTR and AES/GCM must be re-initialized for every IV, and its GCM allocates about a
+ *       kilobyte of engine state per {@code Cipher.init}.
  *   <li>Copying ({@link #protectRtp}, {@link #protectRtcp}, {@link #unprotectRtp},
  *       {@link #unprotectRtcp}): the input is only read and the result is a new array owned by the
  *       caller.
@@ -57,9 +55,11 @@ public final class SrtpContext {
   private final int tagBytes;
   private final SessionKeys rtpKeys;
   private final SessionKeys rtcpKeys;
-  /** AES-CM: AES/ECB with the session key, for the keystream; AEAD: AES/GCM, re-initialized per packet. */
+  /** AES-CM: AES/ECB with the session key, for the keystream; null for AEAD profiles. */
   private final Cipher rtpCipher;
   private final Cipher rtcpCipher;
+  private final AesGcm rtpGcm; // null for AES-CM
+  private final AesGcm rtcpGcm; // null for AES-CM
   private final HmacSha1 rtpMac; // null for AEAD profiles
   private final HmacSha1 rtcpMac; // null for AEAD profiles
   // scratch, reused by every call (hence the single-thread rule)
@@ -93,20 +93,28 @@ public final class SrtpContext {
     this.tagBytes = profile.tagLengthBytes();
     this.rtpKeys = rtpKeys;
     this.rtcpKeys = rtcpKeys;
-    // AES-CM (RFC 3711 §4.1.1) is AES in counter mode; it is computed here from AES/ECB so that
-    // the cipher is keyed once instead of being re-initialized with a new IV for every packet
-    String transformation = aead ? "AES/GCM/NoPadding" : "AES/ECB/NoPadding";
+    // AES-CM (RFC 3711 §4.1.1) is AES in counter mode and AEAD is AES-GCM; both are computed
+    // from AES/ECB keyed once, instead of re-initializing a JCA cipher with a new IV per packet
     try {
-      rtpCipher = Cipher.getInstance(transformation);
-      rtcpCipher = Cipher.getInstance(transformation);
-      if (!aead) {
+      if (aead) {
+        rtpCipher = null;
+        rtcpCipher = null;
+        rtpGcm = new AesGcm(rtpKeys.encryptionKey());
+        rtcpGcm = new AesGcm(rtcpKeys.encryptionKey());
+        rtpMac = null;
+        rtcpMac = null;
+      } else {
+        rtpCipher = Cipher.getInstance("AES/ECB/NoPadding");
+        rtcpCipher = Cipher.getInstance("AES/ECB/NoPadding");
         rtpCipher.init(Cipher.ENCRYPT_MODE, rtpKeys.encryptionKey());
         rtcpCipher.init(Cipher.ENCRYPT_MODE, rtcpKeys.encryptionKey());
+        rtpGcm = null;
+        rtcpGcm = null;
+        rtpMac = new HmacSha1(rtpKeys.authKey());
+        rtcpMac = new HmacSha1(rtcpKeys.authKey());
       }
-      rtpMac = aead ? null : new HmacSha1(rtpKeys.authKey());
-      rtcpMac = aead ? null : new HmacSha1(rtcpKeys.authKey());
     } catch (GeneralSecurityException e) {
-      throw new IllegalStateException("JCA cannot provide " + transformation + " or SHA-1", e);
+      throw new IllegalStateException("JCA cannot provide AES/ECB/NoPadding or SHA-1", e);
     }
   }
 
@@ -180,10 +188,8 @@ public final class SrtpContext {
     try {
       if (aead) {
         aeadRtpIv(rtpKeys.salt(), ssrc, roc, seq);
-        rtpCipher.init(Cipher.ENCRYPT_MODE, rtpKeys.encryptionKey(),
-            new GCMParameterSpec(tagBytes * 8, ivScratch, 0, AEAD_IV_BYTES));
-        rtpCipher.updateAAD(buffer, offset, headerBytes);
-        rtpCipher.doFinal(buffer, offset + headerBytes, payloadBytes, buffer, offset + headerBytes);
+        rtpGcm.seal(ivScratch, buffer, offset, headerBytes, null, 0, 0,
+            buffer, offset + headerBytes, payloadBytes);
       } else {
         aesCmIv(rtpKeys.salt(), ssrc, index);
         aesCm(rtpCipher, buffer, offset + headerBytes, payloadBytes);
@@ -260,13 +266,9 @@ public final class SrtpContext {
     try {
       if (aead) {
         aeadRtcpIv(rtcpKeys.salt(), ssrc, index);
-        rtcpCipher.init(Cipher.ENCRYPT_MODE, rtcpKeys.encryptionKey(),
-            new GCMParameterSpec(tagBytes * 8, ivScratch, 0, AEAD_IV_BYTES));
-        rtcpCipher.updateAAD(buffer, offset, RTCP_HEADER_BYTES);
         writeInt(wordScratch, 0, indexWord);
-        rtcpCipher.updateAAD(wordScratch, 0, SRTCP_INDEX_BYTES);
-        rtcpCipher.doFinal(buffer, offset + RTCP_HEADER_BYTES, bodyBytes,
-            buffer, offset + RTCP_HEADER_BYTES);
+        rtcpGcm.seal(ivScratch, buffer, offset, RTCP_HEADER_BYTES, wordScratch, 0, SRTCP_INDEX_BYTES,
+            buffer, offset + RTCP_HEADER_BYTES, bodyBytes);
         writeInt(buffer, offset + length + tagBytes, indexWord);
       } else {
         aesCmIv(rtcpKeys.salt(), ssrc, index);
@@ -330,11 +332,10 @@ public final class SrtpContext {
     try {
       if (aead) {
         aeadRtpIv(rtpKeys.salt(), ssrc, roc, seq);
-        rtpCipher.init(Cipher.DECRYPT_MODE, rtpKeys.encryptionKey(),
-            new GCMParameterSpec(tagBytes * 8, ivScratch, 0, AEAD_IV_BYTES));
-        rtpCipher.updateAAD(buffer, offset, headerBytes);
-        rtpCipher.doFinal(buffer, offset + headerBytes, length - headerBytes,
-            buffer, offset + headerBytes);
+        if (!rtpGcm.open(ivScratch, buffer, offset, headerBytes, null, 0, 0,
+            buffer, offset + headerBytes, plainBytes - headerBytes)) {
+          return failure(SrtpStatus.AUTH_FAIL);
+        }
       } else {
         writeInt(wordScratch, 0, roc);
         rtpMac.mac(buffer, offset, plainBytes, wordScratch, macScratch);
@@ -344,8 +345,6 @@ public final class SrtpContext {
         aesCmIv(rtpKeys.salt(), ssrc, index);
         aesCm(rtpCipher, buffer, offset + headerBytes, plainBytes - headerBytes);
       }
-    } catch (AEADBadTagException e) {
-      return failure(SrtpStatus.AUTH_FAIL);
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException("JCA failed to unprotect RTP: " + e.getMessage(), e);
     }
@@ -406,13 +405,11 @@ public final class SrtpContext {
     try {
       if (aead) {
         aeadRtcpIv(rtcpKeys.salt(), ssrc, index);
-        rtcpCipher.init(Cipher.DECRYPT_MODE, rtcpKeys.encryptionKey(),
-            new GCMParameterSpec(tagBytes * 8, ivScratch, 0, AEAD_IV_BYTES));
         int aadBytes = encrypted ? RTCP_HEADER_BYTES : plainBytes;
-        rtcpCipher.updateAAD(buffer, offset, aadBytes);
-        rtcpCipher.updateAAD(buffer, indexOffset, SRTCP_INDEX_BYTES);
-        rtcpCipher.doFinal(buffer, offset + aadBytes, length - SRTCP_INDEX_BYTES - aadBytes,
-            buffer, offset + aadBytes);
+        if (!rtcpGcm.open(ivScratch, buffer, offset, aadBytes, buffer, indexOffset, SRTCP_INDEX_BYTES,
+            buffer, offset + aadBytes, plainBytes - aadBytes)) {
+          return failure(SrtpStatus.AUTH_FAIL);
+        }
       } else {
         rtcpMac.mac(buffer, offset, plainBytes + SRTCP_INDEX_BYTES, null, macScratch);
         if (!tagMatches(buffer, offset + plainBytes + SRTCP_INDEX_BYTES)) {
@@ -423,8 +420,6 @@ public final class SrtpContext {
           aesCm(rtcpCipher, buffer, offset + RTCP_HEADER_BYTES, plainBytes - RTCP_HEADER_BYTES);
         }
       }
-    } catch (AEADBadTagException e) {
-      return failure(SrtpStatus.AUTH_FAIL);
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException("JCA failed to unprotect RTCP: " + e.getMessage(), e);
     }
