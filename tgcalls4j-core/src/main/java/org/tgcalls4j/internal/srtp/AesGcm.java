@@ -1,5 +1,8 @@
 package org.tgcalls4j.internal.srtp;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.security.GeneralSecurityException;
 import javax.crypto.Cipher;
 import javax.crypto.spec.SecretKeySpec;
@@ -19,6 +22,8 @@ final class AesGcm {
   static final int IV_BYTES = 12;
   static final int TAG_BYTES = 16;
   private static final int BLOCK = 16;
+  private static final VarHandle LONG_BIG_ENDIAN =
+      MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
   /** x^4 reductions of the 4 bits shifted out, pre-shifted into the top 16 bits (R = 0xE1 || 0^120). */
   private static final long[] REDUCE_4BIT = {
     0x0000L << 48, 0x1C20L << 48, 0x3840L << 48, 0x2460L << 48,
@@ -188,26 +193,24 @@ final class AesGcm {
 
   /** Y = Y · H in GF(2^128), four bits at a time from the last byte of Y to the first. */
   private void multiplyByH() {
-    long xHi = yHi;
-    long xLo = yLo;
-    int nibble = (int) xLo & 0xF;
-    long zHi = tableHi[nibble];
-    long zLo = tableLo[nibble];
-    boolean first = true;
-    for (int half = 0; half < 2; half++) {
-      long x = half == 0 ? xLo : xHi;
-      for (int shift = 0; shift < 64; shift += 4) {
-        if (first) {
-          first = false;
-          continue; // the lowest nibble started z
-        }
-        nibble = (int) (x >>> shift) & 0xF;
-        int rem = (int) zLo & 0xF;
-        zLo = (zHi << 60) | (zLo >>> 4);
-        zHi = (zHi >>> 4) ^ REDUCE_4BIT[rem];
-        zHi ^= tableHi[nibble];
-        zLo ^= tableLo[nibble];
-      }
+    long[] hi = tableHi;
+    long[] lo = tableLo;
+    long x = yLo;
+    int nibble = (int) x & 0xF;
+    long zHi = hi[nibble];
+    long zLo = lo[nibble];
+    for (int shift = 4; shift < 64; shift += 4) {
+      nibble = (int) (x >>> shift) & 0xF;
+      long reduce = REDUCE_4BIT[(int) zLo & 0xF];
+      zLo = ((zHi << 60) | (zLo >>> 4)) ^ lo[nibble];
+      zHi = (zHi >>> 4) ^ reduce ^ hi[nibble];
+    }
+    x = yHi;
+    for (int shift = 0; shift < 64; shift += 4) {
+      nibble = (int) (x >>> shift) & 0xF;
+      long reduce = REDUCE_4BIT[(int) zLo & 0xF];
+      zLo = ((zHi << 60) | (zLo >>> 4)) ^ lo[nibble];
+      zHi = (zHi >>> 4) ^ reduce ^ hi[nibble];
     }
     yHi = zHi;
     yLo = zLo;
@@ -221,17 +224,10 @@ final class AesGcm {
   }
 
   private static long readLong(byte[] b, int i) {
-    long v = 0;
-    for (int k = 0; k < 8; k++) {
-      v = (v << 8) | (b[i + k] & 0xFF);
-    }
-    return v;
+    return (long) LONG_BIG_ENDIAN.get(b, i);
   }
 
   private static void writeLong(byte[] b, int i, long v) {
-    for (int k = 7; k >= 0; k--) {
-      b[i + k] = (byte) v;
-      v >>>= 8;
-    }
+    LONG_BIG_ENDIAN.set(b, i, v);
   }
 }
