@@ -49,6 +49,9 @@ final class AudioSender implements MediaTrack {
    * transport; grown when a frame does not fit (frames are about 160 bytes, so practically never).
    */
   private byte[] packetBuffer;
+  /** The last silence frame sent while muted and its duration; sender thread only. */
+  private byte[] silence;
+  private int silenceSamples;
   private final SourceSlot sources;
   private final SessionEvents events;
   private final RtpOutput wire;
@@ -196,7 +199,7 @@ final class AudioSender implements MediaTrack {
           packetizer.skip(samples);
         } else {
           if (sources.isMuted()) {
-            frame = OpusPacket.silence(samples);
+            frame = silence(samples);
           }
           send(frame, samples);
         }
@@ -219,6 +222,15 @@ final class AudioSender implements MediaTrack {
     if (sources.finished(frames) && !closed) {
       events.onStreamEnd(error);
     }
+  }
+
+  /** @return a silent Opus packet of that duration, the same array while the duration stays */
+  private byte[] silence(int samples) {
+    if (silence == null || silenceSamples != samples) {
+      silence = OpusPacket.silence(samples);
+      silenceSamples = samples;
+    }
+    return silence;
   }
 
   /** Packetizes into {@link #packetBuffer} and has it protected and sent in place. */
