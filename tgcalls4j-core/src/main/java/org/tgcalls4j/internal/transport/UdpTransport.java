@@ -27,6 +27,8 @@ public final class UdpTransport implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(UdpTransport.class);
   private static final int MAX_DATAGRAM_BYTES = 2048;
   private static final int MAX_DATAGRAMS_PER_TURN = 64;
+  /** Selection only wakes the loop, which then polls tasks and the channel. */
+  private static final java.util.function.Consumer<SelectionKey> IGNORE_KEY = key -> {};
   /**
    * One send buffer per sending thread (the call's sender thread, the I/O thread, the control
    * thread), shared by all sockets: a datagram is copied in and sent before send returns, so the
@@ -184,11 +186,12 @@ public final class UdpTransport implements AutoCloseable {
     ByteBuffer buffer = ByteBuffer.allocate(MAX_DATAGRAM_BYTES);
     try {
       while (!closed) {
-        long nextTimer = guarded(() -> handler.onTimer(System.nanoTime()));
+        long nextTimer = guardedTimer();
         long waitMillis = nextTimer == Long.MAX_VALUE ? 1000
             : Math.max(1, (nextTimer - System.nanoTime() + 999_999) / 1_000_000);
-        selector.select(Math.min(waitMillis, 1000));
-        selector.selectedKeys().clear();
+        // the action form leaves the selected-key set alone: adding to it and clearing it
+        // allocated a HashMap node on every turn
+        selector.select(IGNORE_KEY, Math.min(waitMillis, 1000));
         Runnable task;
         while (!closed && (task = tasks.poll()) != null) {
           Runnable t = task;
@@ -201,11 +204,7 @@ public final class UdpTransport implements AutoCloseable {
         InetSocketAddress from;
         for (int i = 0; i < MAX_DATAGRAMS_PER_TURN && !closed
             && (from = (InetSocketAddress) channel.receive(buffer.clear())) != null; i++) {
-          InetSocketAddress sender = from;
-          guarded(() -> {
-            handler.onDatagram(buffer.array(), buffer.position(), sender, System.nanoTime());
-            return 0L;
-          });
+          guardedDatagram(buffer.array(), buffer.position(), from);
         }
       }
     } catch (ClosedChannelException e) {
@@ -218,6 +217,24 @@ public final class UdpTransport implements AutoCloseable {
     }
   }
 
+  /** {@link Handler#onTimer} as {@link #guarded} runs callbacks, without a lambda per turn. */
+  private long guardedTimer() {
+    try {
+      return handler.onTimer(System.nanoTime());
+    } catch (RuntimeException e) {
+      return failed(e);
+    }
+  }
+
+  /** {@link Handler#onDatagram} as {@link #guarded} runs callbacks, without a lambda per datagram. */
+  private void guardedDatagram(byte[] data, int length, InetSocketAddress from) {
+    try {
+      handler.onDatagram(data, length, from, System.nanoTime());
+    } catch (RuntimeException e) {
+      failed(e);
+    }
+  }
+
   /**
    * Runs one callback; one that throws is counted in {@link #handlerFailures()} and skipped, so a
    * malformed datagram or a bug in one timer cannot stop the call's I/O.
@@ -226,10 +243,15 @@ public final class UdpTransport implements AutoCloseable {
     try {
       return callback.getAsLong();
     } catch (RuntimeException e) {
-      handlerFailures.incrementAndGet();
-      log.debug("I/O callback failed: {}", e.toString(), e);
-      return System.nanoTime() + 10_000_000L; // retry timers soon rather than never
+      return failed(e);
     }
+  }
+
+  /** Counts a callback that threw; @return when to retry timers: soon rather than never */
+  private long failed(RuntimeException e) {
+    handlerFailures.incrementAndGet();
+    log.debug("I/O callback failed: {}", e.toString(), e);
+    return System.nanoTime() + 10_000_000L;
   }
 
   /** Closes the socket and stops the I/O thread (joined unless called on it); idempotent. */
