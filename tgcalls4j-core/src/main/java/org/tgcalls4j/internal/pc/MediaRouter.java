@@ -16,8 +16,8 @@ import org.tgcalls4j.internal.util.IntMap;
  *
  * <p>Threads: {@link #receive} on one thread at a time (the transport's I/O thread); the other
  * methods from any thread. Tracks are kept copy on write, so {@link #receive} reads them without a
- * lock and, for RTP, without boxing the SSRC: with AES-CM an authenticated RTP packet for a known
- * track is routed without allocating.
+ * lock and, for RTP, without boxing the SSRC: an authenticated RTP packet for a known track is
+ * unprotected and routed without allocating (RTCP is parsed into new objects).
  */
 public final class MediaRouter {
   /**

@@ -40,12 +40,12 @@ import org.tgcalls4j.internal.turn.TurnException;
  * track routing; the DTLS handshake runs on the shared {@link TransportSettings#control()}
  * executor, which also runs {@link Listener} callbacks; after the handshake no thread is held for
  * DTLS. {@link #sendRtp}, {@link #sendRtpInPlace} and {@link #sendRtcp} may be called from any
- * thread (the sending SRTP context is guarded by a lock).
+ * thread (the sending SRTP context is guarded by a lock). Every thread that works for the
+ * transport carries its {@link TransportSettings#logContext()} in the SLF4J MDC.
  *
- * <p>Per-packet garbage: {@link #sendRtpInPlace} protects in the caller's buffer and received SRTP
- * is unprotected in the socket's receive buffer and routed through a lookup that does not box the
- * SSRC, so neither direction allocates per packet beyond what JCA allocates for AES-GCM. Every thread that works for the transport carries its
- * {@link TransportSettings#logContext()} in the SLF4J MDC.
+ * <p>Per-packet garbage: {@link #sendRtpInPlace} protects in the caller's buffer, and received
+ * SRTP is unprotected in the socket's receive buffer and routed by {@link MediaRouter} through a
+ * lookup that does not box the SSRC, so neither direction allocates per packet, for any profile.
  *
  * <p>Life cycle: {@link #connect} once; its future completes when media can flow or fails with
  * {@link NotConnectedException} (timeout, stopped) or {@link TransportException} (ICE, DTLS,
@@ -271,7 +271,7 @@ public final class PeerTransport implements AutoCloseable {
 
   /**
    * Protects one RTP packet (SRTP, RFC 3711 §3.3) in the caller's buffer and sends it on the
-   * selected pair; allocates nothing per packet with AES-CM. The buffer is the caller's: it is
+   * selected pair; allocates nothing per packet. The buffer is the caller's: it is
    * written during the call (the packet is encrypted and the tag appended) and not kept after, so
    * the caller may refill it for the next packet as soon as this returns. Two threads must not
    * pass the same buffer at once.
