@@ -13,7 +13,8 @@ import org.tgcalls4j.internal.srtp.SrtpContext;
 import org.tgcalls4j.internal.srtp.SrtpProfile;
 
 /**
- * {@link SrtpContext#protectRtp} of one RTP packet per operation: 160-byte (Opus at 64 kbit/s,
+ * {@link SrtpContext#protectRtp} (into a new array) or {@link SrtpContext#protectRtpInPlace} (into
+ * a reused buffer, after copying the plain packet there) of one RTP packet per operation: 160-byte (Opus at 64 kbit/s,
  * 20 ms) or 1200-byte (video-sized) payload behind a 20-byte header. The sequence number advances
  * every operation, as on a real stream (and GCM refuses to reuse an IV).
  */
@@ -29,6 +30,7 @@ public class SrtpProtectBenchmark {
 
   private SrtpContext sender;
   private byte[] plain;
+  private byte[] buffer;
   private int sequenceNumber;
 
   /** Makes the sending context and the plain packet. */
@@ -36,6 +38,7 @@ public class SrtpProtectBenchmark {
   public void setUp() {
     sender = Packets.context(profile);
     plain = Packets.rtp(payloadBytes);
+    buffer = new byte[plain.length + SrtpContext.MAX_TAG_BYTES];
     sequenceNumber = 0;
   }
 
@@ -45,5 +48,14 @@ public class SrtpProtectBenchmark {
     sequenceNumber = (sequenceNumber + 1) & 0xFFFF;
     Packets.setSequenceNumber(plain, sequenceNumber);
     return sender.protectRtp(plain, 0, plain.length);
+  }
+
+  /** @return the SRTP packet's length; the packet is in the reused buffer */
+  @Benchmark
+  public int protectRtpInPlace() {
+    sequenceNumber = (sequenceNumber + 1) & 0xFFFF;
+    Packets.setSequenceNumber(plain, sequenceNumber);
+    System.arraycopy(plain, 0, buffer, 0, plain.length);
+    return sender.protectRtpInPlace(buffer, 0, plain.length);
   }
 }

@@ -15,7 +15,8 @@ import org.tgcalls4j.internal.srtp.SrtpResult;
 import org.tgcalls4j.internal.srtp.SrtpStatus;
 
 /**
- * {@link SrtpContext#unprotectRtp} of one SRTP packet per operation. A ring of {@value #RING_SIZE}
+ * {@link SrtpContext#unprotectRtp} (into a new array) or {@link SrtpContext#unprotectRtpInPlace}
+ * (in a reused receive buffer, after copying the packet there) of one SRTP packet per operation. A ring of {@value #RING_SIZE}
  * packets with consecutive sequence numbers is protected once per trial; each pass over the ring
  * uses a new receiving context, since replay protection (RFC 3711 §3.3.2) rejects a packet seen
  * before. That context's key derivation is amortized over the ring (well under 1% of the time).
@@ -34,6 +35,7 @@ public class SrtpUnprotectBenchmark {
 
   private byte[][] ring;
   private SrtpContext receiver;
+  private final byte[] buffer = new byte[2048];
   private int next;
 
   /** Protects the ring of packets and checks that the first one unprotects. */
@@ -63,5 +65,22 @@ public class SrtpUnprotectBenchmark {
       throw new IllegalStateException("unprotectRtp returned " + result.status() + " for packet " + (next - 1));
     }
     return result.data();
+  }
+
+  /** @return the plain packet's length; the packet is in the reused buffer */
+  @Benchmark
+  public int unprotectRtpInPlace() {
+    if (next == RING_SIZE) {
+      receiver = Packets.context(profile);
+      next = 0;
+    }
+    byte[] packet = ring[next++];
+    System.arraycopy(packet, 0, buffer, 0, packet.length);
+    int length = receiver.unprotectRtpInPlace(buffer, 0, packet.length);
+    if (length < 0) {
+      throw new IllegalStateException("unprotectRtpInPlace returned " + SrtpContext.statusOf(length)
+          + " for packet " + (next - 1));
+    }
+    return length;
   }
 }

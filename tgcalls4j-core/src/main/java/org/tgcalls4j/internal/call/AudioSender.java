@@ -21,6 +21,7 @@ import org.tgcalls4j.internal.pc.MediaTrack;
 import org.tgcalls4j.internal.rtcp.RtcpPacket;
 import org.tgcalls4j.internal.rtcp.RtcpPackets;
 import org.tgcalls4j.internal.rtp.OpusRtpPacketizer;
+import org.tgcalls4j.internal.srtp.SrtpContext;
 
 /**
  * The audio track of one call and its sender thread: reads Opus packets from the current source,
@@ -41,9 +42,19 @@ final class AudioSender implements MediaTrack {
   private static final int AUDIO_LEVEL_DBOV = 20;
   /** A slot a source skips ({@link OpusFrameSource#NOTHING}) lasts 20 ms: 960 samples at 48 kHz. */
   private static final int SKIPPED_SLOT_SAMPLES = 960;
+  /** Frame room of the packet buffer: an Opus frame of 20 ms at 510 kbit/s is 1275 bytes. */
+  private static final int INITIAL_FRAME_ROOM_BYTES = 1276;
 
   private final long chatId;
   private final OpusRtpPacketizer packetizer;
+  /**
+   * The sender thread's packet buffer: each packet is built here and protected in place by the
+   * transport; grown when a frame does not fit (frames are about 160 bytes, so practically never).
+   */
+  private byte[] packetBuffer;
+  /** The last silence frame sent while muted and its duration; sender thread only. */
+  private byte[] silence;
+  private int silenceSamples;
   private final SourceSlot sources;
   private final SessionEvents events;
   private final RtpOutput wire;
@@ -73,6 +84,8 @@ final class AudioSender implements MediaTrack {
       RtpOutput wire, Consumer<TgCallsException> onFailure, LongSupplier connectStartNanos) {
     this.chatId = chatId;
     this.packetizer = new OpusRtpPacketizer(ssrc, payloadType, audioLevelExtensionId, config.random());
+    this.packetBuffer = new byte[packetizer.headerBytes() + INITIAL_FRAME_ROOM_BYTES
+        + SrtpContext.MAX_TAG_BYTES];
     this.sources = sources;
     this.config = config;
     this.events = events;
@@ -224,9 +237,9 @@ final class AudioSender implements MediaTrack {
           packetizer.skip(samples);
         } else {
           if (sources.isMuted()) {
-            frame = OpusPacket.silence(samples);
+            frame = silence(samples);
           }
-          send(packetizer.packetize(frame, samples, AUDIO_LEVEL_DBOV, true));
+          send(frame, samples);
         }
         long frameNanos = samples * 1_000_000_000L / 48_000;
         sourceMediaNanos += frameNanos;
@@ -249,8 +262,24 @@ final class AudioSender implements MediaTrack {
     }
   }
 
-  private void send(byte[] rtp) {
-    if (wire.sendRtp(rtp) && firstPacketNanos < 0) {
+  /** @return a silent Opus packet of that duration, the same array while the duration stays */
+  private byte[] silence(int samples) {
+    if (silence == null || silenceSamples != samples) {
+      silence = OpusPacket.silence(samples);
+      silenceSamples = samples;
+    }
+    return silence;
+  }
+
+  /** Packetizes into {@link #packetBuffer} and has it protected and sent in place. */
+  private void send(byte[] frame, int samples) {
+    int needed = packetizer.headerBytes() + frame.length + SrtpContext.MAX_TAG_BYTES;
+    if (packetBuffer.length < needed) {
+      packetBuffer = new byte[needed];
+    }
+    int length = packetizer.packetizeInto(frame, 0, frame.length, samples, AUDIO_LEVEL_DBOV, true,
+        packetBuffer, 0);
+    if (wire.sendRtpInPlace(packetBuffer, 0, length) && firstPacketNanos < 0) {
       firstPacketNanos = System.nanoTime();
       log.debug("chat {}: first RTP packet sent {} ms after connect", chatId,
           connectToFirstPacketMillis());

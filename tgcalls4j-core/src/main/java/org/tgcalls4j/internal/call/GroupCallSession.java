@@ -378,9 +378,9 @@ public final class GroupCallSession implements AutoCloseable {
   /** Sends through whatever transport is current; drops while there is none. */
   private final RtpOutput output = new RtpOutput() {
     @Override
-    public boolean sendRtp(byte[] rtp) {
+    public boolean sendRtpInPlace(byte[] buffer, int offset, int length) {
       PeerTransport t = current();
-      return t != null && t.sendRtp(rtp);
+      return t != null && t.sendRtpInPlace(buffer, offset, length);
     }
 
     @Override

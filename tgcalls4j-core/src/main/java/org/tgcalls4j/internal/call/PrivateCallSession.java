@@ -471,9 +471,9 @@ public final class PrivateCallSession implements AutoCloseable {
   /** Sends through the current transport; drops while there is none. */
   private final RtpOutput output = new RtpOutput() {
     @Override
-    public boolean sendRtp(byte[] rtp) {
+    public boolean sendRtpInPlace(byte[] buffer, int offset, int length) {
       PeerTransport t = transport;
-      return t != null && t.sendRtp(rtp);
+      return t != null && t.sendRtpInPlace(buffer, offset, length);
     }
 
     @Override

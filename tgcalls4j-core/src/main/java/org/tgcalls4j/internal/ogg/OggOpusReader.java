@@ -29,7 +29,14 @@ public final class OggOpusReader implements AutoCloseable {
   private static final byte[] OPUS_HEAD = "OpusHead".getBytes(StandardCharsets.US_ASCII);
   private static final byte[] OPUS_TAGS = "OpusTags".getBytes(StandardCharsets.US_ASCII);
 
+  /** Page bodies are read into {@link #body}, grown to the largest page so far; most are a few KB. */
+  private static final int INITIAL_BODY_BYTES = 4096;
+
   private final InputStream in;
+  // reused for every page: the reader allocates per packet only the array it returns
+  private final byte[] header = new byte[PAGE_HEADER_BYTES];
+  private final byte[] lacing = new byte[255];
+  private byte[] body = new byte[INITIAL_BODY_BYTES];
   private final ArrayDeque<byte[]> completePackets = new ArrayDeque<>();
   private final ByteArrayOutputStream partialPacket = new ByteArrayOutputStream();
   /** Index (from 0) of the last page read, counting pages of every logical stream. */
@@ -100,6 +107,9 @@ public final class OggOpusReader implements AutoCloseable {
         throw new OggFormatException("missing OpusTags after OpusHead (page " + pageIndex + ")");
       }
       tagsSkipped = true;
+      if (body.length > INITIAL_BODY_BYTES) {
+        body = new byte[INITIAL_BODY_BYTES]; // cover art pages grew it; audio pages are small
+      }
     }
     return awaitPacket();
   }
@@ -126,7 +136,6 @@ public final class OggOpusReader implements AutoCloseable {
   /** Reads one page of the first logical stream into the packet queue; false at a clean end of input. */
   private boolean readPage() throws IOException {
     while (true) {
-      byte[] header = new byte[PAGE_HEADER_BYTES];
       int got = in.readNBytes(header, 0, PAGE_HEADER_BYTES);
       if (got == 0) {
         return false;
@@ -147,17 +156,20 @@ public final class OggOpusReader implements AutoCloseable {
       long sequence = le32(header, 18) & 0xFFFF_FFFFL;
       int storedCrc = le32(header, 22);
       int segmentCount = header[26] & 0xFF;
-      byte[] lacing = readExactly(segmentCount, page, "segment table");
+      readExactly(lacing, segmentCount, page, "segment table");
       int bodyLength = 0;
-      for (byte l : lacing) {
-        bodyLength += l & 0xFF;
+      for (int i = 0; i < segmentCount; i++) {
+        bodyLength += lacing[i] & 0xFF;
       }
-      byte[] body = readExactly(bodyLength, page, "body");
+      if (bodyLength > body.length) {
+        body = new byte[bodyLength]; // at most 255 * 255 bytes (RFC 3533 §6)
+      }
+      readExactly(body, bodyLength, page, "body");
 
       header[22] = header[23] = header[24] = header[25] = 0;
       int crc = OggCrc.update(0, header, 0, header.length);
-      crc = OggCrc.update(crc, lacing, 0, lacing.length);
-      crc = OggCrc.update(crc, body, 0, body.length);
+      crc = OggCrc.update(crc, lacing, 0, segmentCount);
+      crc = OggCrc.update(crc, body, 0, bodyLength);
       if (crc != storedCrc) {
         throw new OggFormatException(String.format("CRC mismatch at page %d: stored 0x%08x, computed 0x%08x",
             page, storedCrc, crc));
@@ -176,14 +188,14 @@ public final class OggOpusReader implements AutoCloseable {
             + expectedSequence + " (missing page)");
       }
       expectedSequence = sequence + 1;
-      collectPackets(page, flags, lacing, body);
+      collectPackets(page, flags, segmentCount);
       endOfStream = (flags & FLAG_END_OF_STREAM) != 0;
       return true;
     }
   }
 
   /** RFC 3533 §5: a lacing value below 255 ends a packet; 255 at the end of a page continues it. */
-  private void collectPackets(int page, int flags, byte[] lacing, byte[] body) throws OggFormatException {
+  private void collectPackets(int page, int flags, int segmentCount) throws OggFormatException {
     boolean continued = (flags & FLAG_CONTINUED) != 0;
     if (continued != (partialPacketStartPage >= 0)) {
       throw new OggFormatException(continued
@@ -191,8 +203,8 @@ public final class OggOpusReader implements AutoCloseable {
           : "page " + page + " does not continue the packet begun on page " + partialPacketStartPage);
     }
     int pos = 0;
-    for (byte l : lacing) {
-      int segment = l & 0xFF;
+    for (int i = 0; i < segmentCount; i++) {
+      int segment = lacing[i] & 0xFF;
       if (partialPacketStartPage < 0) {
         partialPacketStartPage = page;
       }
@@ -244,12 +256,11 @@ public final class OggOpusReader implements AutoCloseable {
     return new OpusHead(channels, preSkip, inputSampleRateHz, mappingFamily);
   }
 
-  private byte[] readExactly(int n, int page, String part) throws IOException {
-    byte[] b = in.readNBytes(n);
-    if (b.length < n) {
-      throw truncated(page, part, n, b.length);
+  private void readExactly(byte[] into, int n, int page, String part) throws IOException {
+    int got = in.readNBytes(into, 0, n);
+    if (got < n) {
+      throw truncated(page, part, n, got);
     }
-    return b;
   }
 
   private static OggFormatException truncated(int page, String part, int expected, int got) {

@@ -5,9 +5,7 @@ import java.net.InetSocketAddress;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -27,11 +25,7 @@ import org.tgcalls4j.internal.ice.LocalCandidate;
 import org.tgcalls4j.internal.ice.IceState;
 import org.tgcalls4j.internal.logging.LogContext;
 import org.tgcalls4j.internal.reflector.ReflectorClient;
-import org.tgcalls4j.internal.rtcp.RtcpPacket;
-import org.tgcalls4j.internal.rtcp.RtcpPackets;
 import org.tgcalls4j.internal.srtp.SrtpContext;
-import org.tgcalls4j.internal.srtp.SrtpResult;
-import org.tgcalls4j.internal.srtp.SrtpStatus;
 import org.tgcalls4j.internal.transport.UdpTransport;
 import org.tgcalls4j.internal.turn.TurnClient;
 import org.tgcalls4j.internal.turn.TurnException;
@@ -45,9 +39,13 @@ import org.tgcalls4j.internal.turn.TurnException;
  * <p>Threads: the socket's I/O thread owns the ICE agent, the receiving SRTP context and the
  * track routing; the DTLS handshake runs on the shared {@link TransportSettings#control()}
  * executor, which also runs {@link Listener} callbacks; after the handshake no thread is held for
- * DTLS. {@link #sendRtp} and {@link #sendRtcp} may be called from any thread (the sending SRTP
- * context is guarded by a lock). Every thread that works for the transport carries its
- * {@link TransportSettings#logContext()} in the SLF4J MDC.
+ * DTLS. {@link #sendRtp}, {@link #sendRtpInPlace} and {@link #sendRtcp} may be called from any
+ * thread (the sending SRTP context is guarded by a lock). Every thread that works for the
+ * transport carries its {@link TransportSettings#logContext()} in the SLF4J MDC.
+ *
+ * <p>Per-packet garbage: {@link #sendRtpInPlace} protects in the caller's buffer, and received
+ * SRTP is unprotected in the socket's receive buffer and routed by {@link MediaRouter} through a
+ * lookup that does not box the SSRC, so neither direction allocates per packet, for any profile.
  *
  * <p>Life cycle: {@link #connect} once; its future completes when media can flow or fails with
  * {@link NotConnectedException} (timeout, stopped) or {@link TransportException} (ICE, DTLS,
@@ -95,12 +93,10 @@ public final class PeerTransport implements AutoCloseable {
   private final CompletableFuture<Void> connected = new CompletableFuture<>();
   private final AtomicBoolean connectCalled = new AtomicBoolean();
   private final AtomicBoolean ended = new AtomicBoolean();
-  private final Map<Integer, MediaTrack> tracksBySsrc = new ConcurrentHashMap<>();
-  private final AtomicLong packetsReceived = new AtomicLong();
-  private final AtomicLong rtcpReceived = new AtomicLong();
+  /** Unprotects and routes received SRTP/SRTCP to the tracks; see {@link MediaRouter}. */
+  private final MediaRouter router = new MediaRouter();
   private final AtomicLong droppedIncoming = new AtomicLong();
   private final Object sendLock = new Object();
-  private volatile IntFunction<MediaTrack> unknownSsrcHandler;
 
   private volatile UdpTransport udp;
   private volatile DtlsEndpoint dtls;
@@ -242,13 +238,7 @@ public final class PeerTransport implements AutoCloseable {
    * @throws IllegalArgumentException if one of its SSRCs already belongs to another track
    */
   public void addTrack(MediaTrack track) {
-    for (int ssrc : track.ssrcs()) {
-      MediaTrack previous = tracksBySsrc.putIfAbsent(ssrc, track);
-      if (previous != null && previous != track) {
-        throw new IllegalArgumentException("SSRC " + Integer.toUnsignedString(ssrc)
-            + " already belongs to another track");
-      }
-    }
+    router.addTrack(track);
   }
 
   /**
@@ -260,7 +250,7 @@ public final class PeerTransport implements AutoCloseable {
    * @param handler the factory, or null to drop such packets (the default)
    */
   public void setUnknownSsrcHandler(IntFunction<MediaTrack> handler) {
-    this.unknownSsrcHandler = handler;
+    router.setUnknownSsrcHandler(handler);
   }
 
   /**
@@ -277,7 +267,36 @@ public final class PeerTransport implements AutoCloseable {
       }
       packet = sendContext.protectRtp(rtp, 0, rtp.length);
     }
-    sendToSelected(packet);
+    sendToSelected(packet, 0, packet.length);
+    return true;
+  }
+
+  /**
+   * Protects one RTP packet (SRTP, RFC 3711 §3.3) in the caller's buffer and sends it on the
+   * selected pair; allocates nothing per packet. The buffer is the caller's: it is
+   * written during the call (the packet is encrypted and the tag appended) and not kept after, so
+   * the caller may refill it for the next packet as soon as this returns. Two threads must not
+   * pass the same buffer at once.
+   *
+   * @param buffer holds the plain RTP packet at {@code offset}, followed by at least
+   *     {@link SrtpContext#MAX_TAG_BYTES} bytes of room for the tag; on return (true) it holds the
+   *     SRTP packet that was sent
+   * @param offset where the packet starts
+   * @param length plain packet length in bytes
+   * @return false if the keys are not installed yet or the transport is closed (nothing is sent
+   *     and the buffer is unchanged)
+   * @throws IndexOutOfBoundsException if the packet and the room for the tag lie outside
+   *     {@code buffer}
+   */
+  public boolean sendRtpInPlace(byte[] buffer, int offset, int length) {
+    int protectedLength;
+    synchronized (sendLock) {
+      if (sendContext == null || ended.get()) {
+        return false;
+      }
+      protectedLength = sendContext.protectRtpInPlace(buffer, offset, length);
+    }
+    sendToSelected(buffer, offset, protectedLength);
     return true;
   }
 
@@ -295,18 +314,18 @@ public final class PeerTransport implements AutoCloseable {
       }
       packet = sendContext.protectRtcp(rtcp, 0, rtcp.length);
     }
-    sendToSelected(packet);
+    sendToSelected(packet, 0, packet.length);
     return true;
   }
 
   /** @return SRTP packets received that passed authentication */
   public long packetsReceived() {
-    return packetsReceived.get();
+    return router.packetsReceived();
   }
 
   /** @return SRTCP packets received that passed authentication */
   public long rtcpReceived() {
-    return rtcpReceived.get();
+    return router.rtcpReceived();
   }
 
   /**
@@ -320,7 +339,7 @@ public final class PeerTransport implements AutoCloseable {
     for (Relay relay : relays) {
       relayed += relay.droppedDatagrams();
     }
-    return droppedIncoming.get() + relayed + (socket == null ? 0 : socket.handlerFailures());
+    return droppedIncoming.get() + router.dropped() + relayed + (socket == null ? 0 : socket.handlerFailures());
   }
 
   /** @return {@link System#nanoTime()} when {@link #connect} was called */
@@ -396,7 +415,7 @@ public final class PeerTransport implements AutoCloseable {
   private final class DtlsEvents implements DtlsEndpoint.Listener {
     @Override
     public void sendDatagram(byte[] datagram) {
-      sendToSelected(datagram);
+      sendToSelected(datagram, 0, datagram.length);
     }
 
     @Override
@@ -452,7 +471,7 @@ public final class PeerTransport implements AutoCloseable {
   }
 
   /** Sends DTLS records and SRTP packets on the selected pair; drops them before ICE selected one. */
-  private void sendToSelected(byte[] packet) {
+  private void sendToSelected(byte[] packet, int offset, int length) {
     InetSocketAddress to = selectedRemote;
     UdpTransport socket = udp;
     if (to == null || socket == null) {
@@ -460,75 +479,23 @@ public final class PeerTransport implements AutoCloseable {
     }
     int portId = selectedPortId;
     if (portId == SOCKET_PORT_ID) {
-      socket.send(to, packet, 0, packet.length);
+      socket.send(to, packet, offset, length);
     } else {
-      relays.get(portId - 1).send(to, packet, 0, packet.length, System.nanoTime());
+      relays.get(portId - 1).send(to, packet, offset, length, System.nanoTime());
     }
   }
 
+  /**
+   * Unprotects one SRTP/SRTCP datagram in place, in the buffer it arrived in (the socket's receive
+   * buffer or a relay's, both ours until we return), and routes it; on the I/O thread.
+   */
   private void receiveSrtp(byte[] data, int offset, int length) {
     SrtpContext context = receiveContext;
     if (context == null) {
       droppedIncoming.incrementAndGet();
       return;
     }
-    int payloadType = data[offset + 1] & 0xff;
-    boolean rtcp = payloadType >= 192 && payloadType <= 223; // RFC 5761 §4
-    SrtpResult result = rtcp ? context.unprotectRtcp(data, offset, length)
-        : context.unprotectRtp(data, offset, length);
-    if (result.status() != SrtpStatus.OK) {
-      droppedIncoming.incrementAndGet();
-      return;
-    }
-    byte[] plain = result.data();
-    if (rtcp) {
-      rtcpReceived.incrementAndGet();
-      routeRtcp(plain);
-    } else {
-      packetsReceived.incrementAndGet();
-      int ssrc = ((plain[8] & 0xff) << 24) | ((plain[9] & 0xff) << 16) | ((plain[10] & 0xff) << 8)
-          | (plain[11] & 0xff);
-      MediaTrack track = tracksBySsrc.get(ssrc);
-      if (track == null) {
-        track = trackForUnknown(ssrc);
-      }
-      if (track != null) {
-        track.onRtp(plain, 0, plain.length);
-      }
-    }
-  }
-
-  /** Asks the unknown-SSRC handler for a track and plugs it in; on the I/O thread. */
-  private MediaTrack trackForUnknown(int ssrc) {
-    IntFunction<MediaTrack> handler = unknownSsrcHandler;
-    if (handler == null) {
-      return null;
-    }
-    MediaTrack made = handler.apply(ssrc);
-    if (made == null) {
-      return null;
-    }
-    MediaTrack previous = tracksBySsrc.putIfAbsent(ssrc, made);
-    return previous != null ? previous : made;
-  }
-
-  /** Hands each packet of a compound RTCP packet to every track it concerns, once per track. */
-  private void routeRtcp(byte[] plain) {
-    List<RtcpPacket> packets = RtcpPackets.parseCompound(plain, 0, plain.length);
-    if (packets == null) {
-      droppedIncoming.incrementAndGet(); // malformed compound packet
-      return;
-    }
-    for (RtcpPacket packet : packets) {
-      MediaTrack last = null;
-      for (int ssrc : RtcpRouting.ssrcsConcerned(packet)) {
-        MediaTrack track = tracksBySsrc.get(ssrc);
-        if (track != null && track != last) {
-          track.onRtcp(packet);
-          last = track;
-        }
-      }
-    }
+    router.receive(context, data, offset, length);
   }
 
   /**

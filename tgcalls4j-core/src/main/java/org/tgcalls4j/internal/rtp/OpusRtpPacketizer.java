@@ -56,7 +56,7 @@ public final class OpusRtpPacketizer {
   }
 
   /**
-   * Builds the next RTP packet.
+   * Builds the next RTP packet in a new array; see {@link #packetizeInto} for the rules.
    *
    * @param opusFrame one Opus packet (RFC 6716 §3), at least one byte; copied, the caller keeps it
    * @param samplesAt48kHz the frame's duration in 48 kHz samples (960 for 20 ms), positive; the
@@ -72,6 +72,44 @@ public final class OpusRtpPacketizer {
     if (opusFrame.length == 0) {
       throw new IllegalArgumentException("opusFrame is empty");
     }
+    byte[] packet = new byte[headerBytes() + opusFrame.length];
+    packetizeInto(opusFrame, 0, opusFrame.length, samplesAt48kHz, audioLevelDbov, voiceActivity,
+        packet, 0);
+    return packet;
+  }
+
+  /** @return the length of every packet's header in bytes: 12, or 20 with the audio-level extension */
+  public int headerBytes() {
+    return FIXED_HEADER_BYTES + (audioLevelExtensionId != 0 ? AUDIO_LEVEL_EXTENSION_BYTES : 0);
+  }
+
+  /**
+   * Builds the next RTP packet into the caller's buffer; allocates nothing. A buffer of
+   * {@link #headerBytes()} {@code +} the frame length {@code +} the SRTP tag can be protected in
+   * place afterwards.
+   *
+   * @param frame holds one Opus packet (RFC 6716 §3); read only, not kept
+   * @param frameOffset where the Opus packet starts in {@code frame}
+   * @param frameLength its length in bytes, at least one
+   * @param samplesAt48kHz the frame's duration in 48 kHz samples (960 for 20 ms), positive; the
+   *     next packet's timestamp is this packet's plus this value
+   * @param audioLevelDbov audio level in −dBov, 0 (loudest) .. 127; larger values are sent as 127,
+   *     which RFC 6464 §3 defines as "−127 dBov or less". Ignored when no extension id was given
+   * @param voiceActivity the RFC 6464 V flag
+   * @param out receives the packet at {@code outOffset}; owned by the caller, not kept. Must not
+   *     overlap the frame
+   * @param outOffset where the packet starts in {@code out}
+   * @return the packet's length in bytes: {@link #headerBytes()} {@code + frameLength}
+   * @throws IllegalArgumentException if the frame is empty, the sample count not positive or the
+   *     level negative (nothing is written and the state does not advance)
+   * @throws IndexOutOfBoundsException if the frame lies outside {@code frame} or the packet does
+   *     not fit in {@code out} (nothing is written)
+   */
+  public int packetizeInto(byte[] frame, int frameOffset, int frameLength, int samplesAt48kHz,
+      int audioLevelDbov, boolean voiceActivity, byte[] out, int outOffset) {
+    if (frameLength <= 0) {
+      throw new IllegalArgumentException("opusFrame is empty");
+    }
     if (samplesAt48kHz <= 0) {
       throw new IllegalArgumentException("samplesAt48kHz must be positive: " + samplesAt48kHz);
     }
@@ -79,32 +117,35 @@ public final class OpusRtpPacketizer {
       throw new IllegalArgumentException("audioLevelDbov must be 0..127: " + audioLevelDbov);
     }
     boolean extension = audioLevelExtensionId != 0;
-    int headerBytes = FIXED_HEADER_BYTES + (extension ? AUDIO_LEVEL_EXTENSION_BYTES : 0);
-    byte[] packet = new byte[headerBytes + opusFrame.length];
+    int headerBytes = headerBytes();
+    Objects.checkFromIndexSize(frameOffset, frameLength, frame.length);
+    Objects.checkFromIndexSize(outOffset, headerBytes + frameLength, out.length);
     int timestamp = nextTimestamp;
     // RFC 3550 §5.1: V=2, P=0, X, CC=0 | M, PT | sequence number | timestamp | SSRC
-    packet[0] = (byte) (0x80 | (extension ? 0x10 : 0));
-    packet[1] = (byte) ((markNext ? 0x80 : 0) | payloadType);
-    putShort(packet, 2, sequenceNumber);
-    putInt(packet, 4, timestamp);
-    putInt(packet, 8, ssrc);
+    out[outOffset] = (byte) (0x80 | (extension ? 0x10 : 0));
+    out[outOffset + 1] = (byte) ((markNext ? 0x80 : 0) | payloadType);
+    putShort(out, outOffset + 2, sequenceNumber);
+    putInt(out, outOffset + 4, timestamp);
+    putInt(out, outOffset + 8, ssrc);
     if (extension) {
       // RFC 8285 §4.2: 0xBEDE, length 1 word; element: ID | L=0 (one data byte), then 2 zero pad bytes.
-      putShort(packet, 12, ONE_BYTE_PROFILE);
-      putShort(packet, 14, 1);
-      packet[16] = (byte) (audioLevelExtensionId << 4);
+      putShort(out, outOffset + 12, ONE_BYTE_PROFILE);
+      putShort(out, outOffset + 14, 1);
+      out[outOffset + 16] = (byte) (audioLevelExtensionId << 4);
       // RFC 6464 §3: V bit then 7-bit level in −dBov.
-      packet[17] = (byte) ((voiceActivity ? 0x80 : 0) | Math.min(audioLevelDbov, 127));
+      out[outOffset + 17] = (byte) ((voiceActivity ? 0x80 : 0) | Math.min(audioLevelDbov, 127));
+      out[outOffset + 18] = 0;
+      out[outOffset + 19] = 0;
     }
-    System.arraycopy(opusFrame, 0, packet, headerBytes, opusFrame.length);
+    System.arraycopy(frame, frameOffset, out, outOffset + headerBytes, frameLength);
 
     lastRtpTimestamp = timestamp;
     nextTimestamp = timestamp + samplesAt48kHz;
     sequenceNumber = (sequenceNumber + 1) & 0xFFFF;
     markNext = false;
     packetCount++;
-    octetCount += opusFrame.length;
-    return packet;
+    octetCount += frameLength;
+    return headerBytes + frameLength;
   }
 
   /**

@@ -3,52 +3,75 @@ package org.tgcalls4j.internal.srtp;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.util.Arrays;
-import java.util.HashMap;
-import java.util.Map;
 import java.util.Objects;
-import javax.crypto.AEADBadTagException;
 import javax.crypto.Cipher;
-import javax.crypto.Mac;
-import javax.crypto.spec.GCMParameterSpec;
-import javax.crypto.spec.IvParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
+import org.tgcalls4j.internal.util.IntMap;
 
 /**
  * SRTP and SRTCP protection for one direction of one DTLS-SRTP association, keeping per-SSRC
  * rollover counters, SRTCP indexes and replay windows (RFC 3711, RFC 7714). Use an instance either
- * only to protect or only to unprotect. Not thread-safe: confine it to one thread (the call loop).
+ * only to protect or only to unprotect. Not thread-safe: confine it to one thread (the I/O thread
+ * for receiving) or guard it with one lock (the send lock for sending).
  *
- * <p>Buffers: input arrays are only read during the call and never kept; every returned array is
- * new and owned by the caller. Per-packet failures on receive are returned as {@link SrtpStatus},
- * never thrown.
+ * <p>Two forms of every operation:
+ *
+ * <ul>
+ *   <li>In place ({@link #protectRtpInPlace}, {@link #protectRtcpInPlace},
+ *       {@link #unprotectRtpInPlace}, {@link #unprotectRtcpInPlace}): the caller's buffer is
+ *       overwritten with the result, which starts at the same offset, and the new length is
+ *       returned. The context keeps no reference to the buffer after the call; the caller owns it
+ *       before, during and after. This is the per-packet path: it allocates nothing once an SSRC
+ *       has been seen (and its scratch arrays fit the largest packet). To get there, AES-CM and
+ *       AES-GCM run on an AES/ECB cipher keyed once ({@link AesGcm} computes GHASH itself): JCA's
+ *       AES/CTR and AES/GCM must be re-initialized for every IV, and its GCM allocates about a
+ *       kilobyte of engine state per {@code Cipher.init}.
+ *   <li>Copying ({@link #protectRtp}, {@link #protectRtcp}, {@link #unprotectRtp},
+ *       {@link #unprotectRtcp}): the input is only read and the result is a new array owned by the
+ *       caller.
+ * </ul>
+ *
+ * <p>Per-packet failures on receive are returned (as {@link SrtpStatus} or a negative code), never
+ * thrown.
  */
 public final class SrtpContext {
+  /** The longest authentication tag of any profile: the room to leave after a packet to protect. */
+  public static final int MAX_TAG_BYTES = 16;
+  /** Bytes SRTCP adds beyond the tag: the E flag and SRTCP index (RFC 3711 §3.4). */
+  public static final int SRTCP_INDEX_BYTES = 4;
+
   private static final int RTP_HEADER_BYTES = 12;
   private static final int RTCP_HEADER_BYTES = 8;
-  private static final int SRTCP_INDEX_BYTES = 4;
-  private static final int ROC_BYTES = 4;
-  private static final int AEAD_IV_BYTES = 12;
-  private static final int AES_CM_IV_BYTES = 16;
-  private static final int HMAC_SHA1_BYTES = 20;
+  private static final int AES_BLOCK_BYTES = 16;
   private static final int HMAC_SHA1_AUTH_KEY_BYTES = 20;
   private static final int AES_CM_SALT_BYTES = 14;
+  private static final int AEAD_IV_BYTES = 12;
   private static final int E_FLAG = 0x8000_0000;
   private static final int SRTCP_INDEX_MASK = 0x7FFF_FFFF;
+  /** Keystream scratch grows to the largest payload seen; a UDP datagram rarely exceeds this. */
+  private static final int INITIAL_KEYSTREAM_BYTES = 2048;
 
   private final boolean aead;
   private final int tagBytes;
   private final SessionKeys rtpKeys;
   private final SessionKeys rtcpKeys;
+  /** AES-CM: AES/ECB with the session key, for the keystream; null for AEAD profiles. */
   private final Cipher rtpCipher;
   private final Cipher rtcpCipher;
-  private final Mac rtpMac; // null for AEAD profiles
-  private final Mac rtcpMac; // null for AEAD profiles
-  private final byte[] macScratch = new byte[HMAC_SHA1_BYTES];
+  private final AesGcm rtpGcm; // null for AES-CM
+  private final AesGcm rtcpGcm; // null for AES-CM
+  private final HmacSha1 rtpMac; // null for AEAD profiles
+  private final HmacSha1 rtcpMac; // null for AEAD profiles
+  // scratch, reused by every call (hence the single-thread rule)
+  private final byte[] macScratch = new byte[HmacSha1.BYTES];
+  private final byte[] wordScratch = new byte[4];
+  private final byte[] ivScratch = new byte[AES_BLOCK_BYTES];
+  private byte[] counterBlocks = new byte[INITIAL_KEYSTREAM_BYTES];
+  private byte[] keystream = new byte[INITIAL_KEYSTREAM_BYTES];
 
-  private final Map<Integer, Long> sentRtpHighestIndex = new HashMap<>();
-  private final Map<Integer, ReplayWindow> receivedRtp = new HashMap<>();
-  private final Map<Integer, Integer> nextSrtcpIndex = new HashMap<>();
-  private final Map<Integer, ReplayWindow> receivedRtcp = new HashMap<>();
+  private final IntMap<SendState> sent = new IntMap<>();
+  private final IntMap<ReplayWindow> receivedRtp = new IntMap<>();
+  private final IntMap<ReplayWindow> receivedRtcp = new IntMap<>();
 
   /**
    * Derives the SRTP and SRTCP session keys from the master key and salt (RFC 3711 §4.3, key
@@ -70,22 +93,39 @@ public final class SrtpContext {
     this.tagBytes = profile.tagLengthBytes();
     this.rtpKeys = rtpKeys;
     this.rtcpKeys = rtcpKeys;
-    String transformation = aead ? "AES/GCM/NoPadding" : "AES/CTR/NoPadding";
+    // AES-CM (RFC 3711 §4.1.1) is AES in counter mode and AEAD is AES-GCM; both are computed
+    // from AES/ECB keyed once, instead of re-initializing a JCA cipher with a new IV per packet
     try {
-      rtpCipher = Cipher.getInstance(transformation);
-      rtcpCipher = Cipher.getInstance(transformation);
-      rtpMac = aead ? null : hmacSha1(rtpKeys.authKey());
-      rtcpMac = aead ? null : hmacSha1(rtcpKeys.authKey());
+      if (aead) {
+        rtpCipher = null;
+        rtcpCipher = null;
+        rtpGcm = new AesGcm(rtpKeys.encryptionKey());
+        rtcpGcm = new AesGcm(rtcpKeys.encryptionKey());
+        rtpMac = null;
+        rtcpMac = null;
+      } else {
+        rtpCipher = Cipher.getInstance("AES/ECB/NoPadding");
+        rtcpCipher = Cipher.getInstance("AES/ECB/NoPadding");
+        rtpCipher.init(Cipher.ENCRYPT_MODE, rtpKeys.encryptionKey());
+        rtcpCipher.init(Cipher.ENCRYPT_MODE, rtcpKeys.encryptionKey());
+        rtpGcm = null;
+        rtcpGcm = null;
+        rtpMac = new HmacSha1(rtpKeys.authKey());
+        rtcpMac = new HmacSha1(rtcpKeys.authKey());
+      }
     } catch (GeneralSecurityException e) {
-      throw new IllegalStateException("JCA cannot provide " + transformation + " or HmacSHA1", e);
+      throw new IllegalStateException("JCA cannot provide AES/ECB/NoPadding or SHA-1", e);
     }
   }
 
+  /** @return the tag length of this context's profile in bytes (10 or 16) */
+  public int tagLengthBytes() {
+    return tagBytes;
+  }
+
   /**
-   * Encrypts and authenticates one RTP packet (RFC 3711 §3.3, RFC 7714 §8). The payload starts
-   * after the CSRC list and the header extension, which stay in the clear (and are authenticated).
-   * The packet index comes from the sequence number and this context's rollover counter for the
-   * SSRC (RFC 3711 §3.3.1).
+   * Encrypts and authenticates one RTP packet (RFC 3711 §3.3, RFC 7714 §8) into a new array; see
+   * {@link #protectRtpInPlace} for the rules.
    *
    * @param packet holds the plain RTP packet; read only
    * @param offset where the packet starts in {@code packet}
@@ -94,58 +134,84 @@ public final class SrtpContext {
    * @throws IllegalArgumentException if the packet is not a version-2 RTP packet whose CSRC list and
    *     header extension fit in {@code length}
    * @throws IndexOutOfBoundsException if {@code offset}/{@code length} lie outside {@code packet}
+   * @throws IllegalStateException if the packet's index is not above every index already protected
+   *     for its SSRC (see {@link #protectRtpInPlace})
+   */
+  public byte[] protectRtp(byte[] packet, int offset, int length) {
+    Objects.checkFromIndexSize(offset, length, packet.length);
+    byte[] out = Arrays.copyOfRange(packet, offset, offset + length + tagBytes);
+    protectRtpInPlace(out, 0, length);
+    return out;
+  }
+
+  /**
+   * Encrypts and authenticates one RTP packet in its buffer (RFC 3711 §3.3, RFC 7714 §8). The
+   * payload starts after the CSRC list and the header extension, which stay in the clear (and are
+   * authenticated); the tag is written right after the packet. The packet index comes from the
+   * sequence number and this context's rollover counter for the SSRC (RFC 3711 §3.3.1).
+   *
+   * @param buffer holds the plain RTP packet at {@code offset}, followed by at least
+   *     {@link #tagLengthBytes()} bytes of room; on return it holds the SRTP packet there. Owned by
+   *     the caller; not kept. Unchanged if an exception is thrown
+   * @param offset where the packet starts in {@code buffer}
+   * @param length plain packet length in bytes
+   * @return the SRTP packet's length: {@code length + tagLengthBytes()}
+   * @throws IllegalArgumentException if the packet is not a version-2 RTP packet whose CSRC list and
+   *     header extension fit in {@code length}
+   * @throws IndexOutOfBoundsException if the packet and the room for the tag lie outside
+   *     {@code buffer}
    * @throws IllegalStateException if the packet's index (ROC and sequence number) is not above
    *     every index already protected for its SSRC: sending it would reuse a keystream
    *     (RFC 3711 §9.2); senders number packets in order, so this signals a bug
    */
-  public byte[] protectRtp(byte[] packet, int offset, int length) {
-    Objects.checkFromIndexSize(offset, length, packet.length);
-    int headerBytes = rtpHeaderLength(packet, offset, length);
+  public int protectRtpInPlace(byte[] buffer, int offset, int length) {
+    Objects.checkFromIndexSize(offset, length + tagBytes, buffer.length);
+    int headerBytes = rtpHeaderLength(buffer, offset, length);
     if (headerBytes < 0) {
       throw new IllegalArgumentException(
           "not a version-2 RTP packet whose CSRCs and header extension fit in " + length + " bytes");
     }
-    int ssrc = readInt(packet, offset + 8);
-    int seq = readUnsignedShort(packet, offset + 2);
-    Long highest = sentRtpHighestIndex.get(ssrc);
-    long index = highest == null ? seq : estimateIndex(highest, seq);
-    if (highest != null && index <= highest) {
+    int ssrc = readInt(buffer, offset + 8);
+    int seq = readUnsignedShort(buffer, offset + 2);
+    SendState state = sent.get(ssrc);
+    long highest = state == null ? -1 : state.highestRtpIndex;
+    long index = highest < 0 ? seq : estimateIndex(highest, seq);
+    if (highest >= 0 && index <= highest) {
       // RFC 3711 §9.2: an index must never be used twice with one key; the receiver-style
       // estimate above would map an old sequence number onto an index already sent
       throw new IllegalStateException("SRTP index " + index + " of SSRC " + Integer.toUnsignedString(ssrc)
           + " is not above the highest already protected (" + highest
           + "): protecting it would reuse a keystream");
     }
-    sentRtpHighestIndex.put(ssrc, index);
     int roc = (int) (index >>> 16);
-
-    byte[] out = Arrays.copyOfRange(packet, offset, offset + length + tagBytes);
     int payloadBytes = length - headerBytes;
     try {
       if (aead) {
-        rtpCipher.init(Cipher.ENCRYPT_MODE, rtpKeys.encryptionKey(),
-            new GCMParameterSpec(tagBytes * 8, aeadRtpIv(rtpKeys.salt(), ssrc, roc, seq)));
-        rtpCipher.updateAAD(out, 0, headerBytes);
-        rtpCipher.doFinal(out, headerBytes, payloadBytes, out, headerBytes);
+        aeadRtpIv(rtpKeys.salt(), ssrc, roc, seq);
+        rtpGcm.seal(ivScratch, buffer, offset, headerBytes, null, 0, 0,
+            buffer, offset + headerBytes, payloadBytes);
       } else {
-        rtpCipher.init(Cipher.ENCRYPT_MODE, rtpKeys.encryptionKey(),
-            new IvParameterSpec(aesCmIv(rtpKeys.salt(), ssrc, index)));
-        rtpCipher.doFinal(out, headerBytes, payloadBytes, out, headerBytes);
-        rtpMac.update(out, 0, length);
-        rtpMac.update(intBytes(roc));
-        rtpMac.doFinal(macScratch, 0);
-        System.arraycopy(macScratch, 0, out, length, tagBytes);
+        aesCmIv(rtpKeys.salt(), ssrc, index);
+        aesCm(rtpCipher, buffer, offset + headerBytes, payloadBytes);
+        writeInt(wordScratch, 0, roc);
+        rtpMac.mac(buffer, offset, length, wordScratch, macScratch);
+        System.arraycopy(macScratch, 0, buffer, offset + length, tagBytes);
       }
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException("cannot protect RTP SSRC " + Integer.toUnsignedString(ssrc)
           + " index " + index + ": " + e.getMessage(), e);
     }
-    return out;
+    if (state == null) {
+      state = new SendState();
+      sent.put(ssrc, state);
+    }
+    state.highestRtpIndex = index;
+    return length + tagBytes;
   }
 
   /**
-   * Encrypts and authenticates one (compound) RTCP packet with the E flag set and this SSRC's next
-   * SRTCP index, starting at 0 and incremented per packet (RFC 3711 §3.4, RFC 7714 §9).
+   * Encrypts and authenticates one (compound) RTCP packet into a new array; see
+   * {@link #protectRtcpInPlace} for the rules.
    *
    * @param packet holds the plain RTCP packet; read only
    * @param offset where the packet starts in {@code packet}
@@ -158,45 +224,69 @@ public final class SrtpContext {
    */
   public byte[] protectRtcp(byte[] packet, int offset, int length) {
     Objects.checkFromIndexSize(offset, length, packet.length);
-    if (!isRtcpHeader(packet, offset, length)) {
+    byte[] out = Arrays.copyOfRange(packet, offset, offset + length + SRTCP_INDEX_BYTES + tagBytes);
+    protectRtcpInPlace(out, 0, length);
+    return out;
+  }
+
+  /**
+   * Encrypts and authenticates one (compound) RTCP packet in its buffer, with the E flag set and
+   * this SSRC's next SRTCP index, starting at 0 and incremented per packet (RFC 3711 §3.4, RFC 7714
+   * §9).
+   *
+   * @param buffer holds the plain RTCP packet at {@code offset}, followed by at least
+   *     {@link #SRTCP_INDEX_BYTES} {@code +} {@link #tagLengthBytes()} bytes of room; on return it
+   *     holds the SRTCP packet there: header, encrypted body, then E flag + index and tag (AES-CM)
+   *     or tag and E flag + index (AEAD). Owned by the caller; not kept
+   * @param offset where the packet starts in {@code buffer}
+   * @param length plain packet length in bytes
+   * @return the SRTCP packet's length: {@code length + 4 + tagLengthBytes()}
+   * @throws IllegalArgumentException if the packet is shorter than the 8-byte RTCP header or not
+   *     version 2
+   * @throws IndexOutOfBoundsException if the packet and the room after it lie outside
+   *     {@code buffer}
+   */
+  public int protectRtcpInPlace(byte[] buffer, int offset, int length) {
+    Objects.checkFromIndexSize(offset, length + SRTCP_INDEX_BYTES + tagBytes, buffer.length);
+    if (!isRtcpHeader(buffer, offset, length)) {
       throw new IllegalArgumentException(
           "not a version-2 RTCP packet of at least 8 bytes (length " + length + ")");
     }
-    int ssrc = readInt(packet, offset + 4);
-    int index = nextSrtcpIndex.getOrDefault(ssrc, 0);
-    nextSrtcpIndex.put(ssrc, (index + 1) & SRTCP_INDEX_MASK);
+    int ssrc = readInt(buffer, offset + 4);
+    SendState state = sent.get(ssrc);
+    if (state == null) {
+      state = new SendState();
+      sent.put(ssrc, state);
+    }
+    int index = state.nextSrtcpIndex;
+    state.nextSrtcpIndex = (index + 1) & SRTCP_INDEX_MASK;
     int indexWord = E_FLAG | index;
 
-    byte[] out = Arrays.copyOfRange(packet, offset, offset + length + SRTCP_INDEX_BYTES + tagBytes);
     int bodyBytes = length - RTCP_HEADER_BYTES;
     try {
       if (aead) {
-        rtcpCipher.init(Cipher.ENCRYPT_MODE, rtcpKeys.encryptionKey(),
-            new GCMParameterSpec(tagBytes * 8, aeadRtcpIv(rtcpKeys.salt(), ssrc, index)));
-        rtcpCipher.updateAAD(out, 0, RTCP_HEADER_BYTES);
-        rtcpCipher.updateAAD(intBytes(indexWord));
-        rtcpCipher.doFinal(out, RTCP_HEADER_BYTES, bodyBytes, out, RTCP_HEADER_BYTES);
-        writeInt(out, length + tagBytes, indexWord);
+        aeadRtcpIv(rtcpKeys.salt(), ssrc, index);
+        writeInt(wordScratch, 0, indexWord);
+        rtcpGcm.seal(ivScratch, buffer, offset, RTCP_HEADER_BYTES, wordScratch, 0, SRTCP_INDEX_BYTES,
+            buffer, offset + RTCP_HEADER_BYTES, bodyBytes);
+        writeInt(buffer, offset + length + tagBytes, indexWord);
       } else {
-        rtcpCipher.init(Cipher.ENCRYPT_MODE, rtcpKeys.encryptionKey(),
-            new IvParameterSpec(aesCmIv(rtcpKeys.salt(), ssrc, index)));
-        rtcpCipher.doFinal(out, RTCP_HEADER_BYTES, bodyBytes, out, RTCP_HEADER_BYTES);
-        writeInt(out, length, indexWord);
-        rtcpMac.update(out, 0, length + SRTCP_INDEX_BYTES);
-        rtcpMac.doFinal(macScratch, 0);
-        System.arraycopy(macScratch, 0, out, length + SRTCP_INDEX_BYTES, tagBytes);
+        aesCmIv(rtcpKeys.salt(), ssrc, index);
+        aesCm(rtcpCipher, buffer, offset + RTCP_HEADER_BYTES, bodyBytes);
+        writeInt(buffer, offset + length, indexWord);
+        rtcpMac.mac(buffer, offset, length + SRTCP_INDEX_BYTES, null, macScratch);
+        System.arraycopy(macScratch, 0, buffer, offset + length + SRTCP_INDEX_BYTES, tagBytes);
       }
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException("cannot protect RTCP SSRC " + Integer.toUnsignedString(ssrc)
           + " index " + index + ": " + e.getMessage(), e);
     }
-    return out;
+    return length + SRTCP_INDEX_BYTES + tagBytes;
   }
 
   /**
-   * Authenticates, replay-checks and decrypts one SRTP packet (RFC 3711 §3.3, RFC 7714 §8). The
-   * rollover counter is estimated per SSRC (RFC 3711 Appendix A); it and the replay window advance
-   * only when the packet authenticates.
+   * Authenticates, replay-checks and decrypts one SRTP packet into a new array; see
+   * {@link #unprotectRtpInPlace} for the rules.
    *
    * @param packet holds the SRTP packet; read only
    * @param offset where the packet starts in {@code packet}
@@ -206,42 +296,55 @@ public final class SrtpContext {
    */
   public SrtpResult unprotectRtp(byte[] packet, int offset, int length) {
     Objects.checkFromIndexSize(offset, length, packet.length);
+    byte[] copy = Arrays.copyOfRange(packet, offset, offset + length);
+    return result(copy, unprotectRtpInPlace(copy, 0, length));
+  }
+
+  /**
+   * Authenticates, replay-checks and decrypts one SRTP packet in its buffer (RFC 3711 §3.3, RFC
+   * 7714 §8). The rollover counter is estimated per SSRC (RFC 3711 Appendix A); it and the replay
+   * window advance only when the packet authenticates.
+   *
+   * @param buffer holds the SRTP packet at {@code offset}; when the result is not negative it holds
+   *     the plain RTP packet there (the bytes after it, where the tag was, are unspecified). After a
+   *     failure its content is unspecified. Owned by the caller; not kept
+   * @param offset where the packet starts in {@code buffer}
+   * @param length packet length in bytes, tag included
+   * @return the plain packet's length ({@code length - tagLengthBytes()}) when it authenticated,
+   *     else a negative code for {@link #statusOf}
+   * @throws IndexOutOfBoundsException if {@code offset}/{@code length} lie outside {@code buffer}
+   */
+  public int unprotectRtpInPlace(byte[] buffer, int offset, int length) {
+    Objects.checkFromIndexSize(offset, length, buffer.length);
     int plainBytes = length - tagBytes;
-    int headerBytes = rtpHeaderLength(packet, offset, plainBytes);
+    int headerBytes = rtpHeaderLength(buffer, offset, plainBytes);
     if (headerBytes < 0) {
-      return SrtpResult.failed(SrtpStatus.MALFORMED);
+      return failure(SrtpStatus.MALFORMED);
     }
-    int ssrc = readInt(packet, offset + 8);
-    int seq = readUnsignedShort(packet, offset + 2);
+    int ssrc = readInt(buffer, offset + 8);
+    int seq = readUnsignedShort(buffer, offset + 2);
     ReplayWindow window = receivedRtp.get(ssrc);
     long index = window == null ? seq : estimateIndex(window.highestIndex(), seq);
     if (index < 0 || (window != null && window.isReplay(index))) {
-      return SrtpResult.failed(SrtpStatus.REPLAY_FAIL);
+      return failure(SrtpStatus.REPLAY_FAIL);
     }
     int roc = (int) (index >>> 16);
-
-    byte[] out = new byte[plainBytes];
     try {
       if (aead) {
-        rtpCipher.init(Cipher.DECRYPT_MODE, rtpKeys.encryptionKey(),
-            new GCMParameterSpec(tagBytes * 8, aeadRtpIv(rtpKeys.salt(), ssrc, roc, seq)));
-        rtpCipher.updateAAD(packet, offset, headerBytes);
-        rtpCipher.doFinal(packet, offset + headerBytes, length - headerBytes, out, headerBytes);
-        System.arraycopy(packet, offset, out, 0, headerBytes);
-      } else {
-        rtpMac.update(packet, offset, plainBytes);
-        rtpMac.update(intBytes(roc));
-        rtpMac.doFinal(macScratch, 0);
-        if (!tagMatches(packet, offset + plainBytes)) {
-          return SrtpResult.failed(SrtpStatus.AUTH_FAIL);
+        aeadRtpIv(rtpKeys.salt(), ssrc, roc, seq);
+        if (!rtpGcm.open(ivScratch, buffer, offset, headerBytes, null, 0, 0,
+            buffer, offset + headerBytes, plainBytes - headerBytes)) {
+          return failure(SrtpStatus.AUTH_FAIL);
         }
-        System.arraycopy(packet, offset, out, 0, plainBytes);
-        rtpCipher.init(Cipher.DECRYPT_MODE, rtpKeys.encryptionKey(),
-            new IvParameterSpec(aesCmIv(rtpKeys.salt(), ssrc, index)));
-        rtpCipher.doFinal(out, headerBytes, plainBytes - headerBytes, out, headerBytes);
+      } else {
+        writeInt(wordScratch, 0, roc);
+        rtpMac.mac(buffer, offset, plainBytes, wordScratch, macScratch);
+        if (!tagMatches(buffer, offset + plainBytes)) {
+          return failure(SrtpStatus.AUTH_FAIL);
+        }
+        aesCmIv(rtpKeys.salt(), ssrc, index);
+        aesCm(rtpCipher, buffer, offset + headerBytes, plainBytes - headerBytes);
       }
-    } catch (AEADBadTagException e) {
-      return SrtpResult.failed(SrtpStatus.AUTH_FAIL);
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException("JCA failed to unprotect RTP: " + e.getMessage(), e);
     }
@@ -250,13 +353,12 @@ public final class SrtpContext {
     } else {
       window.markReceived(index);
     }
-    return SrtpResult.ok(out);
+    return plainBytes;
   }
 
   /**
-   * Authenticates, replay-checks and, if the E flag is set, decrypts one SRTCP packet (RFC 3711
-   * §3.4, RFC 7714 §9). Packets with the E flag clear are authenticated only. The replay window
-   * per SSRC advances only when the packet authenticates.
+   * Authenticates, replay-checks and, if the E flag is set, decrypts one SRTCP packet into a new
+   * array; see {@link #unprotectRtcpInPlace} for the rules.
    *
    * @param packet holds the SRTCP packet; read only
    * @param offset where the packet starts in {@code packet}
@@ -266,48 +368,58 @@ public final class SrtpContext {
    */
   public SrtpResult unprotectRtcp(byte[] packet, int offset, int length) {
     Objects.checkFromIndexSize(offset, length, packet.length);
+    byte[] copy = Arrays.copyOfRange(packet, offset, offset + length);
+    return result(copy, unprotectRtcpInPlace(copy, 0, length));
+  }
+
+  /**
+   * Authenticates, replay-checks and, if the E flag is set, decrypts one SRTCP packet in its buffer
+   * (RFC 3711 §3.4, RFC 7714 §9). Packets with the E flag clear are authenticated only. The replay
+   * window per SSRC advances only when the packet authenticates.
+   *
+   * @param buffer holds the SRTCP packet at {@code offset}; when the result is not negative it
+   *     holds the plain RTCP packet there (the bytes after it are unspecified). After a failure its
+   *     content is unspecified. Owned by the caller; not kept
+   * @param offset where the packet starts in {@code buffer}
+   * @param length packet length in bytes, index and tag included
+   * @return the plain packet's length when it authenticated, else a negative code for
+   *     {@link #statusOf}
+   * @throws IndexOutOfBoundsException if {@code offset}/{@code length} lie outside {@code buffer}
+   */
+  public int unprotectRtcpInPlace(byte[] buffer, int offset, int length) {
+    Objects.checkFromIndexSize(offset, length, buffer.length);
     int plainBytes = length - SRTCP_INDEX_BYTES - tagBytes;
-    if (plainBytes < RTCP_HEADER_BYTES || !isRtcpHeader(packet, offset, plainBytes)) {
-      return SrtpResult.failed(SrtpStatus.MALFORMED);
+    if (plainBytes < RTCP_HEADER_BYTES || !isRtcpHeader(buffer, offset, plainBytes)) {
+      return failure(SrtpStatus.MALFORMED);
     }
-    int ssrc = readInt(packet, offset + 4);
+    int ssrc = readInt(buffer, offset + 4);
     // AES-CM puts E flag + index before the tag; AEAD puts it last (RFC 7714 §9, Figure 3).
     int indexOffset = offset + (aead ? length - SRTCP_INDEX_BYTES : plainBytes);
-    int indexWord = readInt(packet, indexOffset);
+    int indexWord = readInt(buffer, indexOffset);
     boolean encrypted = (indexWord & E_FLAG) != 0;
     int index = indexWord & SRTCP_INDEX_MASK;
     ReplayWindow window = receivedRtcp.get(ssrc);
     if (window != null && window.isReplay(index)) {
-      return SrtpResult.failed(SrtpStatus.REPLAY_FAIL);
+      return failure(SrtpStatus.REPLAY_FAIL);
     }
-
-    byte[] out = new byte[plainBytes];
     try {
       if (aead) {
-        rtcpCipher.init(Cipher.DECRYPT_MODE, rtcpKeys.encryptionKey(),
-            new GCMParameterSpec(tagBytes * 8, aeadRtcpIv(rtcpKeys.salt(), ssrc, index)));
+        aeadRtcpIv(rtcpKeys.salt(), ssrc, index);
         int aadBytes = encrypted ? RTCP_HEADER_BYTES : plainBytes;
-        rtcpCipher.updateAAD(packet, offset, aadBytes);
-        rtcpCipher.updateAAD(packet, indexOffset, SRTCP_INDEX_BYTES);
-        rtcpCipher.doFinal(packet, offset + aadBytes, length - SRTCP_INDEX_BYTES - aadBytes,
-            out, aadBytes);
-        System.arraycopy(packet, offset, out, 0, aadBytes);
-      } else {
-        rtcpMac.update(packet, offset, plainBytes + SRTCP_INDEX_BYTES);
-        rtcpMac.doFinal(macScratch, 0);
-        if (!tagMatches(packet, offset + plainBytes + SRTCP_INDEX_BYTES)) {
-          return SrtpResult.failed(SrtpStatus.AUTH_FAIL);
+        if (!rtcpGcm.open(ivScratch, buffer, offset, aadBytes, buffer, indexOffset, SRTCP_INDEX_BYTES,
+            buffer, offset + aadBytes, plainBytes - aadBytes)) {
+          return failure(SrtpStatus.AUTH_FAIL);
         }
-        System.arraycopy(packet, offset, out, 0, plainBytes);
+      } else {
+        rtcpMac.mac(buffer, offset, plainBytes + SRTCP_INDEX_BYTES, null, macScratch);
+        if (!tagMatches(buffer, offset + plainBytes + SRTCP_INDEX_BYTES)) {
+          return failure(SrtpStatus.AUTH_FAIL);
+        }
         if (encrypted) {
-          rtcpCipher.init(Cipher.DECRYPT_MODE, rtcpKeys.encryptionKey(),
-              new IvParameterSpec(aesCmIv(rtcpKeys.salt(), ssrc, index)));
-          rtcpCipher.doFinal(out, RTCP_HEADER_BYTES, plainBytes - RTCP_HEADER_BYTES,
-              out, RTCP_HEADER_BYTES);
+          aesCmIv(rtcpKeys.salt(), ssrc, index);
+          aesCm(rtcpCipher, buffer, offset + RTCP_HEADER_BYTES, plainBytes - RTCP_HEADER_BYTES);
         }
       }
-    } catch (AEADBadTagException e) {
-      return SrtpResult.failed(SrtpStatus.AUTH_FAIL);
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException("JCA failed to unprotect RTCP: " + e.getMessage(), e);
     }
@@ -316,7 +428,24 @@ public final class SrtpContext {
     } else {
       window.markReceived(index);
     }
-    return SrtpResult.ok(out);
+    return plainBytes;
+  }
+
+  /**
+   * @param result what an {@code unprotect...InPlace} method returned
+   * @return {@link SrtpStatus#OK} for a length (not negative), else the failure it encodes
+   */
+  public static SrtpStatus statusOf(int result) {
+    return result >= 0 ? SrtpStatus.OK : SrtpStatus.values()[-result];
+  }
+
+  private static int failure(SrtpStatus status) {
+    return -status.ordinal(); // OK is ordinal 0, so every failure is negative
+  }
+
+  private static SrtpResult result(byte[] buffer, int result) {
+    return result >= 0 ? SrtpResult.ok(Arrays.copyOf(buffer, result))
+        : SrtpResult.failed(statusOf(result));
   }
 
   /**
@@ -361,40 +490,79 @@ public final class SrtpContext {
     return length >= RTCP_HEADER_BYTES && (packet[offset] & 0xC0) == 0x80;
   }
 
-  /** Constant-time comparison of the first tagBytes of macScratch with the tag in the packet. */
+  /**
+   * Constant-time comparison of the first tagBytes of macScratch with the tag in the packet (the
+   * time does not depend on where the bytes differ).
+   */
   private boolean tagMatches(byte[] packet, int tagOffset) {
-    return MessageDigest.isEqual(
-        Arrays.copyOf(macScratch, tagBytes),
-        Arrays.copyOfRange(packet, tagOffset, tagOffset + tagBytes));
+    int difference = 0;
+    for (int i = 0; i < tagBytes; i++) {
+      difference |= macScratch[i] ^ packet[tagOffset + i];
+    }
+    return difference == 0;
   }
 
-  /** RFC 3711 §4.1.1: IV = (k_s * 2^16) XOR (SSRC * 2^64) XOR (index * 2^16). */
-  private static byte[] aesCmIv(byte[] salt, int ssrc, long index) {
-    byte[] iv = new byte[AES_CM_IV_BYTES];
+  /** RFC 3711 §4.1.1: IV = (k_s * 2^16) XOR (SSRC * 2^64) XOR (index * 2^16), into ivScratch. */
+  private void aesCmIv(byte[] salt, int ssrc, long index) {
+    byte[] iv = ivScratch;
     System.arraycopy(salt, 0, iv, 0, AES_CM_SALT_BYTES);
+    iv[14] = 0;
+    iv[15] = 0;
     xorInt(iv, 4, ssrc);
     xorInt(iv, 8, (int) (index >>> 16));
     iv[12] ^= (byte) (index >>> 8);
     iv[13] ^= (byte) index;
-    return iv;
   }
 
-  /** RFC 7714 §8.1: IV = (00 00 || SSRC || ROC || SEQ) XOR salt. */
-  private static byte[] aeadRtpIv(byte[] salt, int ssrc, int roc, int seq) {
-    byte[] iv = salt.clone();
+  /**
+   * AES in counter mode (RFC 3711 §4.1.1) over {@code length} bytes of {@code data} at
+   * {@code offset}, in place: keystream block i is AES(k_e, IV + i), IV from ivScratch, whose low
+   * 16 bits are zero, so the block counter only ever touches the last two bytes.
+   */
+  private void aesCm(Cipher ecb, byte[] data, int offset, int length) throws GeneralSecurityException {
+    if (length <= 0) {
+      return;
+    }
+    int blocks = (length + AES_BLOCK_BYTES - 1) / AES_BLOCK_BYTES;
+    int keystreamBytes = blocks * AES_BLOCK_BYTES;
+    if (keystreamBytes > counterBlocks.length) {
+      counterBlocks = new byte[keystreamBytes];
+      keystream = new byte[keystreamBytes];
+    }
+    byte[] counters = counterBlocks;
+    for (int i = 0, at = 0; i < blocks; i++, at += AES_BLOCK_BYTES) {
+      System.arraycopy(ivScratch, 0, counters, at, AES_BLOCK_BYTES - 2);
+      counters[at + 14] = (byte) (i >>> 8);
+      counters[at + 15] = (byte) i;
+    }
+    // distinct input and output arrays: JCA copies the input when they overlap
+    int produced = ecb.update(counters, 0, keystreamBytes, keystream, 0);
+    if (produced != keystreamBytes) {
+      throw new GeneralSecurityException("AES/ECB produced " + produced + " of " + keystreamBytes
+          + " keystream bytes");
+    }
+    byte[] key = keystream;
+    for (int i = 0; i < length; i++) {
+      data[offset + i] ^= key[i];
+    }
+  }
+
+  /** RFC 7714 §8.1: IV = (00 00 || SSRC || ROC || SEQ) XOR salt, into ivScratch. */
+  private void aeadRtpIv(byte[] salt, int ssrc, int roc, int seq) {
+    byte[] iv = ivScratch;
+    System.arraycopy(salt, 0, iv, 0, AEAD_IV_BYTES);
     xorInt(iv, 2, ssrc);
     xorInt(iv, 6, roc);
     iv[10] ^= (byte) (seq >>> 8);
     iv[11] ^= (byte) seq;
-    return iv;
   }
 
-  /** RFC 7714 §9.1: IV = (00 00 || SSRC || 00 00 || 0 || SRTCP index) XOR salt. */
-  private static byte[] aeadRtcpIv(byte[] salt, int ssrc, int index) {
-    byte[] iv = salt.clone();
+  /** RFC 7714 §9.1: IV = (00 00 || SSRC || 00 00 || 0 || SRTCP index) XOR salt, into ivScratch. */
+  private void aeadRtcpIv(byte[] salt, int ssrc, int index) {
+    byte[] iv = ivScratch;
+    System.arraycopy(salt, 0, iv, 0, AEAD_IV_BYTES);
     xorInt(iv, 2, ssrc);
     xorInt(iv, 8, index);
-    return iv;
   }
 
   private static SessionKeys deriveRtp(SrtpProfile profile, byte[] masterKey, byte[] masterSalt) {
@@ -428,12 +596,6 @@ public final class SrtpContext {
         aead ? null : kdf.derive(authLabel, HMAC_SHA1_AUTH_KEY_BYTES));
   }
 
-  private static Mac hmacSha1(byte[] authKey) throws GeneralSecurityException {
-    Mac mac = Mac.getInstance("HmacSHA1");
-    mac.init(new SecretKeySpec(authKey, "HmacSHA1"));
-    return mac;
-  }
-
   private static int readInt(byte[] b, int i) {
     return (b[i] & 0xFF) << 24 | (b[i + 1] & 0xFF) << 16 | (b[i + 2] & 0xFF) << 8 | (b[i + 3] & 0xFF);
   }
@@ -456,10 +618,57 @@ public final class SrtpContext {
     b[i + 3] ^= (byte) value;
   }
 
-  private static byte[] intBytes(int value) {
-    byte[] b = new byte[ROC_BYTES];
-    writeInt(b, 0, value);
-    return b;
+  /** What a sending context keeps per SSRC. */
+  private static final class SendState {
+    /** The highest RTP packet index protected, or -1 before the first. */
+    long highestRtpIndex = -1;
+    /** The SRTCP index of the next RTCP packet. */
+    int nextSrtcpIndex;
+  }
+
+  /**
+   * HMAC-SHA1 (RFC 2104) over {@link MessageDigest}, computed into a caller's array. The JCA
+   * {@code Mac} allocates its result array on every {@code doFinal}, even the one that takes an
+   * output array; {@code MessageDigest.digest(byte[], int, int)} does not.
+   */
+  private static final class HmacSha1 {
+    static final int BYTES = 20;
+    private static final int BLOCK_BYTES = 64;
+
+    private final MessageDigest inner;
+    private final MessageDigest outer;
+    private final byte[] innerPad = new byte[BLOCK_BYTES];
+    private final byte[] outerPad = new byte[BLOCK_BYTES];
+
+    HmacSha1(byte[] key) throws GeneralSecurityException {
+      inner = MessageDigest.getInstance("SHA-1");
+      outer = MessageDigest.getInstance("SHA-1");
+      if (key.length > BLOCK_BYTES) {
+        key = inner.digest(key); // never for SRTP's 20-byte key; RFC 2104 §2 for completeness
+      }
+      for (int i = 0; i < BLOCK_BYTES; i++) {
+        byte k = i < key.length ? key[i] : 0;
+        innerPad[i] = (byte) (k ^ 0x36);
+        outerPad[i] = (byte) (k ^ 0x5C);
+      }
+    }
+
+    /**
+     * HMAC of data[offset, offset + length) followed by all of {@code trailer} (the ROC), or by
+     * nothing when trailer is null; the 20-byte result goes to {@code out}.
+     */
+    void mac(byte[] data, int offset, int length, byte[] trailer, byte[] out)
+        throws GeneralSecurityException {
+      inner.update(innerPad);
+      inner.update(data, offset, length);
+      if (trailer != null) {
+        inner.update(trailer);
+      }
+      inner.digest(out, 0, BYTES);
+      outer.update(outerPad);
+      outer.update(out, 0, BYTES);
+      outer.digest(out, 0, BYTES);
+    }
   }
 
   /**

@@ -18,16 +18,31 @@ import org.slf4j.LoggerFactory;
  * One UDP socket and the thread that reads it. Every datagram and every posted task runs on that
  * single I/O thread, so state touched only from {@link Handler} callbacks needs no locking.
  * {@link #send} may be called from any thread.
+ *
+ * <p>Per-datagram garbage: none on receive (one buffer per socket); on send, each sending thread
+ * copies the datagram into its own reused direct buffer instead of wrapping the caller's array in
+ * a new {@link ByteBuffer} per datagram.
  */
 public final class UdpTransport implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(UdpTransport.class);
   private static final int MAX_DATAGRAM_BYTES = 2048;
   private static final int MAX_DATAGRAMS_PER_TURN = 64;
+  /** Selection only wakes the loop, which then polls tasks and the channel. */
+  private static final java.util.function.Consumer<SelectionKey> IGNORE_KEY = key -> {};
+  /**
+   * One send buffer per sending thread (the call's sender thread, the I/O thread, the control
+   * thread), shared by all sockets: a datagram is copied in and sent before send returns, so the
+   * buffer is free again for the thread's next datagram. Direct, so the channel sends from it
+   * without its own copy.
+   */
+  private static final ThreadLocal<ByteBuffer> SEND_BUFFER =
+      ThreadLocal.withInitial(() -> ByteBuffer.allocateDirect(MAX_DATAGRAM_BYTES));
 
   /** Callbacks, all invoked on the transport's I/O thread. */
   public interface Handler {
     /**
-     * @param data the datagram; valid only during the call (the buffer is reused)
+     * @param data the datagram; valid only during the call (the buffer is reused for the next
+     *     one). The handler may overwrite it in place (SRTP is decrypted there)
      * @param length datagram length in bytes, starting at index 0
      * @param from the sender
      * @param nowNanos {@link System#nanoTime()} at receipt
@@ -118,7 +133,7 @@ public final class UdpTransport implements AutoCloseable {
    * counted in {@link #sendFailures()}, as a congested network would drop it.
    *
    * @param to destination
-   * @param data bytes to send; not retained
+   * @param data bytes to send; read during the call only, not retained
    * @param offset start in data
    * @param length bytes to send
    */
@@ -127,7 +142,14 @@ public final class UdpTransport implements AutoCloseable {
       return;
     }
     try {
-      if (channel.send(ByteBuffer.wrap(data, offset, length), to) == 0) {
+      ByteBuffer buffer;
+      if (length <= MAX_DATAGRAM_BYTES) {
+        buffer = SEND_BUFFER.get().clear();
+        buffer.put(data, offset, length).flip();
+      } else {
+        buffer = ByteBuffer.wrap(data, offset, length); // larger than any media datagram: rare
+      }
+      if (channel.send(buffer, to) == 0) {
         sendFailures.incrementAndGet();
       }
     } catch (ClosedChannelException e) {
@@ -164,11 +186,12 @@ public final class UdpTransport implements AutoCloseable {
     ByteBuffer buffer = ByteBuffer.allocate(MAX_DATAGRAM_BYTES);
     try {
       while (!closed) {
-        long nextTimer = guarded(() -> handler.onTimer(System.nanoTime()));
+        long nextTimer = guardedTimer();
         long waitMillis = nextTimer == Long.MAX_VALUE ? 1000
             : Math.max(1, (nextTimer - System.nanoTime() + 999_999) / 1_000_000);
-        selector.select(Math.min(waitMillis, 1000));
-        selector.selectedKeys().clear();
+        // the action form leaves the selected-key set alone: adding to it and clearing it
+        // allocated a HashMap node on every turn
+        selector.select(IGNORE_KEY, Math.min(waitMillis, 1000));
         Runnable task;
         while (!closed && (task = tasks.poll()) != null) {
           Runnable t = task;
@@ -181,11 +204,7 @@ public final class UdpTransport implements AutoCloseable {
         InetSocketAddress from;
         for (int i = 0; i < MAX_DATAGRAMS_PER_TURN && !closed
             && (from = (InetSocketAddress) channel.receive(buffer.clear())) != null; i++) {
-          InetSocketAddress sender = from;
-          guarded(() -> {
-            handler.onDatagram(buffer.array(), buffer.position(), sender, System.nanoTime());
-            return 0L;
-          });
+          guardedDatagram(buffer.array(), buffer.position(), from);
         }
       }
     } catch (ClosedChannelException e) {
@@ -198,6 +217,24 @@ public final class UdpTransport implements AutoCloseable {
     }
   }
 
+  /** {@link Handler#onTimer} as {@link #guarded} runs callbacks, without a lambda per turn. */
+  private long guardedTimer() {
+    try {
+      return handler.onTimer(System.nanoTime());
+    } catch (RuntimeException e) {
+      return failed(e);
+    }
+  }
+
+  /** {@link Handler#onDatagram} as {@link #guarded} runs callbacks, without a lambda per datagram. */
+  private void guardedDatagram(byte[] data, int length, InetSocketAddress from) {
+    try {
+      handler.onDatagram(data, length, from, System.nanoTime());
+    } catch (RuntimeException e) {
+      failed(e);
+    }
+  }
+
   /**
    * Runs one callback; one that throws is counted in {@link #handlerFailures()} and skipped, so a
    * malformed datagram or a bug in one timer cannot stop the call's I/O.
@@ -206,10 +243,15 @@ public final class UdpTransport implements AutoCloseable {
     try {
       return callback.getAsLong();
     } catch (RuntimeException e) {
-      handlerFailures.incrementAndGet();
-      log.debug("I/O callback failed: {}", e.toString(), e);
-      return System.nanoTime() + 10_000_000L; // retry timers soon rather than never
+      return failed(e);
     }
+  }
+
+  /** Counts a callback that threw; @return when to retry timers: soon rather than never */
+  private long failed(RuntimeException e) {
+    handlerFailures.incrementAndGet();
+    log.debug("I/O callback failed: {}", e.toString(), e);
+    return System.nanoTime() + 10_000_000L;
   }
 
   /** Closes the socket and stops the I/O thread (joined unless called on it); idempotent. */

@@ -70,6 +70,11 @@ class AudioSenderPauseTest {
       }
 
       @Override
+      public boolean sendRtpInPlace(byte[] buffer, int offset, int length) {
+        return sendRtp(java.util.Arrays.copyOfRange(buffer, offset, offset + length));
+      }
+
+      @Override
       public boolean sendRtcp(byte[] rtcp) {
         return true;
       }

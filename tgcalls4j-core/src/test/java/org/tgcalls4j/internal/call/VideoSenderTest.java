@@ -64,6 +64,11 @@ class VideoSenderTest {
           }
 
           @Override
+          public boolean sendRtpInPlace(byte[] buffer, int offset, int length) {
+            return sendRtp(java.util.Arrays.copyOfRange(buffer, offset, offset + length));
+          }
+
+          @Override
           public boolean sendRtcp(byte[] packet) {
             synchronized (rtcp) {
               rtcp.add(packet.clone());
