@@ -142,6 +142,31 @@ class FaultInjectionIT {
   // JVM) expires consent
 
   @Test
+  void ourLastDtlsFlightLostIsSentAgainWhenTheSfuRetransmits() throws Exception {
+    Path ogg = Media.tone(dir, "tone.ogg", 440, 4);
+    TestSfu sfu = sfu();
+    client(TgCalls.builder().requireFfmpeg(false).connectTimeout(Duration.ofSeconds(20)));
+    GroupCall call = calls.createGroupCall(CHAT);
+    String answer = sfu.answer(call.joinJson());
+    ImpairedUdpRelay relay = relay(answer, 0, 0, 0);
+    relay.dropChangeCipherSpecToSfu.set(1); // our ChangeCipherSpec + Finished, once
+    call.setSource(MediaSource.file(ogg));
+    call.connect(relay.rewriteAnswer(answer));
+    assertThat(streamEnds.poll(30, TimeUnit.SECONDS)).as("stream end").isEqualTo("ok");
+    Thread.sleep(500);
+    Recording rec = sfu.recording();
+    long sent = call.stats().packetsSent();
+    long received = rec.packetsBySsrc().getOrDefault(call.audioSsrc(), 0L);
+    System.out.printf("last flight lost once: sent %d, SFU received %d, SRTP failures %d%n",
+        sent, received, rec.srtpFailures());
+    assertThat(relay.changeCipherSpecDropped.get()).as("the flight was dropped").isEqualTo(1);
+    // the SFU, as DTLS client, retransmits its last flight after about 1 s; we answer with ours
+    assertThat(received).as("packets received of %d sent", sent).isGreaterThan(sent / 2);
+    assertThat(Audio.dominantFrequencyHz(rec.pcm48kStereo(), 2, 48_000))
+        .isCloseTo(440.0, org.assertj.core.data.Offset.offset(2.0));
+  }
+
+  @Test
   void anSfuThatFallsSilentFailsTheCallWhenConsentExpires() throws Exception {
     TestSfu sfu = sfu();
     assertThatThrownBy(() -> TgCalls.builder().consentTimeout(Duration.ofMillis(50)))

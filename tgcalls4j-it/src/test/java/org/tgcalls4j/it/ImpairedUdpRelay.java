@@ -49,6 +49,14 @@ final class ImpairedUdpRelay implements AutoCloseable {
   final AtomicLong duplicated = new AtomicLong();
   /** Datagrams of either direction discarded after {@link #goSilent()}. */
   final AtomicLong swallowed = new AtomicLong();
+  /**
+   * How many more datagrams towards the SFU that start with a DTLS ChangeCipherSpec record
+   * (content type 20: the call's last handshake flight as DTLS server) to drop.
+   */
+  final java.util.concurrent.atomic.AtomicInteger dropChangeCipherSpecToSfu =
+      new java.util.concurrent.atomic.AtomicInteger();
+  /** Datagrams dropped for {@link #dropChangeCipherSpecToSfu}. */
+  final AtomicLong changeCipherSpecDropped = new AtomicLong();
 
   /**
    * @param sfu where the SFU listens (its answer's candidate)
@@ -140,6 +148,11 @@ final class ImpairedUdpRelay implements AutoCloseable {
       }
       byte[] datagram = java.util.Arrays.copyOf(buffer, in.getLength());
       boolean media = (datagram[0] & 0xff) >= 128 && (datagram[0] & 0xff) <= 191;
+      if (towardsSfu && datagram[0] == 20
+          && dropChangeCipherSpecToSfu.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+        changeCipherSpecDropped.incrementAndGet();
+        continue;
+      }
       if (random.nextDouble() < loss) {
         if (towardsSfu && media) {
           mediaDroppedToSfu.incrementAndGet();
