@@ -53,7 +53,8 @@ import org.tgcalls4j.TgCallsException;
  * heap per call (used heap after {@code System.gc()} at the end minus the same before the first
  * call, over N, as pion subtracts its baseline heap); bytes allocated per RTP packet sent in the
  * window (all threads but this one, {@code com.sun.management.ThreadMXBean}); pacing lateness is
- * "n/a" because the library does not expose it; and the sink's figures for the window (arrival
+ * "n/a" because the library does not expose it; the states of the connected calls at the end of
+ * the window (a call the sink stopped answering fails its ICE consent); and the sink's figures for the window (arrival
  * deviation from each call's 20 ms grid, packets received / due). Prints a table row, then the
  * JSON line last.
  *
@@ -144,6 +145,10 @@ public final class ScaleBench {
       long osThreads = ScaleFigures.selfStatusField("Threads");
       int javaThreads = threads.getThreadCount();
       long rssKb = ScaleFigures.selfStatusField("VmRSS");
+      Map<String, Integer> statesAtEnd = new TreeMap<>();
+      for (GroupCall c : live) {
+        statesAtEnd.merge(c.state().name(), 1, Integer::sum);
+      }
       long heap1 = usedHeapAfterGc();
 
       long allocated = 0;
@@ -161,6 +166,7 @@ public final class ScaleBench {
       r.put("connected", live.size());
       r.put("failed", n - live.size());
       r.put("errors", errors);
+      r.put("states_at_end", statesAtEnd);
       r.put("setup_s", ScaleFigures.round(setupSeconds, 1));
       r.put("connect_ms_p50", ScaleFigures.round(ScaleFigures.percentile(connects, 50), 1));
       r.put("connect_ms_p95", ScaleFigures.round(ScaleFigures.percentile(connects, 95), 1));
