@@ -20,11 +20,14 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.tgcalls4j.CallStats;
+import org.tgcalls4j.ConnectionState;
 import org.tgcalls4j.GroupCall;
 import org.tgcalls4j.MediaSource;
 import org.tgcalls4j.NetworkOptions;
@@ -54,7 +57,8 @@ import org.tgcalls4j.TgCallsException;
  * call, over N, as pion subtracts its baseline heap); bytes allocated per RTP packet sent in the
  * window (all threads but this one, {@code com.sun.management.ThreadMXBean}); pacing lateness is
  * "n/a" because the library does not expose it; the states of the connected calls at the end of
- * the window (a call the sink stopped answering fails its ICE consent); and the sink's figures for the window (arrival
+ * the window and the causes of the FAILED and DISCONNECTED reports of calls that had connected (a
+ * call the sink stopped answering fails its ICE consent); and the sink's figures for the window (arrival
  * deviation from each call's 20 ms grid, packets received / due). Prints a table row, then the
  * JSON line last.
  *
@@ -107,9 +111,18 @@ public final class ScaleBench {
 
     long heap0 = usedHeapAfterGc();
     long rss0Kb = ScaleFigures.selfStatusField("VmRSS");
+    Set<Long> everConnected = ConcurrentHashMap.newKeySet();
+    Map<String, Integer> lost = new ConcurrentHashMap<>();
     TgCalls client = TgCalls.builder()
         .networkOptions(NetworkOptions.loopbackOnly())
         .connectTimeout(o.connectTimeout())
+        .connectionListener((chatId, state, cause) -> {
+          if (state == ConnectionState.CONNECTED) {
+            everConnected.add(chatId);
+          } else if (cause != null && everConnected.contains(chatId)) {
+            lost.merge(state + " " + describe(cause), 1, Integer::sum);
+          }
+        })
         .build();
     try {
       long setupStart = System.nanoTime();
@@ -167,6 +180,7 @@ public final class ScaleBench {
       r.put("failed", n - live.size());
       r.put("errors", errors);
       r.put("states_at_end", statesAtEnd);
+      r.put("lost_after_connect", new TreeMap<>(lost));
       r.put("setup_s", ScaleFigures.round(setupSeconds, 1));
       r.put("connect_ms_p50", ScaleFigures.round(ScaleFigures.percentile(connects, 50), 1));
       r.put("connect_ms_p95", ScaleFigures.round(ScaleFigures.percentile(connects, 95), 1));
