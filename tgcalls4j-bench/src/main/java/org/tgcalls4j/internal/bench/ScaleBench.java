@@ -223,13 +223,17 @@ public final class ScaleBench {
     ExecutorService pool = Executors.newFixedThreadPool(o.parallel());
     List<Future<Joined>> futures = new ArrayList<>();
     AtomicInteger done = new AtomicInteger();
+    AtomicInteger ok = new AtomicInteger();
+    long start = System.nanoTime();
     for (int i = 0; i < o.calls(); i++) {
       long chatId = i + 1;
       futures.add(pool.submit(() -> {
         Joined j = joinOne(client, chatId, o);
+        int connected = j.error() == null ? ok.incrementAndGet() : ok.get();
         int k = done.incrementAndGet();
         if (k % 100 == 0 || k == o.calls()) {
-          System.err.printf("scale: %d/%d calls joined%n", k, o.calls());
+          System.err.printf("scale: %d/%d calls tried, %d connected, %.1f s%n", k, o.calls(),
+              connected, (System.nanoTime() - start) / 1e9);
         }
         return j;
       }));
