@@ -50,8 +50,9 @@ import org.tgcalls4j.TgCallsException;
  *
  * <p>Figures: calls connected and failed (with the errors); connect p50/p95/max in ms from the
  * {@link GroupCall#connect} call (after the join's HTTP answer, as pion's sender measures from its
- * answer) to its return at CONNECTED; process CPU in the window as % of one core, total and per
- * call ({@code OperatingSystemMXBean.getProcessCpuTime}); threads of the process
+ * answer) to its return at CONNECTED; process CPU in the window as % of one core, total, per
+ * call and per call still connected at the end ({@code OperatingSystemMXBean.getProcessCpuTime});
+ * threads of the process
  * ({@code /proc/self/status}, as pion reports them, JVM threads included) and Java threads; RSS;
  * heap per call (used heap after {@code System.gc()} at the end minus the same before the first
  * call, over N, as pion subtracts its baseline heap); bytes allocated per RTP packet sent in the
@@ -188,6 +189,9 @@ public final class ScaleBench {
       r.put("window_s", ScaleFigures.round(wallSeconds, 3));
       r.put("cpu_pct_total", ScaleFigures.round(cpuPct, 1));
       r.put("cpu_pct_per_call", ScaleFigures.round(cpuPct / n, 4));
+      int connectedAtEnd = statesAtEnd.getOrDefault(ConnectionState.CONNECTED.name(), 0);
+      r.put("cpu_pct_per_connected_call",
+          connectedAtEnd == 0 ? -1 : ScaleFigures.round(cpuPct / connectedAtEnd, 4));
       r.put("threads", osThreads);
       r.put("java_threads", javaThreads);
       r.put("rss_mb", rssKb / 1024);
@@ -268,7 +272,8 @@ public final class ScaleBench {
   }
 
   private static String describe(Throwable e) {
-    String message = String.valueOf(e.getMessage());
+    // one key per kind of error: chat ids would make each timeout its own entry
+    String message = String.valueOf(e.getMessage()).replaceAll("chat -?[0-9]+", "chat N");
     if (message.length() > 100) {
       message = message.substring(0, 100) + "...";
     }
