@@ -5,8 +5,9 @@
   const sfu = {};
   window.sfu = sfu;
 
-  // toneHz > 0: the SFU also forwards a participant speaking, a sine of that frequency
-  sfu.offer = async (toneHz) => {
+  // toneHz > 0: the SFU also forwards a participant speaking, a sine of that frequency;
+  // video: the SFU also receives the client's camera (a second, bundled m-section)
+  sfu.offer = async (toneHz, video) => {
     // Chromium lists non-default interfaces, loopback among them, only once the page holds the
     // media permission (granted by --use-fake-ui-for-media-stream)
     const media = await navigator.mediaDevices.getUserMedia({audio: true});
@@ -29,7 +30,21 @@
     } else {
       pc.addTransceiver('audio', {direction: 'recvonly'});
     }
+    if (video) {
+      pc.addTransceiver('video', {direction: 'recvonly'});
+    }
     pc.ontrack = (e) => {
+      if (e.track.kind === 'video') {
+        // decoded frames need a sink: a playing (muted) video element
+        sfu.video = document.createElement('video');
+        sfu.video.muted = true;
+        sfu.video.autoplay = true;
+        sfu.video.playsInline = true;
+        sfu.video.srcObject = new MediaStream([e.track]);
+        document.body.appendChild(sfu.video);
+        sfu.video.play().catch(() => {});
+        return;
+      }
       sfu.stream = e.streams && e.streams[0] ? e.streams[0] : new MediaStream([e.track]);
       // Chromium feeds a remote track to Web Audio only while a media element plays it
       sfu.element = new Audio();

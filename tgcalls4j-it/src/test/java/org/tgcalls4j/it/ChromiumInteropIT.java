@@ -22,8 +22,9 @@ import org.tgcalls4j.testsfu.Audio;
 
 /**
  * A group call into Chromium (libwebrtc) standing in for the SFU: our ICE, DTLS (Bouncy Castle,
- * checked here by BoringSSL), SRTP and Opus RTP as libwebrtc receives them. Chromium must connect,
- * decode our Opus, play a 440 Hz tone as 440 Hz, and report our SSRC.
+ * checked here by BoringSSL), SRTP, Opus and VP8 RTP as libwebrtc receives them. Chromium must
+ * connect, decode our Opus (a 440 Hz tone as 440 Hz) and our VP8 (320x240 frames), report our
+ * SSRCs, and with 5 % loss NACK and receive our RTX retransmissions.
  */
 @ExtendWith(LeakCheck.class)
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
@@ -108,6 +109,73 @@ class ChromiumInteropIT {
       // and our audio still reaches Chromium on the same transport
       assertThat(Audio.dominantFrequencyHz(sfu.record(2), 1, 48_000)).isCloseTo(440.0, Offset.offset(2.0));
       calls.groupCall(8).stop();
+    }
+  }
+
+  @Test
+  void chromiumDecodesOurVp8AtTheSizeSent() throws Exception {
+    Path clip = VideoCallIT.clip(dir); // 320x240 at 30 fps with a 440 Hz tone
+    try (ChromiumSfu sfu = ChromiumSfu.start(dir);
+        TgCalls calls = TgCalls.builder().requireFfmpeg(true)
+            .networkOptions(NetworkOptions.loopbackOnly())
+            .connectTimeout(Duration.ofSeconds(20)).build()) {
+      GroupCall call = calls.createGroupCall(9);
+      call.setSource(MediaSource.withVideo(MediaSource.file(clip))); // before the join: it declares video
+      String join = call.joinJson();
+      String answer = sfu.offerAsAnswerJson(0, true);
+      sfu.acceptJoin(join);
+      call.connect(answer);
+      Awaitility.await("chromium connected").atMost(Duration.ofSeconds(20))
+          .until(() -> "connected".equals(sfu.connectionState()));
+      Awaitility.await("frames decoded by libwebrtc").atMost(Duration.ofSeconds(15))
+          .until(() -> {
+            JsonObject v = sfu.stats("inbound-rtp", "video");
+            return v != null && v.has("framesDecoded") && v.get("framesDecoded").getAsLong() >= 60;
+          });
+      JsonObject video = sfu.stats("inbound-rtp", "video");
+      System.out.println("chromium video: " + video);
+      assertThat(video.get("frameWidth").getAsInt()).isEqualTo(320);
+      assertThat(video.get("frameHeight").getAsInt()).isEqualTo(240);
+      assertThat(video.get("ssrc").getAsLong()).as("the join's video SSRC")
+          .isEqualTo((calls.audioSsrc(9) + 1L) & 0xFFFF_FFFFL);
+      assertThat(video.get("keyFramesDecoded").getAsLong()).isPositive();
+      assertThat(Audio.dominantFrequencyHz(sfu.record(1), 1, 48_000)).as("audio beside it")
+          .isCloseTo(440.0, Offset.offset(2.0));
+      call.stop();
+    }
+  }
+
+  @Test
+  void withFivePercentLossChromiumGetsOurRetransmissions() throws Exception {
+    Path clip = VideoCallIT.clip(dir);
+    try (ChromiumSfu sfu = ChromiumSfu.start(dir);
+        TgCalls calls = TgCalls.builder().requireFfmpeg(true)
+            .networkOptions(NetworkOptions.loopbackOnly())
+            .connectTimeout(Duration.ofSeconds(20)).build()) {
+      GroupCall call = calls.createGroupCall(10);
+      call.setSource(MediaSource.withVideo(MediaSource.file(clip)));
+      String join = call.joinJson();
+      String answer = sfu.offerAsAnswerJson(0, true);
+      sfu.acceptJoin(join);
+      try (ImpairedUdpRelay relay = ImpairedUdpRelay.forAnswer(answer, 20261201L, 0.05, 0, 0)) {
+        call.connect(relay.rewriteAnswer(answer)); // every datagram both ways crosses 5 % loss
+        Awaitility.await("frames decoded through the loss").atMost(Duration.ofSeconds(20))
+            .until(() -> {
+              JsonObject v = sfu.stats("inbound-rtp", "video");
+              return v != null && v.has("framesDecoded") && v.get("framesDecoded").getAsLong() >= 90;
+            });
+        JsonObject video = sfu.stats("inbound-rtp", "video");
+        System.out.println("chromium video through 5 % loss: " + video);
+        assertThat(relay.mediaDroppedToSfu.get()).as("media the relay dropped").isPositive();
+        assertThat(video.get("nackCount").getAsLong()).as("NACKs Chromium sent").isPositive();
+        assertThat(video.get("retransmittedPacketsReceived").getAsLong())
+            .as("RTX packets Chromium received").isPositive();
+        // our side saw those NACKs and answered them on the RTX SSRC
+        assertThat(call.videoStats().nacksReceived()).isPositive();
+        assertThat(call.videoStats().rtxPacketsSent())
+            .isGreaterThanOrEqualTo(video.get("retransmittedPacketsReceived").getAsLong());
+        call.stop();
+      }
     }
   }
 }

@@ -165,8 +165,16 @@ final class ChromiumSfu implements AutoCloseable {
    * (Web Audio, encoded by libwebrtc's Opus) to the client, as the SFU forwards a participant.
    */
   String offerAsAnswerJson(double toneHz) throws IOException {
+    return offerAsAnswerJson(toneHz, false);
+  }
+
+  /**
+   * Like {@link #offerAsAnswerJson(double)}; with {@code video}, Chromium also receives the
+   * client's VP8 (a bundled video m-section) and the answer JSON gets its {@code video} section.
+   */
+  String offerAsAnswerJson(double toneHz, boolean video) throws IOException {
     sending = toneHz > 0;
-    offerSdp = evaluate("sfu.offer(" + toneHz + ")");
+    offerSdp = evaluate("sfu.offer(" + toneHz + ", " + video + ")");
     JsonObject answer = answerJson(offerSdp);
     if (answer.getAsJsonObject("transport").getAsJsonArray("candidates").isEmpty()) {
       throw new IOException("chromium offered no 127.0.0.1 UDP candidate: "
@@ -204,10 +212,17 @@ final class ChromiumSfu implements AutoCloseable {
 
   /** @return the first RTCStats object of {@code type}, or null */
   JsonObject stats(String type) throws IOException {
+    return stats(type, null);
+  }
+
+  /** @return the first RTCStats object of {@code type} (and {@code kind}, unless null), or null */
+  JsonObject stats(String type, String kind) throws IOException {
     JsonArray all = JsonParser.parseString(evaluate("sfu.stats()")).getAsJsonArray();
     for (JsonElement e : all) {
-      if (e.getAsJsonObject().get("type").getAsString().equals(type)) {
-        return e.getAsJsonObject();
+      JsonObject o = e.getAsJsonObject();
+      if (o.get("type").getAsString().equals(type)
+          && (kind == null || (o.has("kind") && o.get("kind").getAsString().equals(kind)))) {
+        return o;
       }
     }
     return null;
@@ -372,7 +387,50 @@ final class ChromiumSfu implements AutoCloseable {
     JsonObject answer = new JsonObject();
     answer.add("transport", transport);
     answer.add("audio", media);
+    List<List<String>> sections = sections(offerSdp);
+    if (sections.size() > 1 && sections.get(1).get(0).startsWith("m=video")) {
+      answer.add("video", mediaSection(sections.get(1)));
+    }
     return answer;
+  }
+
+  /** One m-section's codecs (with their fmtp parameters as strings) and header extensions. */
+  private static JsonObject mediaSection(List<String> section) {
+    JsonArray payloadTypes = new JsonArray();
+    JsonArray extensions = new JsonArray();
+    for (String line : section) {
+      if (line.startsWith("a=rtpmap:")) {
+        String[] pt = line.substring("a=rtpmap:".length()).split(" ", 2);
+        String[] codec = pt[1].split("/");
+        JsonObject entry = new JsonObject();
+        entry.addProperty("id", Integer.parseInt(pt[0]));
+        entry.addProperty("name", codec[0]);
+        entry.addProperty("clockrate", Integer.parseInt(codec[1]));
+        JsonObject parameters = new JsonObject();
+        for (String fmtp : section) {
+          if (fmtp.startsWith("a=fmtp:" + pt[0] + " ")) {
+            for (String kv : fmtp.substring(("a=fmtp:" + pt[0] + " ").length()).split(";")) {
+              String[] pair = kv.strip().split("=", 2);
+              if (pair.length == 2) {
+                parameters.addProperty(pair[0], pair[1]);
+              }
+            }
+          }
+        }
+        entry.add("parameters", parameters);
+        payloadTypes.add(entry);
+      } else if (line.startsWith("a=extmap:")) {
+        String[] ext = line.substring("a=extmap:".length()).split(" ", 2);
+        JsonObject entry = new JsonObject();
+        entry.addProperty("id", Integer.parseInt(ext[0].split("/")[0]));
+        entry.addProperty("uri", ext[1].strip());
+        extensions.add(entry);
+      }
+    }
+    JsonObject media = new JsonObject();
+    media.add("payload-types", payloadTypes);
+    media.add("rtp-hdrexts", extensions);
+    return media;
   }
 
   /** @return the SSRC Chromium sends on (after connecting), unsigned */
@@ -396,14 +454,55 @@ final class ChromiumSfu implements AutoCloseable {
         break;
       }
     }
-    List<String> lines = List.of("v=0", "o=- 1 1 IN IP4 0.0.0.0", "s=-", "t=0 0",
-        "a=group:BUNDLE " + mid,
+    List<List<String>> sections = sections(offerSdp);
+    String videoMid = null;
+    List<String> videoLines = new ArrayList<>();
+    if (sections.size() > 1 && sections.get(1).get(0).startsWith("m=video")
+        && join.has("ssrc-groups")) {
+      List<String> v = sections.get(1);
+      videoMid = attribute(v, "mid");
+      String vp8 = null;
+      String rtx = null;
+      for (String line : v) {
+        if (line.startsWith("a=rtpmap:") && line.contains(" VP8/90000") && vp8 == null) {
+          vp8 = line.substring("a=rtpmap:".length()).split(" ")[0];
+        }
+      }
+      for (String line : v) {
+        if (line.startsWith("a=fmtp:") && line.endsWith(" apt=" + vp8)) {
+          rtx = line.substring("a=fmtp:".length()).split(" ")[0];
+        }
+      }
+      JsonArray fid = join.getAsJsonArray("ssrc-groups").get(0).getAsJsonObject()
+          .getAsJsonArray("sources");
+      long video = fid.get(0).getAsLong() & 0xFFFF_FFFFL;
+      long retransmission = fid.get(1).getAsLong() & 0xFFFF_FFFFL;
+      videoLines.addAll(List.of("m=video 9 UDP/TLS/RTP/SAVPF " + vp8 + " " + rtx,
+          "c=IN IP4 0.0.0.0", "a=mid:" + videoMid,
+          "a=ice-ufrag:" + join.get("ufrag").getAsString(), "a=ice-pwd:" + join.get("pwd").getAsString(),
+          "a=fingerprint:" + fp.get("hash").getAsString() + " " + fp.get("fingerprint").getAsString(),
+          "a=setup:" + fp.get("setup").getAsString(), "a=sendonly", "a=rtcp-mux",
+          "a=rtpmap:" + vp8 + " VP8/90000", "a=rtcp-fb:" + vp8 + " nack",
+          "a=rtcp-fb:" + vp8 + " nack pli", "a=rtcp-fb:" + vp8 + " ccm fir",
+          "a=rtpmap:" + rtx + " rtx/90000", "a=fmtp:" + rtx + " apt=" + vp8,
+          "a=ssrc-group:FID " + video + " " + retransmission,
+          "a=ssrc:" + video + " cname:tgcalls4j", "a=ssrc:" + retransmission + " cname:tgcalls4j"));
+      for (String line : v) {
+        if (line.startsWith("a=extmap:") && (line.contains("abs-send-time")
+            || line.contains("video-orientation"))) {
+          videoLines.add(line);
+        }
+      }
+    }
+    List<String> lines = new ArrayList<>(List.of("v=0", "o=- 1 1 IN IP4 0.0.0.0", "s=-", "t=0 0",
+        "a=group:BUNDLE " + mid + (videoMid == null ? "" : " " + videoMid),
         "m=audio 9 UDP/TLS/RTP/SAVPF " + opus, "c=IN IP4 0.0.0.0", "a=mid:" + mid,
         "a=ice-ufrag:" + join.get("ufrag").getAsString(), "a=ice-pwd:" + join.get("pwd").getAsString(),
         "a=fingerprint:" + fp.get("hash").getAsString() + " " + fp.get("fingerprint").getAsString(),
         "a=setup:" + fp.get("setup").getAsString(), sendrecv ? "a=sendrecv" : "a=sendonly",
         "a=rtcp-mux",
-        "a=rtpmap:" + opus + " opus/48000/2", "a=ssrc:" + ssrc + " cname:tgcalls4j");
+        "a=rtpmap:" + opus + " opus/48000/2", "a=ssrc:" + ssrc + " cname:tgcalls4j"));
+    lines.addAll(videoLines);
     return String.join("\r\n", lines) + "\r\n";
   }
 

@@ -53,7 +53,7 @@ class VideoCallIT {
   }
 
   /** 320x240 at 30 fps test pattern with a 440 Hz tone, made by ffmpeg's lavfi sources. */
-  private static Path clip(Path dir) throws Exception {
+  static Path clip(Path dir) throws Exception {
     Path file = dir.resolve("clip.mkv");
     run(List.of("ffmpeg", "-hide_banner", "-loglevel", "error", "-y",
         "-f", "lavfi", "-i", "testsrc=size=320x240:rate=30:duration=" + SECONDS,
