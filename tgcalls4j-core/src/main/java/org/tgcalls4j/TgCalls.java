@@ -51,7 +51,8 @@ import org.tgcalls4j.internal.rtmpcall.RtmpCall;
  * owned by the client ({@code tgcalls4j-events}), in order; calling back into the client from a
  * listener is allowed (for example {@code stop} from a stream end), and a listener that throws is
  * logged without affecting later events. A listener that blocks holds up the events behind it:
- * beyond 4,096 queued events the oldest is dropped and a warning logged. The
+ * beyond 4,096 waiting listener calls the oldest is dropped and a warning logged (the client's own
+ * bookkeeping, such as removing a finished stream, is never dropped). The
  * {@link IncomingAudioListener} is the exception: it runs on the client's audio-in thread. All calls
  * share one DTLS certificate (made at {@link Builder#build()}) and one small pool of threads for
  * DTLS handshakes and lifecycle work. The first build in a JVM also starts a short background

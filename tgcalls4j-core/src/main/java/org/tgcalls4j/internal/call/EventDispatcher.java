@@ -1,10 +1,11 @@
 package org.tgcalls4j.internal.call;
 
+import java.util.ArrayDeque;
 import java.util.Map;
-import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
@@ -14,17 +15,22 @@ import org.tgcalls4j.internal.logging.LogContext;
 /**
  * The client's one dispatcher thread for lifecycle events (state changes, stream ends): events
  * run in the order they were posted, each with its call's MDC. A listener that throws is logged
- * and the next event still runs. The queue is bounded ({@link #DEFAULT_CAPACITY} events): when a
- * listener blocks so long that it fills up, the oldest queued event is dropped, counted and
- * logged, so a stuck listener costs events, never memory or the posting threads. High-rate data
- * (received audio, levels) must not go through this queue.
+ * and the next event still runs. Listener calls ({@link #post}) are bounded
+ * ({@link #DEFAULT_CAPACITY} waiting at most): when a listener blocks so long that more wait, the
+ * oldest waiting listener call is dropped, counted and logged, so a stuck listener costs events,
+ * never memory or the posting threads. The client's own work queued through {@link #executor()}
+ * (bookkeeping that must happen, such as removing a finished stream) is never dropped. High-rate
+ * data (received audio, levels) must not go through this thread.
  */
 public final class EventDispatcher {
   private static final Logger log = LoggerFactory.getLogger(EventDispatcher.class);
-  /** Events queued at most before the oldest is dropped. */
+  /** Listener calls waiting at most before the oldest is dropped. */
   public static final int DEFAULT_CAPACITY = 4096;
 
-  private final ThreadPoolExecutor executor;
+  private final ExecutorService executor;
+  private final int capacity;
+  /** Listener calls posted and not yet started, oldest first; guarded by itself. */
+  private final ArrayDeque<ListenerCall> waiting = new ArrayDeque<>();
   private final AtomicLong dropped = new AtomicLong();
   private volatile Thread thread;
 
@@ -35,56 +41,92 @@ public final class EventDispatcher {
 
   /**
    * @param threads makes the dispatcher thread (named {@code tgcalls4j-events})
-   * @param capacity events queued at most, at least 1
+   * @param capacity listener calls waiting at most, at least 1
    */
   public EventDispatcher(ThreadFactory threads, int capacity) {
-    this.executor = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS,
-        new ArrayBlockingQueue<>(capacity), r -> {
-          Thread t = threads.newThread(r);
-          t.setName("tgcalls4j-events");
-          t.setDaemon(true);
-          thread = t;
-          return t;
-        }, (task, pool) -> dropOldest(task, pool));
+    if (capacity < 1) {
+      throw new IllegalArgumentException("capacity must be at least 1: " + capacity);
+    }
+    this.capacity = capacity;
+    this.executor = Executors.newSingleThreadExecutor(r -> {
+      Thread t = threads.newThread(r);
+      t.setName("tgcalls4j-events");
+      t.setDaemon(true);
+      thread = t;
+      return t;
+    });
   }
 
-  /** The queue is full: the oldest event makes room for {@code task}. */
-  private void dropOldest(Runnable task, ThreadPoolExecutor pool) {
-    if (pool.isShutdown()) {
-      throw new RejectedExecutionException("closed");
+  /** One listener call; skipped if it was dropped while waiting. */
+  private final class ListenerCall implements Runnable {
+    private final Map<String, String> logContext;
+    private final Runnable call;
+    private boolean dropped; // guarded by waiting
+
+    ListenerCall(Map<String, String> logContext, Runnable call) {
+      this.logContext = logContext;
+      this.call = call;
     }
-    if (pool.getQueue().poll() != null) {
-      long n = dropped.incrementAndGet();
-      if (Long.bitCount(n) == 1) { // 1, 2, 4, 8, ...: a stuck listener does not flood the log
-        log.warn("a listener is blocking the event thread: {} event(s) dropped so far, oldest"
-            + " first (queue of {})", n, pool.getQueue().remainingCapacity() + pool.getQueue().size());
+
+    @Override
+    public void run() {
+      synchronized (waiting) {
+        if (dropped) {
+          return;
+        }
+        waiting.pollFirst(); // listener calls start in order: this one is the oldest waiting
       }
+      LogContext.run(logContext, () -> deliver(call));
     }
-    pool.execute(task);
   }
 
-  /** @return events dropped because the queue was full */
+  /** @return listener calls dropped because too many were waiting */
   public long droppedEvents() {
     return dropped.get();
   }
 
   /**
-   * Queues one listener call.
+   * Queues one listener call; when {@code capacity} calls already wait, the oldest of them is
+   * dropped (counted, logged at the 1st, 2nd, 4th, 8th, ... drop).
    *
    * @param logContext the call's MDC entries, set while the listener runs
    * @param listenerCall what to run; a {@link RuntimeException} from it is logged and contained
    */
   public void post(Map<String, String> logContext, Runnable listenerCall) {
+    ListenerCall task = new ListenerCall(logContext, listenerCall);
+    synchronized (waiting) {
+      waiting.addLast(task);
+      if (waiting.size() > capacity) {
+        waiting.pollFirst().dropped = true;
+        long n = dropped.incrementAndGet();
+        if (Long.bitCount(n) == 1) { // 1, 2, 4, 8, ...: a stuck listener does not flood the log
+          log.warn("a listener is blocking the event thread: {} event(s) dropped so far, oldest"
+              + " first (at most {} wait)", n, capacity);
+        }
+      }
+    }
     try {
-      executor.execute(() -> LogContext.run(logContext, () -> deliver(listenerCall)));
+      executor.execute(task);
     } catch (RejectedExecutionException e) {
+      synchronized (waiting) {
+        waiting.remove(task);
+      }
       log.debug("event after the client closed, not delivered");
     }
   }
 
-  /** @return an executor that runs tasks on the dispatcher thread, in order, contained */
+  /**
+   * @return an executor that runs the client's own tasks on the dispatcher thread, in order with
+   *     the listener calls, contained, and never dropped
+   */
   public java.util.concurrent.Executor executor() {
-    return task -> post(Map.of(), task);
+    return task -> {
+      try {
+        executor.execute(() -> deliver(task));
+      } catch (RejectedExecutionException e) {
+        log.debug("task after the client closed, not run");
+      }
+    };
   }
 
   /** @return whether the calling thread is the dispatcher thread */

@@ -50,4 +50,30 @@ class EventDispatcherTest {
     assertThat(seen).containsExactly("after", "nested");
     assertThat(dispatcher.droppedEvents()).isZero();
   }
+
+  @Test
+  void theClientsOwnTasksAreNeverDroppedOnlyListenerCalls() throws Exception {
+    EventDispatcher dispatcher = new EventDispatcher(Thread::new, 2);
+    CountDownLatch release = new CountDownLatch(1);
+    CountDownLatch blocking = new CountDownLatch(1);
+    List<String> seen = new CopyOnWriteArrayList<>();
+    dispatcher.post(Map.of(), () -> {
+      blocking.countDown();
+      try {
+        release.await();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    });
+    assertThat(blocking.await(5, TimeUnit.SECONDS)).isTrue();
+    dispatcher.executor().execute(() -> seen.add("bookkeeping")); // e.g. a finished stream's removal
+    for (int i = 0; i < 5; i++) {
+      int n = i;
+      dispatcher.post(Map.of(), () -> seen.add("listener " + n));
+    }
+    assertThat(dispatcher.droppedEvents()).isEqualTo(3);
+    release.countDown();
+    dispatcher.close(5_000);
+    assertThat(seen).containsExactly("bookkeeping", "listener 3", "listener 4");
+  }
 }
