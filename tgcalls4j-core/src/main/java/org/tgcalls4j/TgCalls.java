@@ -150,11 +150,12 @@ public final class TgCalls implements AutoCloseable {
     if (source instanceof SharedSource) {
       throw new InvalidParamsException("source", "already a shared source; give it to the calls");
     }
-    AtomicReference<SharedFrameHub> self = new AtomicReference<>();
     SharedFrameHub hub = SharedFrameHub.open(source, settings.ffmpegPath, settings.audioBitrateKbps,
-        settings.threadFactory, () -> shared.remove(self.get()));
-    self.set(hub);
+        settings.threadFactory, shared::remove);
     shared.add(hub);
+    if (hub.isClosed()) { // a source that ended (or failed) before the add: it removed itself first
+      shared.remove(hub);
+    }
     if (closed) { // close() may have swept the set before our add
       hub.close();
       throw new ClientClosedException();

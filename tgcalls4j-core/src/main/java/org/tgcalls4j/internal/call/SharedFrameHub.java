@@ -51,7 +51,7 @@ public final class SharedFrameHub implements AutoCloseable {
   private final OpusFrameSource source;
   private final NanoClock clock;
   private final Sleeper sleeper;
-  private final Runnable onClosed;
+  private final java.util.function.Consumer<SharedFrameHub> onClosed;
   private final Thread thread;
 
   // Guarded by this.
@@ -73,10 +73,10 @@ public final class SharedFrameHub implements AutoCloseable {
    * @param sleeper waits on that clock
    * @param threads makes the reader thread; null to start none (tests drive {@link #publish} and
    *     {@link #end} themselves)
-   * @param onClosed run once after the hub closed (unregisters it); on the closing thread
+   * @param onClosed given this hub once after it closed (unregisters it); on the closing thread
    */
   SharedFrameHub(OpusFrameSource source, NanoClock clock, Sleeper sleeper, ThreadFactory threads,
-      Runnable onClosed) {
+      java.util.function.Consumer<SharedFrameHub> onClosed) {
     this.source = source;
     this.clock = clock;
     this.sleeper = sleeper;
@@ -99,16 +99,23 @@ public final class SharedFrameHub implements AutoCloseable {
    * @param ffmpeg the ffmpeg binary
    * @param bitrateKbps Opus bitrate when transcoding or encoding, kbit/s
    * @param threads makes the reader thread and ffmpeg's stderr pump
-   * @param onClosed run once after the hub closed
+   * @param onClosed given the hub once after it closed, which may be before this returns (a
+   *     source that ends at once)
    * @return the running hub
    * @throws InvalidParamsException as {@link OpusFrameSources#open}
    * @throws org.tgcalls4j.FfmpegSpawnException if ffmpeg could not be started
    */
   public static SharedFrameHub open(MediaSource source, Path ffmpeg, int bitrateKbps,
-      ThreadFactory threads, Runnable onClosed) throws TgCallsException {
+      ThreadFactory threads, java.util.function.Consumer<SharedFrameHub> onClosed)
+      throws TgCallsException {
     OpusFrameSource frames = OpusFrameSources.open(source, ffmpeg, bitrateKbps, 0, threads);
-    return new SharedFrameHub(frames, NanoClock.SYSTEM, Sleeper.parking(NanoClock.SYSTEM), threads,
-        onClosed);
+    try {
+      return new SharedFrameHub(frames, NanoClock.SYSTEM, Sleeper.parking(NanoClock.SYSTEM),
+          threads, onClosed);
+    } catch (RuntimeException e) {
+      frames.close(); // no thread could be made: nothing else owns the source
+      throw e;
+    }
   }
 
   /**
@@ -258,7 +265,7 @@ public final class SharedFrameHub implements AutoCloseable {
       }
     }
     if (onClosed != null) {
-      onClosed.run();
+      onClosed.accept(this);
     }
   }
 

@@ -63,7 +63,7 @@ class SharedFrameHubTest {
 
   /** A hub without a reader thread: the test publishes. */
   private SharedFrameHub manualHub() {
-    return new SharedFrameHub(source, () -> 0, deadline -> { }, null, onClosed::incrementAndGet);
+    return new SharedFrameHub(source, () -> 0, deadline -> { }, null, h -> onClosed.incrementAndGet());
   }
 
   @Test
@@ -240,7 +240,7 @@ class SharedFrameHubTest {
     source.frames.add(OpusFrameSource.NOTHING); // a skipped slot lasts 20 ms too
     source.frames.add(frame(7));
     SharedFrameHub hub = new SharedFrameHub(source, clock, sleeper, Thread::new,
-        onClosed::incrementAndGet);
+        h -> onClosed.incrementAndGet());
     try {
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
       while (!hub.isEnded() && System.nanoTime() < deadline) {
