@@ -205,7 +205,8 @@ public final class GroupCall implements Call {
    *
    * @throws IllegalArgumentException if {@code positionMillis} is negative
    * @throws InvalidParamsException (field {@code source}) if nothing is playing, or the source is
-   *     pushed PCM, a mix or a shell command, which cannot seek
+   *     pushed PCM, a mix, a shell command, a {@link SharedSource} or (group calls) a source whose
+   *     video is being sent, which cannot seek
    * @throws FfmpegSpawnException if ffmpeg cannot be started
    * @throws ConnectionNotFoundException if the call was stopped or failed
    */

@@ -198,7 +198,8 @@ public final class PrivateCall implements Call {
    *
    * @throws IllegalArgumentException if positionMillis is negative
    * @throws InvalidParamsException (field {@code source}) if nothing is playing, or the source is
-   *     pushed PCM, a mix or a shell command, which cannot seek
+   *     pushed PCM, a mix, a shell command, a {@link SharedSource} or (group calls) a source whose
+   *     video is being sent, which cannot seek
    * @throws FfmpegSpawnException if ffmpeg cannot be started
    * @throws ConnectionNotFoundException if the call was stopped or failed
    */

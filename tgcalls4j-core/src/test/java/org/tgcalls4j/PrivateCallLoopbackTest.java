@@ -148,4 +148,16 @@ class PrivateCallLoopbackTest {
     assertThat(p.waitFor()).isZero();
     return out;
   }
+
+  @Test
+  void aVideoSourcePlaysItsAudioInAPrivateCallAndSeeksLikeAnyFile() throws Exception {
+    Path clip = org.tgcalls4j.internal.rtmp.testing.TestMedia.makeSource(dir.resolve("clip.mp4"),
+        "testsrc", 440, 4);
+    try (TgCalls a = client(Duration.ofSeconds(5))) {
+      PrivateCall call = a.createPrivateCall(6, (c, blob) -> { });
+      call.setSource(MediaSource.withVideo(MediaSource.file(clip))); // private calls send its audio
+      call.seek(2_000); // was refused as "a source with video", though no video plays here
+      assertThat(call.positionMillis()).isEqualTo(2_000);
+    }
+  }
 }

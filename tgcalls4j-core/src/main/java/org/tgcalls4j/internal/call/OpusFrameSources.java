@@ -103,8 +103,8 @@ final class OpusFrameSources {
    * @param bitrateKbps Opus bitrate, kbit/s
    * @param threads creates ffmpeg's stderr pump thread
    * @throws InvalidParamsException (field {@code source}) if nothing is playing, or the source is
-   *     pushed PCM, a mix, a shell command, a shared source or a source with video, which
-   *     cannot seek
+   *     pushed PCM, a mix, a shell command, a shared source or a source whose video plays,
+   *     which cannot seek
    * @throws FfmpegSpawnException if ffmpeg could not be started
    */
   static void seek(SourceSlot slot, long positionMillis, Path ffmpeg, int bitrateKbps,
@@ -119,14 +119,18 @@ final class OpusFrameSources {
     if (media instanceof MediaSource.ShellSource) {
       throw new InvalidParamsException("source", "a shell source cannot seek: put -ss in its command");
     }
-    if (media instanceof MediaSource.VideoSource) {
-      throw new InvalidParamsException("source", "a source with video cannot seek yet");
+    MediaSource reopen = media;
+    if (media instanceof MediaSource.VideoSource video) {
+      if (slot.playsVideo()) {
+        throw new InvalidParamsException("source", "a source with video cannot seek yet");
+      }
+      reopen = video.input(); // only its audio plays (a private call, a join without video)
     }
     if (media instanceof SharedSource) {
       throw new InvalidParamsException("source", "a shared source plays live for all its calls"
           + " and cannot seek");
     }
-    slot.seek(media, open(media, ffmpeg, bitrateKbps, positionMillis, threads), positionMillis);
+    slot.seek(media, open(reopen, ffmpeg, bitrateKbps, positionMillis, threads), positionMillis);
   }
 
   /**

@@ -44,6 +44,11 @@ final class SourceSlot {
     }
   }
 
+  /** @return whether the current source carries video too (a group call's {@code withVideo}) */
+  synchronized boolean playsVideo() {
+    return current instanceof AudioVideoSource;
+  }
+
   /** @return what the current source was opened from, or null (none, or not reopenable) */
   synchronized org.tgcalls4j.MediaSource media() {
     return current == null ? null : media;
