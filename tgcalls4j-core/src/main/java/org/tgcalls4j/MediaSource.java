@@ -163,10 +163,8 @@ public sealed interface MediaSource permits MediaSource.FileSource, MediaSource.
    *
    * @param commandLine the command as given
    * @param track the track its output is
-   * @param words the command line split into words (an unmodifiable copy)
    */
-  record ShellSource(String commandLine, Track track, java.util.List<String> words)
-      implements MediaSource {
+  record ShellSource(String commandLine, Track track) implements MediaSource {
     /**
      * @throws IllegalArgumentException as {@link MediaSource#shell} describes
      * @throws NullPointerException if an argument is null
@@ -174,26 +172,9 @@ public sealed interface MediaSource permits MediaSource.FileSource, MediaSource.
     public ShellSource {
       Objects.requireNonNull(commandLine, "commandLine");
       Objects.requireNonNull(track, "track");
-      words = java.util.List.copyOf(words);
       // checked up front: a bad command fails here, not when a call starts it
-      org.tgcalls4j.internal.ffmpeg.ShellCommand.complete(words, kind(track), "ffmpeg", 64);
-    }
-
-    /** Splits and checks {@code commandLine}. */
-    ShellSource(String commandLine, Track track) {
-      this(commandLine, track, org.tgcalls4j.internal.ffmpeg.ShellCommand.split(
-          Objects.requireNonNull(commandLine, "commandLine")));
-    }
-
-    /** @return the argument list to run with {@code ffmpeg} and the Opus bitrate */
-    public java.util.List<String> command(String ffmpeg, int audioBitrateKbps) {
-      return org.tgcalls4j.internal.ffmpeg.ShellCommand.complete(words, kind(track), ffmpeg,
-          audioBitrateKbps);
-    }
-
-    private static org.tgcalls4j.internal.ffmpeg.ShellCommand.Kind kind(Track track) {
-      return track == Track.AUDIO ? org.tgcalls4j.internal.ffmpeg.ShellCommand.Kind.AUDIO
-          : org.tgcalls4j.internal.ffmpeg.ShellCommand.Kind.VIDEO;
+      org.tgcalls4j.internal.ffmpeg.ShellCommand.complete(
+          org.tgcalls4j.internal.ffmpeg.ShellCommand.split(commandLine), track, "ffmpeg", 64);
     }
   }
 

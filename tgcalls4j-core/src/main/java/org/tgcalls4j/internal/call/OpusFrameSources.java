@@ -19,6 +19,7 @@ import org.tgcalls4j.SharedSource;
 import org.tgcalls4j.TgCallsException;
 import org.tgcalls4j.internal.ffmpeg.FfmpegCommand;
 import org.tgcalls4j.internal.ffmpeg.FfmpegProcess;
+import org.tgcalls4j.internal.ffmpeg.ShellCommand;
 import org.tgcalls4j.internal.audio.PcmAccess;
 import org.tgcalls4j.internal.audio.PcmQueue;
 import org.tgcalls4j.internal.ogg.OggOpusReader;
@@ -73,7 +74,8 @@ final class OpusFrameSources {
         throw new InvalidParamsException("source", "a VIDEO shell source cannot play: tgcalls4j"
             + " does not send video yet");
       }
-      return new FfmpegSource(FfmpegProcess.start(shell.command(ffmpeg.toString(), bitrateKbps),
+      return new FfmpegSource(FfmpegProcess.start(ShellCommand.complete(
+          ShellCommand.split(shell.commandLine()), shell.track(), ffmpeg.toString(), bitrateKbps),
           threads));
     }
     if (source instanceof MediaSource.VideoSource video) {

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import org.tgcalls4j.MediaSource;
 
 /**
  * A user's ffmpeg command line ({@code MediaSource.shell}) turned into an argument list that is
@@ -22,14 +23,6 @@ public final class ShellCommand {
   private static final Set<String> RAW_FORMATS = Set.of("s16le", "s16be", "s24le", "s24be",
       "s32le", "s32be", "f32le", "f32be", "f64le", "f64be", "u8", "s8", "u16le", "u16be", "alaw",
       "mulaw", "wav", "rawvideo", "yuv4mpegpipe", "image2pipe");
-
-  /** The track a shell command produces. */
-  public enum Kind {
-    /** Opus in Ogg. */
-    AUDIO,
-    /** VP8 in IVF. */
-    VIDEO
-  }
 
   private ShellCommand() {}
 
@@ -101,7 +94,7 @@ public final class ShellCommand {
    *     command asks for an output a call cannot send: another codec than libopus (audio) or
    *     libvpx (video), another container than ogg or ivf, raw PCM or raw video
    */
-  public static List<String> complete(List<String> words, Kind kind, String ffmpeg,
+  public static List<String> complete(List<String> words, MediaSource.Track kind, String ffmpeg,
       int audioBitrateKbps) {
     String program = words.get(0);
     String name = program.substring(program.lastIndexOf('/') + 1);
@@ -128,7 +121,7 @@ public final class ShellCommand {
         || rest.get(rest.size() - 1).equals("-"));
     String output = hasOutput ? rest.remove(rest.size() - 1) : "pipe:1";
     out.addAll(rest);
-    if (kind == Kind.AUDIO) {
+    if (kind == MediaSource.Track.AUDIO) {
       if (!args.contains("-map")) {
         addIfMissing(out, args, "-vn", null);
       }
@@ -155,7 +148,7 @@ public final class ShellCommand {
   }
 
   /** Refuses outputs a call cannot send. */
-  private static void check(List<String> args, Kind kind) {
+  private static void check(List<String> args, MediaSource.Track kind) {
     int lastInput = args.lastIndexOf("-i");
     for (int i = 0; i + 1 < args.size(); i++) {
       String option = args.get(i);
@@ -165,26 +158,26 @@ public final class ShellCommand {
       if ((audioCodec || videoCodec || option.equals("-c") || option.equals("-codec"))
           && (value.startsWith("pcm_") || value.equals("rawvideo"))) {
         throw new IllegalArgumentException("raw output (" + option + " " + args.get(i + 1)
-            + ") cannot be sent: a call sends " + (kind == Kind.AUDIO ? "Opus (-c:a libopus)"
+            + ") cannot be sent: a call sends " + (kind == MediaSource.Track.AUDIO ? "Opus (-c:a libopus)"
                 : "VP8 (-c:v libvpx)") + "; leave the codec out and tgcalls4j adds it");
       }
       if (option.equals("-f") && i > lastInput && RAW_FORMATS.contains(value)) {
         throw new IllegalArgumentException("raw output (-f " + args.get(i + 1) + ") cannot be sent:"
-            + " a call reads " + (kind == Kind.AUDIO ? "Ogg (-f ogg)" : "IVF (-f ivf)")
+            + " a call reads " + (kind == MediaSource.Track.AUDIO ? "Ogg (-f ogg)" : "IVF (-f ivf)")
             + "; leave the format out and tgcalls4j adds it");
       }
-      if (kind == Kind.AUDIO && audioCodec && !value.equals("libopus") && !value.equals("copy")) {
+      if (kind == MediaSource.Track.AUDIO && audioCodec && !value.equals("libopus") && !value.equals("copy")) {
         throw new IllegalArgumentException("a call sends Opus: " + option + " must be libopus, not "
             + quote(args.get(i + 1)));
       }
-      if (kind == Kind.VIDEO && videoCodec && !value.equals("libvpx") && !value.equals("copy")) {
+      if (kind == MediaSource.Track.VIDEO && videoCodec && !value.equals("libvpx") && !value.equals("copy")) {
         throw new IllegalArgumentException("a call sends VP8: " + option + " must be libvpx, not "
             + quote(args.get(i + 1)));
       }
       if (option.equals("-f") && i > lastInput
-          && !value.equals(kind == Kind.AUDIO ? "ogg" : "ivf")) {
+          && !value.equals(kind == MediaSource.Track.AUDIO ? "ogg" : "ivf")) {
         throw new IllegalArgumentException("the output format must be "
-            + (kind == Kind.AUDIO ? "ogg" : "ivf") + ", not " + quote(args.get(i + 1)));
+            + (kind == MediaSource.Track.AUDIO ? "ogg" : "ivf") + ", not " + quote(args.get(i + 1)));
       }
     }
   }

@@ -49,7 +49,7 @@ class ShellCommandTest {
   @Test
   void theMinimalAudioCommandIsCompletedToOggOpusOnStandardOutput() {
     List<String> args = ShellCommand.complete(ShellCommand.split("ffmpeg -i \"song.mp3\""),
-        ShellCommand.Kind.AUDIO, "/usr/bin/ffmpeg", 96);
+        MediaSource.Track.AUDIO, "/usr/bin/ffmpeg", 96);
     assertThat(args).containsExactly("/usr/bin/ffmpeg", "-hide_banner", "-loglevel", "error",
         "-nostdin", "-analyzeduration", "500000", "-probesize", "65536", "-i", "song.mp3", "-vn",
         "-c:a", "libopus", "-b:a", "96k", "-application", "audio", "-frame_duration", "20",
@@ -61,7 +61,7 @@ class ShellCommandTest {
     List<String> args = ShellCommand.complete(ShellCommand.split(
         "/opt/bin/ffmpeg -loglevel warning -re -analyzeduration 0 -i in.ts -map 0:a:1 "
             + "-c:a libopus -b:a 128k -ac 1 -f ogg pipe:1"),
-        ShellCommand.Kind.AUDIO, "ffmpeg", 64);
+        MediaSource.Track.AUDIO, "ffmpeg", 64);
     assertThat(args).containsExactly("ffmpeg", "-hide_banner", "-nostdin", "-loglevel", "warning",
         "-re", "-analyzeduration", "0", "-probesize", "65536", "-i", "in.ts", "-map", "0:a:1",
         "-c:a", "libopus", "-b:a", "128k", "-ac", "1", "-f", "ogg", "-application", "audio",
@@ -72,7 +72,7 @@ class ShellCommandTest {
   @Test
   void videoIsCompletedToVp8InIvf() {
     assertThat(ShellCommand.complete(ShellCommand.split("ffmpeg -i movie.mp4 -vf scale=640:360"),
-        ShellCommand.Kind.VIDEO, "ffmpeg", 64)).endsWith(
+        MediaSource.Track.VIDEO, "ffmpeg", 64)).endsWith(
         "-vf", "scale=640:360", "-an", "-c:v", "libvpx", "-deadline", "realtime", "-f", "ivf", "pipe:1");
   }
 
