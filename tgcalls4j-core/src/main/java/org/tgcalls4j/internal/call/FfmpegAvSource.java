@@ -37,7 +37,6 @@ final class FfmpegAvSource implements AudioVideoSource {
   private final OggOpusReader audio;
   private final IvfReader video;
   private final CountDownLatch videoDone = new CountDownLatch(1);
-  private boolean headRead;
 
   private FfmpegAvSource(FfmpegProcess process, LoopbackInput audioIn, LoopbackInput videoIn) {
     this.process = process;
@@ -94,11 +93,7 @@ final class FfmpegAvSource implements AudioVideoSource {
 
   @Override
   public byte[] nextFrame() throws IOException {
-    if (!headRead) {
-      audio.head();
-      headRead = true;
-    }
-    return audio.nextPacket();
+    return audio.nextPacket(); // reads the OpusHead and OpusTags first
   }
 
   @Override
@@ -110,7 +105,7 @@ final class FfmpegAvSource implements AudioVideoSource {
     }
     try {
       // ffmpeg writes nothing to stdout: its end of stream means ffmpeg exited (or was closed)
-      process.stdout().transferTo(OutputStreamSink.INSTANCE);
+      process.stdout().transferTo(java.io.OutputStream.nullOutputStream());
     } catch (IOException ignored) {
       // closed under us: close() reports no error
     }
@@ -126,21 +121,15 @@ final class FfmpegAvSource implements AudioVideoSource {
   }
 
   /** Counts down {@link #videoDone} when the video stream ends or fails. */
-  private final class EndSignalingStream extends InputStream {
-    private final InputStream in;
-
+  private final class EndSignalingStream extends java.io.FilterInputStream {
     EndSignalingStream(InputStream in) {
-      this.in = in;
+      super(in);
     }
 
     @Override
     public int read() throws IOException {
       try {
-        int b = in.read();
-        if (b < 0) {
-          videoDone.countDown();
-        }
-        return b;
+        return ended(in.read());
       } catch (IOException e) {
         videoDone.countDown();
         throw e;
@@ -150,26 +139,18 @@ final class FfmpegAvSource implements AudioVideoSource {
     @Override
     public int read(byte[] b, int off, int len) throws IOException {
       try {
-        int n = in.read(b, off, len);
-        if (n < 0) {
-          videoDone.countDown();
-        }
-        return n;
+        return ended(in.read(b, off, len));
       } catch (IOException e) {
         videoDone.countDown();
         throw e;
       }
     }
-  }
 
-  /** Discards bytes. */
-  private static final class OutputStreamSink extends java.io.OutputStream {
-    static final OutputStreamSink INSTANCE = new OutputStreamSink();
-
-    @Override
-    public void write(int b) {}
-
-    @Override
-    public void write(byte[] b, int off, int len) {}
+    private int ended(int result) {
+      if (result < 0) {
+        videoDone.countDown();
+      }
+      return result;
+    }
   }
 }
