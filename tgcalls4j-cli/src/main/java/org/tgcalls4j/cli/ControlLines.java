@@ -125,6 +125,25 @@ final class ControlLines {
     return o;
   }
 
+  /** @return {@code {"event":"connection","state":..}}, with {@code "error"} when there is a cause */
+  static JsonObject connectionEvent(ConnectionState state, TgCallsException cause) {
+    JsonObject o = event("connection");
+    o.addProperty("state", state.name());
+    if (cause != null) {
+      o.addProperty("error", cause.getMessage());
+    }
+    return o;
+  }
+
+  /** @return {@code {"event":"stream_end"}}, with {@code "error"} when the source failed */
+  static JsonObject streamEndEvent(TgCallsException error) {
+    JsonObject o = event("stream_end");
+    if (error != null) {
+      o.addProperty("error", error.getMessage());
+    }
+    return o;
+  }
+
   void print(JsonObject o) {
     synchronized (stdout) {
       stdout.println(o);
@@ -140,12 +159,7 @@ final class ControlLines {
 
   /** Prints a connection change; FAILED ends the command with exit code 1. Any thread. */
   void onConnectionChange(ConnectionState state, TgCallsException cause) {
-    JsonObject o = event("connection");
-    o.addProperty("state", state.name());
-    if (cause != null) {
-      o.addProperty("error", cause.getMessage());
-    }
-    print(o);
+    print(connectionEvent(state, cause));
     if (state == ConnectionState.FAILED) {
       exit.complete(1);
     }
@@ -153,11 +167,7 @@ final class ControlLines {
 
   /** Prints a stream end, which ends the command: 0 at the source's end, 1 if it failed. */
   void onStreamEnd(TgCallsException error) {
-    JsonObject o = event("stream_end");
-    if (error != null) {
-      o.addProperty("error", error.getMessage());
-    }
-    print(o);
+    print(streamEndEvent(error));
     exit.complete(error == null ? 0 : 1);
   }
 }

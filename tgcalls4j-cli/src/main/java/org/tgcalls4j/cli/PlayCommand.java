@@ -89,16 +89,11 @@ public final class PlayCommand implements Callable<Integer> {
         .ffmpegPath(ffmpeg)
         .networkOptions(loopback ? NetworkOptions.loopbackOnly() : NetworkOptions.defaults())
         .streamListener((chat, error) -> {
-          control.print(streamEnd(error));
+          control.print(ControlLines.streamEndEvent(error));
           ends.add(error == null ? "" : Main.oneLine(error));
         })
         .connectionListener((chat, state, cause) -> {
-          JsonObject o = ControlLines.event("connection");
-          o.addProperty("state", state.name());
-          if (cause != null) {
-            o.addProperty("error", cause.getMessage());
-          }
-          control.print(o);
+          control.print(ControlLines.connectionEvent(state, cause));
           if (state == ConnectionState.FAILED) {
             ends.add(cause == null ? "the connection failed" : Main.oneLine(cause));
           }
@@ -132,14 +127,6 @@ public final class PlayCommand implements Callable<Integer> {
       return 1;
     }
     return stats.packetsSent() > 0 ? 0 : 1;
-  }
-
-  private static JsonObject streamEnd(TgCallsException error) {
-    JsonObject o = ControlLines.event("stream_end");
-    if (error != null) {
-      o.addProperty("error", error.getMessage());
-    }
-    return o;
   }
 
   /** The call's counters as one event; the remote report only when the SFU sent one. */
