@@ -47,6 +47,8 @@ public final class IvfReader implements AutoCloseable {
   private long offset;
   private IvfHeader header;
   private boolean ended;
+  /** The first failure; the reader is unusable after it and repeats it. */
+  private IOException failure;
 
   /**
    * Reader with a frame bound of {@link #DEFAULT_MAX_FRAME_BYTES}.
@@ -59,7 +61,8 @@ public final class IvfReader implements AutoCloseable {
   }
 
   /**
-   * @param in the IVF stream, positioned at its first byte; owned by this reader from now on
+   * @param in the IVF stream, positioned at its first byte; owned by this reader from now on,
+   *     closed by {@link #close()}
    * @param maxFrameBytes largest frame accepted, in bytes, positive; a larger declared size is an
    *     {@link IvfFormatException}
    * @throws IllegalArgumentException if maxFrameBytes is not positive
@@ -80,12 +83,26 @@ public final class IvfReader implements AutoCloseable {
    *     "DKIF", the version is not 0, the header length is outside 32..{@value #MAX_HEADER_BYTES},
    *     the FourCC is not "VP80", width, height, time base rate or scale is 0; the offset names the
    *     field
-   * @throws IOException if reading the input fails
+   * @throws IOException if reading the input fails; as with {@link #nextFrame()}, a failed reader
+   *     repeats its first exception
    */
   public IvfHeader header() throws IOException {
     if (header != null) {
       return header;
     }
+    if (failure != null) {
+      throw failure;
+    }
+    try {
+      header = readHeader();
+      return header;
+    } catch (IOException e) {
+      failure = e;
+      throw e;
+    }
+  }
+
+  private IvfHeader readHeader() throws IOException {
     byte[] h = new byte[FILE_HEADER_BYTES];
     readFully(h, FILE_HEADER_BYTES, 0, "file header");
     if (h[0] != 'D' || h[1] != 'K' || h[2] != 'I' || h[3] != 'F') {
@@ -141,13 +158,26 @@ public final class IvfReader implements AutoCloseable {
    * @throws IvfFormatException if the header is malformed, a frame header is truncated, declares a
    *     size of 0 or above {@code maxFrameBytes}, or the stream ends inside a frame; the offset
    *     names the frame header or the point where the stream ended
-   * @throws IOException if reading the input fails
+   * @throws IOException if reading the input fails. After any exception the reader is unusable:
+   *     later calls throw the same exception (where the next frame would start is unknown)
    */
   public boolean nextFrame() throws IOException {
     header();
+    if (failure != null) {
+      throw failure; // a frame broke off: where the next one starts is unknown
+    }
     if (ended) {
       return false;
     }
+    try {
+      return readFrameHeaderAndBody();
+    } catch (IOException e) {
+      failure = e;
+      throw e;
+    }
+  }
+
+  private boolean readFrameHeaderAndBody() throws IOException {
     long headerOffset = offset;
     int got = in.readNBytes(frameHeader, 0, FRAME_HEADER_BYTES);
     offset += got;

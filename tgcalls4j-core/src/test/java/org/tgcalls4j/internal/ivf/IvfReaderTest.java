@@ -208,4 +208,15 @@ class IvfReaderTest {
     System.arraycopy(bytes, 0, copy, off, bytes.length);
     return copy;
   }
+
+  @Test
+  void aReaderThatFailedRepeatsItsFailureInsteadOfReadingFromInsideAFrame() throws Exception {
+    byte[] whole = ivf(32, "VP80", 32, 24, 30, 1, new byte[100], new byte[100]);
+    byte[] cut = Arrays.copyOf(whole, 32 + 12 + 40); // the stream ends 40 bytes into the first frame
+    IvfReader reader = new IvfReader(new ByteArrayInputStream(cut));
+    IvfFormatException first = org.assertj.core.api.Assertions.catchThrowableOfType(
+        IvfFormatException.class, reader::nextFrame);
+    assertThat(first).isNotNull();
+    assertThatThrownBy(reader::nextFrame).isSameAs(first);
+  }
 }
