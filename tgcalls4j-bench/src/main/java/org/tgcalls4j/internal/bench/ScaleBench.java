@@ -58,7 +58,8 @@ import org.tgcalls4j.TgCallsException;
  * call, over N, as pion subtracts its baseline heap); bytes allocated per RTP packet sent in the
  * window (all threads but this one, {@code com.sun.management.ThreadMXBean}); pacing lateness is
  * over the calls' {@code CallStats.pacing()}: the median of their p50s, the largest p99 and max, in
- * ms; the states of the connected calls at the end of
+ * ms, over each call's whole life, set-up included (the library keeps no per-window histogram;
+ * every other figure is the window's); the states of the connected calls at the end of
  * the window and the causes of the FAILED and DISCONNECTED reports of calls that had connected (a
  * call the sink stopped answering fails its ICE consent); and the sink's figures for the window (arrival
  * deviation from each call's 20 ms grid, packets received / due). Prints a table row, then the
