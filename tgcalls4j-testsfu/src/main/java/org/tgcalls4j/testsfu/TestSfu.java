@@ -212,6 +212,7 @@ public final class TestSfu implements AutoCloseable {
    * reduced-size SRTCP packet (RFC 5506).
    *
    * @param sequenceNumbers the lost sequence numbers, 0..65535 (one FCI entry each)
+   * @throws IllegalArgumentException if no sequence number is given (an empty NACK is not allowed)
    * @throws IllegalStateException if not connected or the join declared no video
    * @throws IOException if sending fails
    */
@@ -220,6 +221,10 @@ public final class TestSfu implements AutoCloseable {
   }
 
   private static void sendNackWith(RtcpSender sender, int... sequenceNumbers) throws IOException {
+    if (sequenceNumbers.length == 0) {
+      throw new IllegalArgumentException("a generic NACK needs at least one sequence number"
+          + " (RFC 4585 §6.2.1)");
+    }
     byte[] fci = new byte[4 * sequenceNumbers.length];
     for (int i = 0; i < sequenceNumbers.length; i++) {
       fci[4 * i] = (byte) (sequenceNumbers[i] >>> 8);

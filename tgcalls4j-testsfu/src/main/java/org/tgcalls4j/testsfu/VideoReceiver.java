@@ -134,19 +134,22 @@ final class VideoReceiver {
     } else {
       highestSeq = seq;
     }
-    onMedia(Arrays.copyOf(rtp, 12),
-        seq, Arrays.copyOfRange(rtp, payloadOffset, payloadOffset + payloadLength));
+    originals.put(seq, Arrays.copyOfRange(rtp, payloadOffset, payloadOffset + payloadLength));
+    depacketized(depacketizer.push(rtp, 0, rtp.length)); // it skips extensions and padding itself
   }
 
-  /** Depacketizes one media packet given as its fixed header and its payload. */
+  /** Depacketizes a media packet recovered from RTX, given as its fixed header and its payload. */
   private void onMedia(byte[] fixedHeader, int seq, byte[] payload) {
     originals.put(seq, payload);
-    // the depacketizer wants the packet without extensions or padding: rebuild a plain one
     byte[] plain = new byte[12 + payload.length];
     System.arraycopy(fixedHeader, 0, plain, 0, 12);
     plain[0] = (byte) 0x80;
     System.arraycopy(payload, 0, plain, 12, payload.length);
-    for (Vp8Frame frame : depacketizer.push(plain, 0, plain.length)) {
+    depacketized(depacketizer.push(plain, 0, plain.length));
+  }
+
+  private void depacketized(List<Vp8Frame> completed) {
+    for (Vp8Frame frame : completed) {
       frames++;
       if (frame.keyFrame()) {
         keyFrames.add(frame.rtpTimestamp() & 0xFFFF_FFFFL);
