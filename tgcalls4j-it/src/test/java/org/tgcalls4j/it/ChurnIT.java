@@ -12,7 +12,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -98,7 +97,7 @@ class ChurnIT {
       awaitNoCallThreads();
       System.gc();
       long baselineFds = openFileDescriptors();
-      List<String> baselineBound = boundInetSockets();
+      List<String> baselineBound = Sockets.boundInet();
       Map<String, Long> baselineThreads = clientThreadsByKind();
       System.out.printf("churn: fds before %d (%s)%n", baselineFds, fdKinds());
 
@@ -120,7 +119,7 @@ class ChurnIT {
       // Bound sockets first, before any GC: every socket of ours is bound from creation to close
       // (UdpTransport binds at once), so one leaked by the library would still be listed here.
       await("bound sockets back to the start").atMost(Duration.ofSeconds(10)).untilAsserted(
-          () -> assertThat(boundInetSockets()).as("bound sockets, %s before", baselineBound)
+          () -> assertThat(Sockets.boundInet()).as("bound sockets, %s before", baselineBound)
               .hasSizeLessThanOrEqualTo(baselineBound.size()));
       // Then all descriptors, after a GC: the test SFU's ice4j leaves one unbound placeholder
       // socket per connection open (MultiplexedDatagramSocket extends DatagramSocket, which the
@@ -137,7 +136,7 @@ class ChurnIT {
           .isLessThanOrEqualTo(Math.max(8, 2 * Runtime.getRuntime().availableProcessors()));
       System.out.printf("churn: fds %d before, %d after (%s); bound sockets %s before, %s after;"
           + " client threads %s + %d control%n", baselineFds, openFileDescriptors(), fdKinds(),
-          baselineBound, boundInetSockets(), clientThreadsByKind(), controlThreads());
+          baselineBound, Sockets.boundInet(), clientThreadsByKind(), controlThreads());
 
       assertThat(refs).hasSize(2 * CALLS);
       await("every call and session collected").atMost(Duration.ofSeconds(30))
@@ -227,42 +226,6 @@ class ChurnIT {
       kinds.merge(target.replaceAll("\\[\\d+\\]$", "").replaceAll("^/.*\\.jar$", "jar"), 1L, Long::sum);
     }
     return kinds;
-  }
-
-  /**
-   * @return this process's sockets that are bound to an address, as {@code udp:port} or
-   *     {@code tcp:port} (from /proc/net, matched by inode with /proc/self/fd)
-   */
-  private static List<String> boundInetSockets() {
-    Map<String, String> byInode = new HashMap<>();
-    for (String proto : List.of("udp", "udp6", "tcp", "tcp6")) {
-      try {
-        List<String> lines = Files.readAllLines(Path.of("/proc/net/" + proto));
-        for (String line : lines.subList(1, lines.size())) {
-          String[] f = line.trim().split("\\s+");
-          String local = f[1];
-          byInode.put(f[9], proto + ":" + Integer.parseInt(local.substring(local.indexOf(':') + 1), 16));
-        }
-      } catch (IOException | RuntimeException e) {
-        throw new AssertionError("cannot read /proc/net/" + proto, e);
-      }
-    }
-    List<String> bound = new ArrayList<>();
-    File[] fds = new File("/proc/self/fd").listFiles();
-    for (File fd : fds == null ? new File[0] : fds) {
-      try {
-        String target = Files.readSymbolicLink(fd.toPath()).toString();
-        if (target.startsWith("socket:[")) {
-          String socket = byInode.get(target.substring(8, target.length() - 1));
-          if (socket != null) {
-            bound.add(socket);
-          }
-        }
-      } catch (IOException e) {
-        // closed meanwhile
-      }
-    }
-    return bound;
   }
 
   private static long openFileDescriptors() {
