@@ -24,5 +24,9 @@ module org.tgcalls4j {
   requires concentus;
   // pacing lateness histograms (HdrHistogram 2.2.2 has no module descriptor: the name is its file's)
   requires HdrHistogram;
+  // shared event loops and datagram channels (netty 4.2, NIO transport: pure JVM)
+  requires io.netty.transport;
+  requires io.netty.common;
+  requires io.netty.buffer;
   // bcutil-jdk18on (org.bouncycastle.util) is not used directly; bctls and bcpkix require it.
 }

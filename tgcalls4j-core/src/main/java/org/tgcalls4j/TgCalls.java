@@ -25,6 +25,7 @@ import org.tgcalls4j.internal.ffmpeg.FfmpegProcess;
 import org.tgcalls4j.internal.ffmpeg.FlvEncoding;
 import org.tgcalls4j.internal.logging.LogContext;
 import org.tgcalls4j.internal.pc.TransportWarmup;
+import org.tgcalls4j.internal.transport.EventLoops;
 import org.tgcalls4j.internal.rtmp.RtmpOptions;
 import org.tgcalls4j.internal.rtmp.RtmpUrl;
 import org.tgcalls4j.internal.rtmpcall.RtmpCall;
@@ -64,6 +65,8 @@ public final class TgCalls implements AutoCloseable {
   private final SessionConfig sessionConfig;
   private final EventDispatcher dispatcher;
   private final ExecutorService control;
+  /** The event loops every call of this client shares. */
+  private final EventLoops loops;
   /** Decodes and delivers received audio for every call; null without a listener. */
   private final AudioReceiveScheduler audioIn;
   /** A chat's main call: a group call or an RTMP stream. */
@@ -87,12 +90,13 @@ public final class TgCalls implements AutoCloseable {
       return t;
     }, b.handshakeThreads); // idle threads end after 30 s
     this.audioIn = b.incomingAudioListener == null ? null : new AudioReceiveScheduler(threads);
+    this.loops = EventLoops.start(b.eventLoopThreads, threads);
     this.sessionConfig = new SessionConfig(b.ffmpegPath, b.networkOptions,
-        b.connectTimeout.toMillis(), threads, b.dtlsSetup, b.audioBitrateKbps, new SecureRandom(),
+        b.connectTimeout.toMillis(), threads, loops, b.dtlsSetup, b.audioBitrateKbps, new SecureRandom(),
         System::currentTimeMillis, DtlsCertificate.generate(), control, b.rejoinWindow.toMillis(),
         b.consentTimeout.toMillis(), audioIn, b.mixIncomingAudio);
     // the first connect of a process would otherwise spend ~180 ms loading ICE, DTLS and SRTP code
-    TransportWarmup.startOnce(threads, sessionConfig.certificate());
+    TransportWarmup.startOnce(threads, loops.next(), sessionConfig.certificate());
   }
 
   /** @return a builder with the defaults described on each of its methods */
@@ -603,6 +607,7 @@ public final class TgCalls implements AutoCloseable {
     if (audioIn != null) {
       audioIn.close();
     }
+    loops.close();
     control.shutdown();
     dispatcher.close(5_000);
   }
@@ -630,6 +635,7 @@ public final class TgCalls implements AutoCloseable {
     private Duration consentTimeout = Duration.ofSeconds(30);
     private Duration privateCallTimeout = Duration.ofSeconds(20);
     private int handshakeThreads = Math.max(8, 2 * Runtime.getRuntime().availableProcessors());
+    private int eventLoopThreads = Runtime.getRuntime().availableProcessors();
     private IncomingAudioListener incomingAudioListener;
     private boolean mixIncomingAudio;
 
@@ -652,6 +658,7 @@ public final class TgCalls implements AutoCloseable {
       b.consentTimeout = consentTimeout;
       b.privateCallTimeout = privateCallTimeout;
       b.handshakeThreads = handshakeThreads;
+      b.eventLoopThreads = eventLoopThreads;
       b.incomingAudioListener = incomingAudioListener;
       b.mixIncomingAudio = mixIncomingAudio;
       return b;
@@ -702,9 +709,9 @@ public final class TgCalls implements AutoCloseable {
     }
 
     /**
-     * @param threadFactory creates every thread of the client (UDP I/O, senders, ffmpeg pumps,
-     *     the dispatcher); pass {@code Thread.ofVirtual().factory()} on Java 21+ if wanted.
-     *     Threads are named by the client.
+     * @param threadFactory creates every thread of the client: its {@link #eventLoopThreads event
+     *     loops} (which must be platform threads), the DTLS handshake pool, ffmpeg pipe readers, a
+     *     video call's sender and the dispatcher. Threads are named by the client.
      * @return this
      */
     public Builder threadFactory(ThreadFactory threadFactory) {
@@ -767,6 +774,23 @@ public final class TgCalls implements AutoCloseable {
         throw new IllegalArgumentException("dtlsHandshakeThreads must be at least 1: " + threads);
       }
       this.handshakeThreads = threads;
+      return this;
+    }
+
+    /**
+     * @param threads how many event loops (threads) carry every call of this client: their UDP
+     *     sockets, ICE timers, received SRTP/SRTCP and the pacing of their audio; default the
+     *     number of cores. Each call is pinned to one loop. The count does not grow with the number
+     *     of calls; threads come from the {@link #threadFactory thread factory}, named
+     *     {@code tgcalls4j-loop-N}.
+     * @return this
+     * @throws IllegalArgumentException if below 1
+     */
+    public Builder eventLoopThreads(int threads) {
+      if (threads < 1) {
+        throw new IllegalArgumentException("eventLoopThreads must be at least 1: " + threads);
+      }
+      this.eventLoopThreads = threads;
       return this;
     }
 

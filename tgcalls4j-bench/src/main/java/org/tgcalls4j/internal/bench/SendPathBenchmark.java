@@ -21,6 +21,7 @@ import org.openjdk.jmh.infra.Blackhole;
 import org.tgcalls4j.internal.rtp.OpusRtpPacketizer;
 import org.tgcalls4j.internal.srtp.SrtpContext;
 import org.tgcalls4j.internal.srtp.SrtpProfile;
+import org.tgcalls4j.internal.transport.EventLoops;
 import org.tgcalls4j.internal.transport.UdpTransport;
 
 /**
@@ -55,6 +56,7 @@ public class SendPathBenchmark {
   private byte[] opusFrame;
   private byte[] packetBuffer;
   private UdpTransport socket;
+  private EventLoops loops;
   private DatagramChannel drain;
   private InetSocketAddress drainAddress;
 
@@ -73,14 +75,15 @@ public class SendPathBenchmark {
     drain = DatagramChannel.open().bind(new InetSocketAddress(loopback, 0));
     drainAddress = (InetSocketAddress) drain.getLocalAddress();
     // never started: send needs no I/O thread
-    socket = UdpTransport.bind(new InetSocketAddress(loopback, 0), Executors.defaultThreadFactory(),
-        "bench-send");
+    loops = EventLoops.start(1, Executors.defaultThreadFactory());
+    socket = UdpTransport.bind(new InetSocketAddress(loopback, 0), loops.next());
   }
 
   /** Closes the sockets. */
   @TearDown(Level.Trial)
   public void tearDown() throws IOException {
     socket.close();
+    loops.close();
     drain.close();
   }
 

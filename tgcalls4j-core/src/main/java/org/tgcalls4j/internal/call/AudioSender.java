@@ -1,5 +1,6 @@
 package org.tgcalls4j.internal.call;
 
+import io.netty.channel.IoEventLoop;
 import java.io.IOException;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicLong;
@@ -16,7 +17,7 @@ import org.tgcalls4j.internal.pacing.NanoClock;
 import org.tgcalls4j.PacingStats;
 import org.tgcalls4j.internal.pacing.Pacer;
 import org.tgcalls4j.internal.pacing.PacingLateness;
-import org.tgcalls4j.internal.pacing.Sleeper;
+import org.tgcalls4j.internal.pacing.PacingWheel;
 import org.tgcalls4j.internal.pc.MediaTrack;
 import org.tgcalls4j.internal.rtcp.RtcpPacket;
 import org.tgcalls4j.internal.rtcp.RtcpPackets;
@@ -24,10 +25,13 @@ import org.tgcalls4j.internal.rtp.OpusRtpPacketizer;
 import org.tgcalls4j.internal.srtp.SrtpContext;
 
 /**
- * The audio track of one call and its sender thread: reads Opus packets from the current source,
- * paces them on absolute deadlines derived from media time, packetizes them (RFC 7587) and hands
- * them to the call's {@link RtpOutput} (which protects and sends them), with an RTCP sender report
- * + CNAME every second (RFC 3550 §6.4.1). As a {@link MediaTrack} it receives the RTCP that
+ * The audio track of one call, paced on the call's event loop: reads Opus packets from the current
+ * source, releases them on absolute deadlines derived from media time (the loop's
+ * {@link PacingWheel}: no thread and no task object per call or frame), packetizes them (RFC 7587)
+ * and hands them to the call's {@link RtpOutput} (which protects and sends them), with an RTCP
+ * sender report + CNAME every second (RFC 3550 §6.4.1). A source that waits on ffmpeg's pipe is
+ * read ahead by a thread of its own ({@link ReadAhead}); files, pushed PCM, mixes and shared
+ * sources are read on the loop. As a {@link MediaTrack} it receives the RTCP that
  * concerns its SSRC: report blocks (kept for stats) and feedback (counted; audio has no
  * retransmission or keyframes to act on). It outlives transports: after a rejoin the same SSRC,
  * sequence numbers and timestamps continue on the new transport.
@@ -42,17 +46,23 @@ final class AudioSender implements MediaTrack {
   private static final int AUDIO_LEVEL_DBOV = 20;
   /** A slot a source skips ({@link OpusFrameSource#NOTHING}) lasts 20 ms: 960 samples at 48 kHz. */
   private static final int SKIPPED_SLOT_SAMPLES = 960;
+  /** Most frames one turn sends when it is behind; the rest go at the next tick (1 ms). */
+  private static final int MAX_FRAMES_PER_TURN = 16;
+  /** How often a paused or idle sender looks at its source again (and sends its reports). */
+  private static final long IDLE_POLL_NANOS = 20_000_000L;
+  /** How soon a sender whose source has no packet yet (ffmpeg starting) asks again. */
+  private static final long SOURCE_POLL_NANOS = 1_000_000L;
   /** Frame room of the packet buffer: an Opus frame of 20 ms at 510 kbit/s is 1275 bytes. */
   private static final int INITIAL_FRAME_ROOM_BYTES = 1276;
 
   private final long chatId;
   private final OpusRtpPacketizer packetizer;
   /**
-   * The sender thread's packet buffer: each packet is built here and protected in place by the
+   * The sender's packet buffer: each packet is built here and protected in place by the
    * transport; grown when a frame does not fit (frames are about 160 bytes, so practically never).
    */
   private byte[] packetBuffer;
-  /** The last silence frame sent while muted and its duration; sender thread only. */
+  /** The last silence frame sent while muted and its duration; loop only. */
   private byte[] silence;
   private int silenceSamples;
   private final SourceSlot sources;
@@ -62,7 +72,9 @@ final class AudioSender implements MediaTrack {
   private final String cname;
   private final SessionConfig config;
   private final LongSupplier connectStartNanos;
-  private final Thread thread;
+  private final ThreadFactory threads;
+  private final IoEventLoop loop;
+  private final Pump pump;
   private volatile boolean closed;
   private volatile boolean started;
   private volatile long firstPacketNanos = -1;
@@ -80,8 +92,9 @@ final class AudioSender implements MediaTrack {
    *     {@link #connectToFirstPacketMillis()}
    */
   AudioSender(long chatId, int ssrc, int payloadType, int audioLevelExtensionId,
-      SourceSlot sources, SessionConfig config, ThreadFactory threads, SessionEvents events,
-      RtpOutput wire, Consumer<TgCallsException> onFailure, LongSupplier connectStartNanos) {
+      SourceSlot sources, SessionConfig config, IoEventLoop loop, ThreadFactory threads,
+      SessionEvents events, RtpOutput wire, Consumer<TgCallsException> onFailure,
+      LongSupplier connectStartNanos) {
     this.chatId = chatId;
     this.packetizer = new OpusRtpPacketizer(ssrc, payloadType, audioLevelExtensionId, config.random());
     this.packetBuffer = new byte[packetizer.headerBytes() + INITIAL_FRAME_ROOM_BYTES
@@ -93,9 +106,9 @@ final class AudioSender implements MediaTrack {
     this.onFailure = onFailure;
     this.connectStartNanos = connectStartNanos;
     this.cname = Long.toHexString(config.random().nextLong() & Long.MAX_VALUE);
-    this.thread = threads.newThread(this::run);
-    thread.setName("tgcalls4j-send-" + chatId);
-    thread.setDaemon(true);
+    this.loop = loop;
+    this.threads = threads;
+    this.pump = new Pump(); // last: it reads the fields above
   }
 
   /**
@@ -111,11 +124,15 @@ final class AudioSender implements MediaTrack {
     return cname;
   }
 
-  /** Starts the sender thread; once. */
+  /** Starts sending on the loop; once. */
   void start() {
     if (!started) {
       started = true;
-      thread.start();
+      loop.execute(() -> {
+        if (!closed) {
+          PacingWheel.of(loop).schedule(pump, System.nanoTime());
+        }
+      });
     }
   }
 
@@ -175,84 +192,148 @@ final class AudioSender implements MediaTrack {
     return totalMediaNanos / 1_000_000L;
   }
 
-  private void run() {
-    Pacer pacer = new Pacer(NanoClock.SYSTEM, Sleeper.parking(NanoClock.SYSTEM), pacingLateness);
-    OpusFrameSource playing = null;
-    long sourceMediaNanos = 0;
-    long sourceStartMillis = 0;
-    boolean rebase = true;
-    long stopsSeen = sources.stops();
-    try {
-      while (!closed) {
-        OpusFrameSource frames = sources.awaitPlayable(SENDER_REPORT_INTERVAL_NANOS / 1_000_000L);
-        if (frames == null) {
-          maybeSendReport(System.nanoTime());
-          rebase = true; // paused or idle: restart the clock where media time stands
-          continue;
+  /**
+   * The sender's state, on the loop only: each turn sends every frame that is due and returns the
+   * next deadline.
+   */
+  private final class Pump extends PacingWheel.Paced {
+    private final Pacer pacer = new Pacer(NanoClock.SYSTEM, deadline -> {
+      throw new IllegalStateException("the loop never sleeps");
+    }, pacingLateness);
+    private OpusFrameSource playing;
+    private ReadAhead readAhead;
+    private long sourceMediaNanos;
+    private long sourceStartMillis;
+    private boolean rebase = true;
+    private long stopsSeen = sources.stops();
+    /** The next frame, read before its deadline; null when none is read yet. */
+    private byte[] pending;
+    private int pendingSamples;
+
+    @Override
+    protected long onDue(long nowNanos) {
+      if (closed) {
+        stopReading();
+        return Long.MAX_VALUE;
+      }
+      try {
+        for (int i = 0; i < MAX_FRAMES_PER_TURN; i++) {
+          OpusFrameSource frames = sources.playable();
+          if (frames == null) {
+            maybeSendReport(nowNanos);
+            rebase = true; // paused or idle: restart the clock where media time stands
+            return nowNanos + IDLE_POLL_NANOS;
+          }
+          if (frames != playing) {
+            switchTo(frames);
+          }
+          long stops = sources.stops();
+          if (stops != stopsSeen) {
+            // paused or held since the last frame, however briefly: resume from now, without a
+            // catch-up burst for the time it was stopped (the pacer catches up only on lateness)
+            stopsSeen = stops;
+            rebase = true;
+          }
+          if (pending == null && !readNext(frames)) {
+            if (playing == frames) {
+              return nowNanos + SOURCE_POLL_NANOS; // nothing read yet: ask again at the next tick
+            }
+            continue; // the source ended
+          }
+          if (rebase) {
+            pacer.start(nowNanos - sourceMediaNanos);
+            rebase = false;
+          }
+          long deadline = pacer.deadlineNanos(sourceMediaNanos);
+          if (deadline > nowNanos) {
+            return deadline;
+          }
+          pacer.released(sourceMediaNanos, nowNanos);
+          MediaTimeline shared = timeline;
+          if (shared != null) {
+            shared.publish(frames, pacer.startNanos()); // after any (re)start or rebase
+          }
+          byte[] frame = pending;
+          int samples = pendingSamples;
+          pending = null;
+          if (frame.length == 0) { // OpusFrameSource.NOTHING: let one 20 ms slot pass
+            packetizer.skip(samples);
+          } else {
+            send(sources.isMuted() ? silence(samples) : frame, samples);
+          }
+          long frameNanos = samples * 1_000_000_000L / 48_000;
+          sourceMediaNanos += frameNanos;
+          totalMediaNanos += frameNanos;
+          sources.setPositionMillis(sourceStartMillis + sourceMediaNanos / 1_000_000L);
+          maybeSendReport(nowNanos);
         }
-        if (frames != playing) {
-          playing = frames;
-          sourceMediaNanos = 0;
-          sourceStartMillis = sources.startMillisOf(frames); // after a seek: the seek target
-          rebase = true;
-        }
-        long stops = sources.stops();
-        if (stops != stopsSeen) {
-          // paused or held since the last frame, however briefly: resume from now, without a
-          // catch-up burst for the time it was stopped (the pacer catches up only on lateness)
-          stopsSeen = stops;
-          rebase = true;
-        }
+        return nowNanos; // more frames are due: go on at the next tick
+      } catch (RuntimeException e) {
+        log.error("chat {}: sender failed", chatId, e);
+        stopReading();
+        onFailure.accept(new TransportException(TransportException.Stage.INTERNAL,
+            "the sender failed: " + e, e));
+        return Long.MAX_VALUE;
+      }
+    }
+
+    /** A new source (set, replaced or reopened by a seek): reading starts at its beginning. */
+    private void switchTo(OpusFrameSource frames) {
+      stopReading();
+      playing = frames;
+      pending = null;
+      sourceMediaNanos = 0;
+      sourceStartMillis = sources.startMillisOf(frames); // after a seek: the seek target
+      rebase = true;
+      if (!frames.readsWithoutWaiting()) {
+        readAhead = ReadAhead.start(frames, threads, "tgcalls4j-read-" + chatId);
+      }
+    }
+
+    /**
+     * Reads the next valid frame into {@link #pending}.
+     *
+     * @return true if a frame is pending; false if none is there yet or the source ended (then
+     *     {@link #playing} is cleared and the end reported)
+     */
+    private boolean readNext(OpusFrameSource frames) {
+      while (true) {
         byte[] frame;
         try {
-          frame = frames.nextFrame();
+          frame = readAhead != null ? readAhead.poll() : frames.pollFrame();
         } catch (IOException e) {
           TgCallsException error = frames.endError();
-          end(frames, error != null ? error
+          finish(frames, error != null ? error
               : new InvalidParamsException("source", "unreadable media: " + e.getMessage(), e));
-          continue;
+          return false;
+        }
+        if (frame == OpusFrameSource.NOT_READY) {
+          return false;
         }
         if (frame == null) {
-          end(frames, frames.endError());
-          continue;
+          finish(frames, frames.endError());
+          return false;
         }
-        boolean skip = frame.length == 0; // OpusFrameSource.NOTHING: let one 20 ms slot pass
-        int samples = skip ? SKIPPED_SLOT_SAMPLES : OpusPacket.samplesAt48kHz(frame);
-        if (samples <= 0) {
-          continue; // not a valid Opus packet; skip it rather than send garbage
+        int samples = frame.length == 0 ? SKIPPED_SLOT_SAMPLES : OpusPacket.samplesAt48kHz(frame);
+        if (samples > 0) { // else not a valid Opus packet: skip it rather than send garbage
+          pending = frame;
+          pendingSamples = samples;
+          return true;
         }
-        if (rebase) {
-          pacer.start(System.nanoTime() - sourceMediaNanos);
-          rebase = false;
-        }
-        pacer.awaitMediaTime(sourceMediaNanos);
-        MediaTimeline shared = timeline;
-        if (shared != null) {
-          shared.publish(frames, pacer.startNanos()); // after any (re)start or rebase
-        }
-        if (closed) {
-          break;
-        }
-        if (skip) {
-          packetizer.skip(samples);
-        } else {
-          if (sources.isMuted()) {
-            frame = silence(samples);
-          }
-          send(frame, samples);
-        }
-        long frameNanos = samples * 1_000_000_000L / 48_000;
-        sourceMediaNanos += frameNanos;
-        totalMediaNanos += frameNanos;
-        sources.setPositionMillis(sourceStartMillis + sourceMediaNanos / 1_000_000L);
-        maybeSendReport(System.nanoTime());
       }
-    } catch (InterruptedException e) {
-      // close() interrupts us
-    } catch (RuntimeException e) {
-      log.error("chat {}: sender thread failed", chatId, e);
-      onFailure.accept(new TransportException(TransportException.Stage.INTERNAL,
-          "the sender failed: " + e, e));
+    }
+
+    private void finish(OpusFrameSource frames, TgCallsException error) {
+      stopReading();
+      playing = null;
+      end(frames, error);
+    }
+
+    private void stopReading() {
+      if (readAhead != null) {
+        readAhead.stop();
+        readAhead = null;
+      }
     }
   }
 
@@ -299,15 +380,23 @@ final class AudioSender implements MediaTrack {
     }
   }
 
-  /** Stops the thread and waits for it (unless called on it). */
+  /**
+   * Stops sending: no packet leaves after this returns (it waits up to 2 s for a turn already
+   * running on the loop). Idempotent, any thread.
+   */
   void close() {
     closed = true;
-    thread.interrupt();
-    if (Thread.currentThread() != thread) {
+    Runnable leave = () -> {
+      PacingWheel.of(loop).cancel(pump);
+      pump.stopReading();
+    };
+    if (loop.inEventLoop()) {
+      leave.run();
+    } else if (!loop.isShuttingDown()) {
       try {
-        thread.join(2000);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
+        loop.submit(leave).awaitUninterruptibly(2000);
+      } catch (java.util.concurrent.RejectedExecutionException e) {
+        // the loops are stopping: nothing runs on them any more
       }
     }
   }

@@ -1,5 +1,6 @@
 package org.tgcalls4j.internal.call;
 
+import io.netty.channel.IoEventLoop;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
@@ -77,6 +78,8 @@ public final class GroupCallSession implements AutoCloseable {
   private final SourceSlot sources = new SourceSlot();
   private final Map<String, String> logContext;
   private final ThreadFactory threads;
+  /** The client's event loop this call is pinned to: its sockets, timers and audio pacing. */
+  private final IoEventLoop loop;
   private final String name;
   private final Object lock = new Object();
 
@@ -111,6 +114,7 @@ public final class GroupCallSession implements AutoCloseable {
     this.events = events;
     this.logContext = LogContext.of(chatId, kind.name());
     this.threads = LogContext.threads(config.threads(), logContext);
+    this.loop = config.loops().next();
     this.name = (kind == CallKind.PRESENTATION ? "presentation " : "chat ") + chatId;
     this.localCredentials = IceCredentials.generate(config.random());
     // group-call.md §5.3: random 31-bit, non-zero
@@ -181,7 +185,7 @@ public final class GroupCallSession implements AutoCloseable {
       }
       if (sender == null) {
         sender = new AudioSender(chatId, audioSsrc, answer.payloadType(), answer.levelExtensionId(),
-            sources, config, threads, events, output, this::fail, () -> connectStartNanos);
+            sources, config, loop, threads, events, output, this::fail, () -> connectStartNanos);
         if (joinDeclaredVideo) {
           sender.setTimeline(timeline);
           videoSender = new VideoSender(chatId, VideoSsrcLayout.videoSsrc(audioSsrc),
@@ -269,7 +273,7 @@ public final class GroupCallSession implements AutoCloseable {
     DtlsRole role = config.dtlsSetup() == DtlsSetup.PASSIVE ? DtlsRole.SERVER : DtlsRole.CLIENT;
     InetAddress bind = BindAddresses.resolve(config.network());
     return new TransportSettings(IceRole.CONTROLLED, role, localCredentials, config.certificate(),
-        bind, ice, config.connectTimeoutMillis(), config.random().nextLong(), config.threads(),
+        bind, ice, config.connectTimeoutMillis(), config.random().nextLong(), loop,
         config.control(), name, "the SFU", logContext, false, false, List.of());
   }
 

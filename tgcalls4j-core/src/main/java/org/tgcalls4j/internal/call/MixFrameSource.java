@@ -74,6 +74,12 @@ final class MixFrameSource implements OpusFrameSource {
     this.encoder = new PcmEncoder(CHANNELS, bitrateKbps);
   }
 
+  /** Reads a file or memory: never waits on another process. */
+  @Override
+  public boolean readsWithoutWaiting() {
+    return true;
+  }
+
   @Override
   public byte[] nextFrame() throws IOException {
     if (closed) {

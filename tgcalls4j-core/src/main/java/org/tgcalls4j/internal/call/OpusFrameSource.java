@@ -4,8 +4,9 @@ import java.io.IOException;
 import org.tgcalls4j.TgCallsException;
 
 /**
- * A pull source of Opus packets at 48 kHz, read by the call's sender thread. Implementations are
- * used by one reader thread; {@link #close()} may be called from any thread and makes a blocked
+ * A pull source of Opus packets at 48 kHz. Implementations are used by one reader at a time (the
+ * call's event loop through {@link #pollFrame()}, or a thread that may wait in
+ * {@link #nextFrame()}); {@link #close()} may be called from any thread and makes a blocked
  * {@link #nextFrame()} return promptly.
  */
 interface OpusFrameSource extends AutoCloseable {
@@ -18,11 +19,37 @@ interface OpusFrameSource extends AutoCloseable {
   byte[] NOTHING = new byte[0];
 
   /**
+   * Returned by {@link #pollFrame()} when the next packet is not there yet: ask again later. Told
+   * apart from {@link #NOTHING} by identity. Shared: never write to it.
+   */
+  byte[] NOT_READY = new byte[0];
+
+  /**
    * @return the next Opus packet (the caller owns the array), {@link #NOTHING} (length 0) to skip
    *     one 20 ms slot, or null when the source ended
    * @throws IOException if the stream is malformed or broken; the source has ended then
    */
   byte[] nextFrame() throws IOException;
+
+  /**
+   * @return whether {@link #nextFrame()} returns without waiting on anything but a local file or
+   *     memory (an Ogg file, pushed PCM, a mix of those, a shared source's view), so that an event
+   *     loop may read it through {@link #pollFrame()}; false (the default) for a pipe from ffmpeg,
+   *     which a call reads ahead on a thread of its own
+   */
+  default boolean readsWithoutWaiting() {
+    return false;
+  }
+
+  /**
+   * Reads without waiting; only for sources that {@link #readsWithoutWaiting()}.
+   *
+   * @return as {@link #nextFrame()}, or {@link #NOT_READY} if the next packet is not there yet
+   * @throws IOException as {@link #nextFrame()}
+   */
+  default byte[] pollFrame() throws IOException {
+    return nextFrame();
+  }
 
   /**
    * @return why the source ended abnormally (for example ffmpeg's exit code and stderr tail), or

@@ -242,6 +242,12 @@ final class OpusFrameSources {
       this.head = head;
     }
 
+    /** Reads a file or memory: never waits on another process. */
+    @Override
+    public boolean readsWithoutWaiting() {
+      return true;
+    }
+
     @Override
     public byte[] nextFrame() throws IOException {
       return reader.nextPacket();

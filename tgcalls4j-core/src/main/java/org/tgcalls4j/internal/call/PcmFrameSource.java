@@ -50,6 +50,12 @@ final class PcmFrameSource implements OpusFrameSource {
     return queue;
   }
 
+  /** Reads a file or memory: never waits on another process. */
+  @Override
+  public boolean readsWithoutWaiting() {
+    return true;
+  }
+
   @Override
   public byte[] nextFrame() throws IOException {
     switch (queue.readFrame(frame)) {

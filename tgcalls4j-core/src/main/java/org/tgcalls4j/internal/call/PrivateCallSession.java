@@ -1,5 +1,6 @@
 package org.tgcalls4j.internal.call;
 
+import io.netty.channel.IoEventLoop;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.ArrayDeque;
@@ -79,6 +80,8 @@ public final class PrivateCallSession implements AutoCloseable {
   private final SourceSlot sources = new SourceSlot();
   private final Map<String, String> logContext;
   private final ThreadFactory threads;
+  /** The client's event loop this call is pinned to: its sockets, timers and audio pacing. */
+  private final IoEventLoop loop;
   private final Executor control;
   private final Executor timers;
   private final String name;
@@ -125,6 +128,7 @@ public final class PrivateCallSession implements AutoCloseable {
     this.connectTimeoutMillis = connectTimeoutMillis;
     this.logContext = LogContext.of(userId, CallKind.PRIVATE_CALL.name());
     this.threads = LogContext.threads(config.threads(), logContext);
+    this.loop = config.loops().next();
     this.control = LogContext.executor(config.control(), logContext);
     // short, non-blocking tasks (resends, the connect timeout): not the control pool, whose
     // threads may all sit in DTLS handshakes
@@ -201,8 +205,8 @@ public final class PrivateCallSession implements AutoCloseable {
       signaling = new P2pSignalingSession(caller, new P2pSignalingSession.LocalSetup(
           localCredentials.ufrag(), localCredentials.pwd(), config.certificate().sha256Fingerprint()),
           audioSsrc, new java.util.Random(config.random().nextLong()));
-      sender = new AudioSender(userId, audioSsrc, P2pSignalingSession.OPUS_PAYLOAD_TYPE, 0, sources, config, threads,
-          events, output, this::fail, () -> connectStartNanos);
+      sender = new AudioSender(userId, audioSsrc, P2pSignalingSession.OPUS_PAYLOAD_TYPE, 0,
+          sources, config, loop, threads, events, output, this::fail, () -> connectStartNanos);
       phase = Phase.CONNECTING;
       events.onState(ConnectionState.CONNECTING, null);
       log.debug("{}: connecting as {} with version {}", name, caller ? "caller" : "callee", chosen);
@@ -342,7 +346,7 @@ public final class PrivateCallSession implements AutoCloseable {
     TransportSettings settings = new TransportSettings(
         caller ? IceRole.CONTROLLING : IceRole.CONTROLLED, dtlsRole, localCredentials,
         config.certificate(), bind, ice, remainingMillis, config.random().nextLong(),
-        config.threads(), config.control(), name, "the other party", logContext, true,
+        loop, config.control(), name, "the other party", logContext, true,
         config.network().includeLoopback(), stunServers, relayServers, relayOnly);
     PeerTransport created = new PeerTransport(settings, new PeerTransport.Listener() {
       @Override

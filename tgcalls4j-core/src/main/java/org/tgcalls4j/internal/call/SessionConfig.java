@@ -9,6 +9,7 @@ import org.tgcalls4j.DtlsSetup;
 import org.tgcalls4j.NetworkOptions;
 import org.tgcalls4j.internal.audio.AudioReceiveScheduler;
 import org.tgcalls4j.internal.dtls.DtlsCertificate;
+import org.tgcalls4j.internal.transport.EventLoops;
 
 /**
  * Settings shared by every group call of one client.
@@ -16,7 +17,9 @@ import org.tgcalls4j.internal.dtls.DtlsCertificate;
  * @param ffmpeg the ffmpeg binary used to transcode sources
  * @param network where to bind and which candidates to use
  * @param connectTimeoutMillis budget for ICE + DTLS in {@code connect}, ms
- * @param threads creates every thread of the call (I/O, sender, ffmpeg stderr pump)
+ * @param threads creates the threads a call still needs of its own (ffmpeg's pipes, a video sender)
+ * @param loops the client's event loops; each call is pinned to one for its sockets, timers and
+ *     audio pacing
  * @param dtlsSetup our DTLS role as announced in the join JSON
  * @param audioBitrateKbps Opus bitrate when ffmpeg transcodes, kbit/s
  * @param random source of SSRCs, credentials and initial RTP sequence numbers
@@ -32,7 +35,7 @@ import org.tgcalls4j.internal.dtls.DtlsCertificate;
  * @param mixIncomingAudio deliver one mixed frame per 20 ms instead of one per SSRC
  */
 public record SessionConfig(Path ffmpeg, NetworkOptions network, long connectTimeoutMillis,
-    ThreadFactory threads, DtlsSetup dtlsSetup, int audioBitrateKbps, RandomGenerator random,
+    ThreadFactory threads, EventLoops loops, DtlsSetup dtlsSetup, int audioBitrateKbps, RandomGenerator random,
     LongSupplier wallClockMillis, DtlsCertificate certificate, Executor control,
     long rejoinWindowMillis, long consentTimeoutMillis, AudioReceiveScheduler audioIn,
     boolean mixIncomingAudio) {}

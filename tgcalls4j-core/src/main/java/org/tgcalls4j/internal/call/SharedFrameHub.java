@@ -279,7 +279,7 @@ public final class SharedFrameHub implements AutoCloseable {
     }
   }
 
-  /** One call's reading position. Read by that call's sender thread. */
+  /** One call's reading position. Read by that call's event loop (or a test's thread). */
   private final class View implements OpusFrameSource {
     /** Number of the next frame this view returns. */
     private long next;
@@ -291,6 +291,22 @@ public final class SharedFrameHub implements AutoCloseable {
 
     @Override
     public byte[] nextFrame() throws IOException {
+      return take(true);
+    }
+
+    /** Never waits: the hub's own thread paces and publishes the frames. */
+    @Override
+    public boolean readsWithoutWaiting() {
+      return true;
+    }
+
+    @Override
+    public byte[] pollFrame() throws IOException {
+      return take(false);
+    }
+
+    /** @return the next frame, null at the end, or {@link #NOT_READY} if none yet and not waiting */
+    private byte[] take(boolean wait) throws IOException {
       SharedFrameHub hub = SharedFrameHub.this;
       synchronized (hub) {
         while (true) {
@@ -309,6 +325,9 @@ public final class SharedFrameHub implements AutoCloseable {
           }
           if (ended) {
             return null;
+          }
+          if (!wait) {
+            return NOT_READY;
           }
           try {
             hub.wait();

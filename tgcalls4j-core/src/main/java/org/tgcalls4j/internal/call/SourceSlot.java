@@ -131,6 +131,13 @@ final class SourceSlot {
   }
 
   /**
+   * @return the source to read now: set, not paused, not held and the slot open; else null
+   */
+  synchronized OpusFrameSource playable() {
+    return closed || paused || held ? null : current;
+  }
+
+  /**
    * Blocks the sender until a source is set, not paused and not held.
    *
    * @param maxWaitMillis longest wait, ms

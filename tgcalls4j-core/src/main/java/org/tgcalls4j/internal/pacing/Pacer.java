@@ -66,24 +66,48 @@ public final class Pacer {
    * @throws IllegalStateException if {@link #start} was not called
    */
   public void awaitMediaTime(long mediaTimeNanos) throws InterruptedException {
-    if (!started) {
-      throw new IllegalStateException("Pacer not started");
-    }
-    long deadline = startNanos + mediaTimeNanos;
-    long late = clock.nanoTime() - deadline;
-    if (late < 0) {
+    long deadline = deadlineNanos(mediaTimeNanos);
+    long now = clock.nanoTime();
+    if (now < deadline) {
       sleeper.sleepUntil(deadline);
       if (lateness != null) {
         lateness.record(clock.nanoTime() - deadline); // the wake-up's own lateness
       }
       return;
     }
+    released(mediaTimeNanos, now);
+  }
+
+  /**
+   * The non-blocking half of {@link #awaitMediaTime}, for a caller that waits on an event loop.
+   *
+   * @param mediaTimeNanos media time of the next frame, ns since the start
+   * @return the clock time at which that frame is due
+   * @throws IllegalStateException if {@link #start} was not called
+   */
+  public long deadlineNanos(long mediaTimeNanos) {
+    if (!started) {
+      throw new IllegalStateException("Pacer not started");
+    }
+    return startNanos + mediaTimeNanos;
+  }
+
+  /**
+   * Records that the frame at {@code mediaTimeNanos} goes out at {@code nowNanos}: its lateness,
+   * and a rebase of the start if it is more than {@link #REBASE_THRESHOLD_NANOS} late.
+   *
+   * @param mediaTimeNanos media time of the frame, ns since the start
+   * @param nowNanos when it is released, on this pacer's clock (not before its deadline)
+   * @throws IllegalStateException if {@link #start} was not called
+   */
+  public void released(long mediaTimeNanos, long nowNanos) {
+    long late = nowNanos - deadlineNanos(mediaTimeNanos);
     if (late > 0) {
       lateCount++;
       maxLatenessNanos = Math.max(maxLatenessNanos, late);
     }
     if (lateness != null) {
-      lateness.record(late);
+      lateness.record(Math.max(0, late));
     }
     if (late > REBASE_THRESHOLD_NANOS) {
       startNanos += late;

@@ -147,9 +147,7 @@ public final class PeerTransport implements AutoCloseable {
     dtls = endpoint;
     UdpTransport socket;
     try {
-      socket = UdpTransport.bind(new InetSocketAddress(settings.bindAddress(), 0),
-          LogContext.threads(settings.threads(), settings.logContext()),
-          "tgcalls4j-io-" + settings.name().replace(' ', '-'));
+      socket = UdpTransport.bind(new InetSocketAddress(settings.bindAddress(), 0), settings.loop());
     } catch (IOException e) {
       failConnect(new TransportException(TransportException.Stage.SOCKET, "cannot bind UDP socket on "
           + settings.bindAddress().getHostAddress() + ": " + e.getMessage(), e));

@@ -1,12 +1,12 @@
 package org.tgcalls4j.internal.pc;
 
+import io.netty.channel.IoEventLoop;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.Executor;
-import java.util.concurrent.ThreadFactory;
 import org.tgcalls4j.internal.dtls.DtlsCertificate;
 import org.tgcalls4j.internal.dtls.DtlsRole;
 import org.tgcalls4j.internal.ice.IceConfig;
@@ -25,7 +25,7 @@ import org.tgcalls4j.internal.ice.IceRole;
  * @param ice ICE timing and address-family settings; its connect timeout bounds ICE
  * @param connectTimeoutMillis budget of the whole connect (ICE + DTLS), ms
  * @param tieBreaker our ICE tie-breaker (RFC 8445 §16.1), random per transport
- * @param threads creates the transport's I/O thread (the transport adds {@code logContext} to it)
+ * @param loop the client's event loop the transport's socket, timers and received media run on
  * @param control runs DTLS handshakes and the transport's lifecycle callbacks; shared by the
  *     client's calls
  * @param name used in thread names and messages (for example {@code "chat 42"})
@@ -43,7 +43,7 @@ import org.tgcalls4j.internal.ice.IceRole;
  */
 public record TransportSettings(IceRole iceRole, DtlsRole dtlsRole, IceCredentials localCredentials,
     DtlsCertificate certificate, InetAddress bindAddress, IceConfig ice, long connectTimeoutMillis,
-    long tieBreaker, ThreadFactory threads, Executor control, String name, String peerName,
+    long tieBreaker, IoEventLoop loop, Executor control, String name, String peerName,
     Map<String, String> logContext, boolean gatherHostCandidates,
     boolean includeLoopbackCandidates, List<InetSocketAddress> stunServers,
     List<RelayServer> relayServers, boolean relayOnly) {
@@ -55,7 +55,7 @@ public record TransportSettings(IceRole iceRole, DtlsRole dtlsRole, IceCredentia
     Objects.requireNonNull(certificate, "certificate");
     Objects.requireNonNull(bindAddress, "bindAddress");
     Objects.requireNonNull(ice, "ice");
-    Objects.requireNonNull(threads, "threads");
+    Objects.requireNonNull(loop, "loop");
     Objects.requireNonNull(control, "control");
     Objects.requireNonNull(name, "name");
     Objects.requireNonNull(peerName, "peerName");
@@ -70,11 +70,11 @@ public record TransportSettings(IceRole iceRole, DtlsRole dtlsRole, IceCredentia
   /** Settings without relays; see the record description for the parameters. */
   public TransportSettings(IceRole iceRole, DtlsRole dtlsRole, IceCredentials localCredentials,
       DtlsCertificate certificate, InetAddress bindAddress, IceConfig ice, long connectTimeoutMillis,
-      long tieBreaker, ThreadFactory threads, Executor control, String name, String peerName,
+      long tieBreaker, IoEventLoop loop, Executor control, String name, String peerName,
       Map<String, String> logContext, boolean gatherHostCandidates,
       boolean includeLoopbackCandidates, List<InetSocketAddress> stunServers) {
     this(iceRole, dtlsRole, localCredentials, certificate, bindAddress, ice, connectTimeoutMillis,
-        tieBreaker, threads, control, name, peerName, logContext, gatherHostCandidates,
+        tieBreaker, loop, control, name, peerName, logContext, gatherHostCandidates,
         includeLoopbackCandidates, stunServers, List.of(), false);
   }
 }

@@ -1,5 +1,6 @@
 package org.tgcalls4j.internal.pc;
 
+import io.netty.channel.IoEventLoop;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -33,8 +34,9 @@ import org.tgcalls4j.internal.transport.UdpTransport;
  * 2 and 8 ms), loading and interpreting code for the first time; with the warm-up done first, the
  * first connect costs nearly what later ones cost.
  *
- * <p>Threads: four short-lived daemon threads from the client's thread factory, named
- * {@code tgcalls4j-warmup}, {@code tgcalls4j-warmup-io} and {@code tgcalls4j-warmup-dtls-1/2};
+ * <p>Threads: three short-lived daemon threads from the client's thread factory, named
+ * {@code tgcalls4j-warmup} and {@code tgcalls4j-warmup-dtls-1/2} (the socket runs on one of the
+ * client's event loops);
  * they end once the warm-up is over (every wait is bounded: 5 s at most for the handshake).
  * Failures are logged at debug level and otherwise ignored: a failed warm-up only means the first
  * connect loads the code itself.
@@ -50,13 +52,15 @@ public final class TransportWarmup {
    * Starts the warm-up on a new thread unless one was started before in this JVM; returns at once.
    *
    * @param threads makes the warm-up's threads (named and made daemon here)
+   * @param loop the client's event loop the warm-up socket runs on
    * @param certificate the client's certificate, used by both endpoints of the handshake
    */
-  public static void startOnce(ThreadFactory threads, DtlsCertificate certificate) {
+  public static void startOnce(ThreadFactory threads, IoEventLoop loop,
+      DtlsCertificate certificate) {
     if (!STARTED.compareAndSet(false, true)) {
       return;
     }
-    Thread thread = threads.newThread(() -> run(threads, certificate));
+    Thread thread = threads.newThread(() -> run(threads, loop, certificate));
     thread.setName("tgcalls4j-warmup");
     thread.setDaemon(true);
     thread.start();
@@ -67,11 +71,11 @@ public final class TransportWarmup {
    *
    * @return whether every step succeeded
    */
-  static boolean run(ThreadFactory threads, DtlsCertificate certificate) {
+  static boolean run(ThreadFactory threads, IoEventLoop loop, DtlsCertificate certificate) {
     long startNanos = System.nanoTime();
     try {
       stun();
-      udp(threads);
+      udp(loop);
       dtlsAndSrtp(threads, certificate);
       log.debug("transport warm-up done in {} ms",
           TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos));
@@ -94,9 +98,9 @@ public final class TransportWarmup {
     }
   }
 
-  private static void udp(ThreadFactory threads) throws Exception {
+  private static void udp(IoEventLoop loop) throws Exception {
     try (UdpTransport socket = UdpTransport.bind(
-        new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), threads, "tgcalls4j-warmup-io")) {
+        new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), loop)) {
       CompletableFuture<Void> ran = new CompletableFuture<>();
       socket.start(new UdpTransport.Handler() {
         @Override

@@ -1,5 +1,10 @@
 package org.tgcalls4j.internal.transport;
 
+import io.netty.channel.IoEventLoop;
+import io.netty.channel.IoRegistration;
+import io.netty.channel.nio.NioIoOps;
+import io.netty.channel.nio.NioSelectableChannelIoHandle;
+import io.netty.util.concurrent.FastThreadLocal;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.StandardSocketOptions;
@@ -7,42 +12,49 @@ import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.DatagramChannel;
 import java.nio.channels.SelectionKey;
-import java.nio.channels.Selector;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One UDP socket and the thread that reads it. Every datagram and every posted task runs on that
- * single I/O thread, so state touched only from {@link Handler} callbacks needs no locking.
- * {@link #send} may be called from any thread.
+ * One UDP socket on one of the client's shared event loops. The JDK datagram channel is registered
+ * with the loop's netty NIO selector as a {@link NioSelectableChannelIoHandle}, and every
+ * datagram, timer and posted task of the socket runs on that loop, so state touched only from
+ * {@link Handler} callbacks needs no locking; many sockets share a loop. {@link #send} may be
+ * called from any thread.
  *
- * <p>Per-datagram garbage: none on receive (one buffer per socket); on send, each sending thread
- * copies the datagram into its own reused direct buffer instead of wrapping the caller's array in
- * a new {@link ByteBuffer} per datagram.
+ * <p>Per-datagram garbage: none. Datagrams are received into the loop's one receive buffer (not
+ * netty's channel pipeline, which would wrap each in a new {@code DatagramPacket}); a send copies
+ * the datagram into the sending thread's reused direct buffer and hands it to the JDK channel,
+ * which is safe from any thread and never blocks.
  */
 public final class UdpTransport implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(UdpTransport.class);
   private static final int MAX_DATAGRAM_BYTES = 2048;
-  private static final int MAX_DATAGRAMS_PER_TURN = 64;
-  /** Selection only wakes the loop, which then polls tasks and the channel. */
-  private static final Consumer<SelectionKey> IGNORE_KEY = key -> {};
+  /** Bounded, so that a flood of datagrams cannot starve timers (ICE consent) and other sockets. */
+  private static final int MAX_DATAGRAMS_PER_READ = 64;
+  /** Timers are polled at least this often even when the handler has none due. */
+  private static final long IDLE_TIMER_NANOS = TimeUnit.SECONDS.toNanos(1);
   /**
-   * One send buffer per sending thread (the call's sender thread, the I/O thread, the control
-   * thread), shared by all sockets: a datagram is copied in and sent before send returns, so the
-   * buffer is free again for the thread's next datagram. Direct, so the channel sends from it
-   * without its own copy.
+   * One send buffer per sending thread (a loop, the control thread), shared by all sockets: a
+   * datagram is copied in and sent before send returns, so the buffer is free again for the
+   * thread's next datagram. Direct, so the channel sends from it without its own copy.
    */
   private static final ThreadLocal<ByteBuffer> SEND_BUFFER =
       ThreadLocal.withInitial(() -> ByteBuffer.allocateDirect(MAX_DATAGRAM_BYTES));
+  /** One receive buffer per loop: a datagram is handled before the next one is received. */
+  private static final FastThreadLocal<ByteBuffer> RECEIVE_BUFFER = new FastThreadLocal<>() {
+    @Override
+    protected ByteBuffer initialValue() {
+      return ByteBuffer.allocate(MAX_DATAGRAM_BYTES);
+    }
+  };
 
-  /** Callbacks, all invoked on the transport's I/O thread. */
+  /** Callbacks, all invoked on the socket's event loop. */
   public interface Handler {
     /**
-     * @param data the datagram; valid only during the call (the buffer is reused for the next
+     * @param data the datagram; valid only during the call (the array is reused for the next
      *     one). The handler may overwrite it in place (SRTP is decrypted there)
      * @param length datagram length in bytes, starting at index 0
      * @param from the sender
@@ -51,7 +63,8 @@ public final class UdpTransport implements AutoCloseable {
     void onDatagram(byte[] data, int length, InetSocketAddress from, long nowNanos);
 
     /**
-     * Called on every turn of the I/O loop; runs whatever timers are due.
+     * Called after every batch of datagrams, every task and when the last returned time is
+     * reached; runs whatever timers are due.
      *
      * @param nowNanos current {@link System#nanoTime()}
      * @return the absolute {@code nanoTime} of the next due timer, or {@link Long#MAX_VALUE}
@@ -59,71 +72,87 @@ public final class UdpTransport implements AutoCloseable {
     long onTimer(long nowNanos);
 
     /**
-     * The I/O thread stopped because the socket failed (not because of {@link #close()}); no
-     * further callbacks follow.
+     * The socket failed (not because of {@link #close()}); it is closed and no further callbacks
+     * follow.
      *
      * @param cause what failed
      */
     void onFailure(Exception cause);
   }
 
-  private final DatagramChannel channel;
-  private final Selector selector;
-  private final Thread thread;
-  private final ConcurrentLinkedQueue<Runnable> tasks = new ConcurrentLinkedQueue<>();
+  private final DatagramChannel socket;
+  private final IoEventLoop loop;
   private final AtomicLong sendFailures = new AtomicLong();
   private final AtomicLong handlerFailures = new AtomicLong();
+  /** Runs the handler's timers when {@link #timerAtNanos} is reached; one object, rescheduled. */
+  private final Runnable timerTask = this::onTimerDue;
   private volatile Handler handler;
   private volatile boolean closed;
+  // loop only
+  private io.netty.util.concurrent.ScheduledFuture<?> timer;
+  private long timerAtNanos = Long.MAX_VALUE;
+  private IoRegistration registration;
 
-  private UdpTransport(DatagramChannel channel, Selector selector, ThreadFactory threads, String name) {
-    this.channel = channel;
-    this.selector = selector;
-    this.thread = threads.newThread(this::run);
-    this.thread.setName(name);
-    this.thread.setDaemon(true);
+  private UdpTransport(DatagramChannel socket, IoEventLoop loop) {
+    this.socket = socket;
+    this.loop = loop;
   }
 
   /**
-   * Binds a socket; the I/O thread starts with {@link #start(Handler)}.
+   * Binds a socket; it is read from {@link #start(Handler)} on.
    *
    * @param bind local address and port (port 0 picks a free one)
-   * @param threads creates the I/O thread
-   * @param threadName name of the I/O thread
+   * @param loop the event loop that will run the socket
    * @return the bound transport
    * @throws IOException if the socket cannot be bound
    */
-  public static UdpTransport bind(InetSocketAddress bind, ThreadFactory threads, String threadName)
-      throws IOException {
-    DatagramChannel channel = DatagramChannel.open();
-    Selector selector = null;
+  public static UdpTransport bind(InetSocketAddress bind, IoEventLoop loop) throws IOException {
+    DatagramChannel socket = DatagramChannel.open();
     try {
-      channel.setOption(StandardSocketOptions.SO_RCVBUF, 1 << 20);
-      channel.setOption(StandardSocketOptions.SO_SNDBUF, 1 << 20);
-      channel.bind(bind);
-      channel.configureBlocking(false);
-      selector = Selector.open();
-      channel.register(selector, SelectionKey.OP_READ);
-      return new UdpTransport(channel, selector, threads, threadName);
+      socket.setOption(StandardSocketOptions.SO_RCVBUF, 1 << 20);
+      socket.setOption(StandardSocketOptions.SO_SNDBUF, 1 << 20);
+      socket.bind(bind);
+      socket.configureBlocking(false);
+      return new UdpTransport(socket, loop);
     } catch (IOException | RuntimeException e) {
-      channel.close();
-      if (selector != null) {
-        selector.close();
-      }
+      socket.close();
       throw e;
     }
   }
 
-  /** @param handler receives datagrams and timer ticks on the I/O thread from now on */
+  /**
+   * Registers the socket with its loop: {@code handler} receives datagrams and timer ticks there
+   * from now on. Once.
+   *
+   * @param handler the socket's handler
+   */
   public void start(Handler handler) {
     this.handler = handler;
-    thread.start();
+    loop.register(new Readable(socket)).addListener(registered -> {
+      if (!registered.isSuccess()) {
+        failed(registered.cause());
+        return;
+      }
+      IoRegistration done = (IoRegistration) registered.getNow();
+      if (closed) {
+        done.cancel();
+        return;
+      }
+      registration = done;
+      done.submit(NioIoOps.READ);
+      rearm();
+    });
+  }
+
+  /** @return the event loop this socket runs on */
+  public IoEventLoop loop() {
+    return loop;
   }
 
   /** @return the bound local address */
   public InetSocketAddress localAddress() {
     try {
-      return (InetSocketAddress) channel.getLocalAddress();
+      return (InetSocketAddress) socket.getLocalAddress();
     } catch (IOException e) {
       throw new IllegalStateException("socket closed", e);
     }
@@ -150,7 +179,7 @@ public final class UdpTransport implements AutoCloseable {
       } else {
         buffer = ByteBuffer.wrap(data, offset, length); // larger than any media datagram: rare
       }
-      if (channel.send(buffer, to) == 0) {
+      if (socket.send(buffer, to) == 0) {
         sendFailures.incrementAndGet();
       }
     } catch (ClosedChannelException e) {
@@ -162,10 +191,16 @@ public final class UdpTransport implements AutoCloseable {
     }
   }
 
-  /** @param task runs on the I/O thread soon; dropped after {@link #close()} */
+  /**
+   * @param task runs on the socket's loop soon, followed by a timer check; dropped after
+   *     {@link #close()}
+   */
   public void execute(Runnable task) {
-    tasks.add(task);
-    selector.wakeup();
+    if (loop.inEventLoop()) {
+      runTask(task);
+    } else {
+      loop.execute(() -> runTask(task));
+    }
   }
 
   /** @return datagrams that could not be sent */
@@ -178,100 +213,132 @@ public final class UdpTransport implements AutoCloseable {
     return handlerFailures.get();
   }
 
-  /** @return whether the caller is the I/O thread */
+  /** @return whether the caller is the socket's event loop */
   public boolean inIoThread() {
-    return Thread.currentThread() == thread;
+    return loop.inEventLoop();
   }
 
-  private void run() {
-    ByteBuffer buffer = ByteBuffer.allocate(MAX_DATAGRAM_BYTES);
+  private void runTask(Runnable task) {
+    if (closed) {
+      return;
+    }
     try {
-      while (!closed) {
-        long nextTimer = guardedTimer();
-        long waitMillis = nextTimer == Long.MAX_VALUE ? 1000
-            : Math.max(1, (nextTimer - System.nanoTime() + 999_999) / 1_000_000);
-        // the action form leaves the selected-key set alone: adding to it and clearing it
-        // allocated a HashMap node on every turn
-        selector.select(IGNORE_KEY, Math.min(waitMillis, 1000));
-        Runnable task;
-        while (!closed && (task = tasks.poll()) != null) {
-          guardedTask(task);
-        }
-        // bounded, so that a flood of datagrams cannot starve timers (ICE consent) and tasks
+      task.run();
+    } catch (RuntimeException e) {
+      countFailure(e);
+    }
+    rearm();
+  }
+
+  private void onTimerDue() {
+    timer = null;
+    timerAtNanos = Long.MAX_VALUE;
+    rearm();
+  }
+
+  /**
+   * Runs the handler's due timers and schedules the loop to come back at the next one (or in
+   * {@link #IDLE_TIMER_NANOS}); the scheduled task is replaced only when the next time moves
+   * earlier, so a datagram that leaves the timers alone schedules nothing.
+   */
+  private void rearm() {
+    if (closed) {
+      return;
+    }
+    long now = System.nanoTime();
+    long next;
+    try {
+      next = handler.onTimer(now);
+    } catch (RuntimeException e) {
+      countFailure(e);
+      next = now + 10_000_000L; // retry soon rather than never
+    }
+    next = Math.min(next, now + IDLE_TIMER_NANOS);
+    if (next < timerAtNanos) {
+      if (timer != null) {
+        timer.cancel(false);
+      }
+      timerAtNanos = next;
+      timer = loop.schedule(timerTask, Math.max(0, next - now), TimeUnit.NANOSECONDS);
+    }
+  }
+
+  /** On the loop: cancels the timer and the selector registration. */
+  private void release() {
+    if (timer != null) {
+      timer.cancel(false);
+      timer = null;
+    }
+    if (registration != null) {
+      registration.cancel();
+      registration = null;
+    }
+  }
+
+  private void countFailure(RuntimeException e) {
+    handlerFailures.incrementAndGet();
+    log.debug("I/O callback failed: {}", e.toString(), e);
+  }
+
+  private void failed(Throwable cause) {
+    if (closed) {
+      return;
+    }
+    log.warn("UDP socket failed: {}", cause.toString(), cause);
+    close();
+    handler.onFailure(cause instanceof Exception e ? e : new IOException(cause));
+  }
+
+  /** The socket as netty's selector sees it: reads a bounded batch whenever it is readable. */
+  private final class Readable extends NioSelectableChannelIoHandle<DatagramChannel> {
+    Readable(DatagramChannel socket) {
+      super(socket);
+    }
+
+    @Override
+    protected void handle(DatagramChannel channel, SelectionKey key) {
+      ByteBuffer buffer = RECEIVE_BUFFER.get();
+      try {
         InetSocketAddress from;
-        for (int i = 0; i < MAX_DATAGRAMS_PER_TURN && !closed
+        for (int i = 0; i < MAX_DATAGRAMS_PER_READ && !closed
             && (from = (InetSocketAddress) channel.receive(buffer.clear())) != null; i++) {
-          guardedDatagram(buffer.array(), buffer.position(), from);
+          try {
+            handler.onDatagram(buffer.array(), buffer.position(), from, System.nanoTime());
+          } catch (RuntimeException e) {
+            countFailure(e);
+          }
         }
+      } catch (ClosedChannelException e) {
+        return; // closed by close()
+      } catch (IOException | RuntimeException e) {
+        failed(e);
+        return;
       }
-    } catch (ClosedChannelException e) {
-      // closed by close()
-    } catch (IOException | RuntimeException e) {
-      if (!closed) {
-        log.warn("UDP I/O thread stopped: {}", e.toString(), e);
-        handler.onFailure(e);
-      }
+      rearm();
     }
   }
 
   /**
-   * The callbacks run guarded: one that throws is counted in {@link #handlerFailures()} and
-   * skipped, so a malformed datagram or a bug in one timer cannot stop the call's I/O. Three
-   * methods rather than one taking a lambda, which would allocate per turn, datagram and task.
+   * Closes the socket; no callback starts after this returns, except that a callback already
+   * running on the loop finishes. Idempotent, any thread, including the loop.
    */
-  private long guardedTimer() {
-    try {
-      return handler.onTimer(System.nanoTime());
-    } catch (RuntimeException e) {
-      return failed(e);
-    }
-  }
-
-  private void guardedDatagram(byte[] data, int length, InetSocketAddress from) {
-    try {
-      handler.onDatagram(data, length, from, System.nanoTime());
-    } catch (RuntimeException e) {
-      failed(e);
-    }
-  }
-
-  private void guardedTask(Runnable task) {
-    try {
-      task.run();
-    } catch (RuntimeException e) {
-      failed(e);
-    }
-  }
-
-  /** Counts a callback that threw; @return when to retry timers: soon rather than never */
-  private long failed(RuntimeException e) {
-    handlerFailures.incrementAndGet();
-    log.debug("I/O callback failed: {}", e.toString(), e);
-    return System.nanoTime() + 10_000_000L;
-  }
-
-  /** Closes the socket and stops the I/O thread (joined unless called on it); idempotent. */
   @Override
   public void close() {
     if (closed) {
       return;
     }
     closed = true;
-    selector.wakeup();
-    if (thread.isAlive() && !inIoThread()) {
+    if (loop.inEventLoop()) {
+      release();
+    } else if (!loop.isShuttingDown()) {
       try {
-        thread.join(2000);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
+        loop.submit(this::release).awaitUninterruptibly(2000);
+      } catch (java.util.concurrent.RejectedExecutionException e) {
+        // the loops are stopping; they close their selector and with it the registration
       }
     }
     try {
-      selector.close();
-    } catch (IOException ignored) {
-      // closing
-    }
-    try {
-      channel.close();
+      socket.close(); // also when never registered; closing twice is harmless
     } catch (IOException ignored) {
       // closing
     }

@@ -16,9 +16,17 @@ import org.tgcalls4j.NetworkOptions;
 import org.tgcalls4j.TgCallsException;
 import org.tgcalls4j.internal.dtls.DtlsCertificate;
 import org.tgcalls4j.internal.ogg.OpusPacket;
+import org.tgcalls4j.internal.transport.EventLoops;
 
 /** Pause and resume of the sender: after a pause the spacing continues from the resume, no burst. */
 class AudioSenderPauseTest {
+  private static final EventLoops LOOPS = EventLoops.start(1, Thread::new);
+
+  @org.junit.jupiter.api.AfterAll
+  static void stopLoops() {
+    LOOPS.close();
+  }
+
   private final ExecutorService control = Executors.newSingleThreadExecutor();
   private final List<Long> sentNanos = new ArrayList<>();
   private AudioSender sender;
@@ -52,9 +60,10 @@ class AudioSenderPauseTest {
     SourceSlot slot = new SourceSlot();
     slot.replace(new EndlessFrames(), null);
     SessionConfig config = new SessionConfig(Path.of("/usr/bin/ffmpeg"), NetworkOptions.loopbackOnly(),
-        5_000, r -> new Thread(r), DtlsSetup.PASSIVE, 64, new SecureRandom(), System::currentTimeMillis,
+        5_000, r -> new Thread(r), LOOPS, DtlsSetup.PASSIVE, 64, new SecureRandom(), System::currentTimeMillis,
         DtlsCertificate.generate(), control, 0, 30_000, null, false);
-    sender = new AudioSender(1, 1234, 111, 1, slot, config, r -> new Thread(r), new SessionEvents() {
+    sender = new AudioSender(1, 1234, 111, 1, slot, config, LOOPS.next(), r -> new Thread(r),
+        new SessionEvents() {
       @Override
       public void onState(ConnectionState state, TgCallsException cause) {}
 

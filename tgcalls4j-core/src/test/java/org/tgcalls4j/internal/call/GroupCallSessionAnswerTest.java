@@ -23,6 +23,7 @@ import org.tgcalls4j.InvalidParamsException;
 import org.tgcalls4j.NetworkOptions;
 import org.tgcalls4j.TgCallsException;
 import org.tgcalls4j.internal.dtls.DtlsCertificate;
+import org.tgcalls4j.internal.transport.EventLoops;
 
 /**
  * A malformed answer is refused by {@link GroupCallSession#connectAsync} with an
@@ -32,6 +33,13 @@ import org.tgcalls4j.internal.dtls.DtlsCertificate;
  */
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
 class GroupCallSessionAnswerTest {
+  private static final EventLoops LOOPS = EventLoops.start(1, Thread::new);
+
+  @org.junit.jupiter.api.AfterAll
+  static void stopLoops() {
+    LOOPS.close();
+  }
+
   private final ExecutorService control = Executors.newFixedThreadPool(2, r -> {
     Thread t = new Thread(r, "test-control");
     t.setDaemon(true);
@@ -58,7 +66,7 @@ class GroupCallSessionAnswerTest {
           Thread t = new Thread(r);
           t.setDaemon(true);
           return t;
-        }, DtlsSetup.PASSIVE, 64, new SecureRandom(), System::currentTimeMillis,
+        }, LOOPS, DtlsSetup.PASSIVE, 64, new SecureRandom(), System::currentTimeMillis,
         DtlsCertificate.generate(), control, 0, 30_000, null, false);
     return new GroupCallSession(1, CallKind.GROUP_CALL, config, new SessionEvents() {
       @Override

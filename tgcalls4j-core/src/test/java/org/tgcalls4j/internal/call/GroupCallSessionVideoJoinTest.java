@@ -20,10 +20,18 @@ import org.tgcalls4j.MediaSource;
 import org.tgcalls4j.NetworkOptions;
 import org.tgcalls4j.TgCallsException;
 import org.tgcalls4j.internal.dtls.DtlsCertificate;
+import org.tgcalls4j.internal.transport.EventLoops;
 
 /** Video SSRCs are declared in the join JSON exactly when a video source was set before it. */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class GroupCallSessionVideoJoinTest {
+  private static final EventLoops LOOPS = EventLoops.start(1, Thread::new);
+
+  @org.junit.jupiter.api.AfterAll
+  static void stopLoops() {
+    LOOPS.close();
+  }
+
   private final ExecutorService control = Executors.newSingleThreadExecutor();
   private GroupCallSession session;
   @TempDir Path dir;
@@ -38,7 +46,7 @@ class GroupCallSessionVideoJoinTest {
 
   private GroupCallSession newSession() {
     SessionConfig config = new SessionConfig(Path.of("ffmpeg"), NetworkOptions.loopbackOnly(),
-        5_000, r -> new Thread(r), DtlsSetup.PASSIVE, 64, new SecureRandom(),
+        5_000, r -> new Thread(r), LOOPS, DtlsSetup.PASSIVE, 64, new SecureRandom(),
         System::currentTimeMillis, DtlsCertificate.generate(), control, 0, 30_000, null, false);
     return new GroupCallSession(1, CallKind.GROUP_CALL, config, new SessionEvents() {
       @Override

@@ -24,9 +24,17 @@ import org.tgcalls4j.internal.pacing.NanoClock;
 import org.tgcalls4j.internal.rtcp.RtcpPacket;
 import org.tgcalls4j.internal.rtcp.RtcpPackets;
 import org.tgcalls4j.internal.signaling.VideoSendParameters;
+import org.tgcalls4j.internal.transport.EventLoops;
 
 /** The video track: RFC 4588 retransmissions, extensions, keyframe requests, pacing on the shared baseline. */
 class VideoSenderTest {
+  private static final EventLoops LOOPS = EventLoops.start(1, Thread::new);
+
+  @org.junit.jupiter.api.AfterAll
+  static void stopLoops() {
+    LOOPS.close();
+  }
+
   private static final int SSRC = 0x11223345;
   private static final int RTX_SSRC = 0x11223346;
   private static final VideoSendParameters PARAMS = new VideoSendParameters(100, 101, 2, 3, 13);
@@ -50,7 +58,7 @@ class VideoSenderTest {
 
   private VideoSender sender(VideoSendParameters params) {
     SessionConfig config = new SessionConfig(Path.of("/usr/bin/ffmpeg"), NetworkOptions.loopbackOnly(),
-        5_000, r -> new Thread(r), DtlsSetup.PASSIVE, 64, new SecureRandom(), System::currentTimeMillis,
+        5_000, r -> new Thread(r), LOOPS, DtlsSetup.PASSIVE, 64, new SecureRandom(), System::currentTimeMillis,
         DtlsCertificate.generate(), control, 0, 30_000, null, false);
     sender = new VideoSender(1, SSRC, RTX_SSRC, params, slot, timeline, "cname1", config,
         r -> new Thread(r), new RtpOutput() {

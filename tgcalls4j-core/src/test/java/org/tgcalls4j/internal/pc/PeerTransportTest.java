@@ -16,12 +16,14 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.tgcalls4j.NotConnectedException;
 import org.tgcalls4j.TransportException;
 import org.tgcalls4j.internal.dtls.DtlsCertificate;
+import org.tgcalls4j.internal.transport.EventLoops;
 import org.tgcalls4j.internal.dtls.DtlsHandshakePool;
 import org.tgcalls4j.internal.dtls.DtlsRole;
 import org.tgcalls4j.internal.ice.IceCandidate;
@@ -39,6 +41,8 @@ import org.tgcalls4j.internal.rtp.RtpHeader;
  */
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
 class PeerTransportTest {
+  /** Two loops, so that the two ends of a test usually run on different threads. */
+  private static final EventLoops LOOPS = EventLoops.start(2, Executors.defaultThreadFactory());
   private static final int AUDIO_SSRC = 0x1234_5678;
   private static final SecureRandom RANDOM = new SecureRandom();
 
@@ -65,13 +69,18 @@ class PeerTransportTest {
     controlB.shutdownNow();
   }
 
+  @AfterAll
+  static void stopLoops() {
+    LOOPS.close();
+  }
+
   private static TransportSettings settings(String name, IceRole iceRole, DtlsRole dtlsRole,
       IceCredentials creds, DtlsCertificate cert, ExecutorService control, boolean hostCandidates,
       long connectTimeoutMillis) {
     IceConfig ice = new IceConfig(connectTimeoutMillis, IceConfig.defaults().consentIntervalMillis(),
         IceConfig.defaults().consentTimeoutMillis(), false);
     return new TransportSettings(iceRole, dtlsRole, creds, cert, InetAddress.getLoopbackAddress(),
-        ice, connectTimeoutMillis, RANDOM.nextLong(), Executors.defaultThreadFactory(), control, name,
+        ice, connectTimeoutMillis, RANDOM.nextLong(), LOOPS.next(), control, name,
         "the peer", Map.of("tgcalls4j.chat", name), hostCandidates, true, List.of());
   }
 

@@ -9,6 +9,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ThreadFactory;
 import org.junit.jupiter.api.Test;
 import org.tgcalls4j.internal.dtls.DtlsCertificate;
+import org.tgcalls4j.internal.transport.EventLoops;
 
 class TransportWarmupTest {
   @Test
@@ -20,11 +21,14 @@ class TransportWarmupTest {
       return t;
     };
 
-    boolean ok = TransportWarmup.run(threads, DtlsCertificate.generate());
+    boolean ok;
+    try (EventLoops loops = EventLoops.start(1, Thread::new)) {
+      ok = TransportWarmup.run(threads, loops.next(), DtlsCertificate.generate());
+    }
 
     assertThat(ok).as("every warm-up step succeeded").isTrue();
-    // the UDP I/O thread and the two DTLS handshake threads
-    assertThat(made).extracting(Thread::getName).containsExactlyInAnyOrder("tgcalls4j-warmup-io",
+    // the two DTLS handshake threads; the socket ran on the given loop
+    assertThat(made).extracting(Thread::getName).containsExactlyInAnyOrder(
         "tgcalls4j-warmup-dtls-1", "tgcalls4j-warmup-dtls-2");
     await().atMost(Duration.ofSeconds(5)).untilAsserted(
         () -> assertThat(made).noneMatch(Thread::isAlive));

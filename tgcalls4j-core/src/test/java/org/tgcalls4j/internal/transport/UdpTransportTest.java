@@ -10,6 +10,9 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -17,11 +20,17 @@ import org.junit.jupiter.api.Timeout;
 class UdpTransportTest {
   private static final InetSocketAddress LOOPBACK =
       new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);
+  private final EventLoops loops = EventLoops.start(1, Executors.defaultThreadFactory());
+
+  @AfterEach
+  void stopLoops() {
+    loops.close();
+  }
 
   @Test
   void aDatagramWhoseHandlerThrowsIsCountedAndTheNextOneStillArrives() throws Exception {
     BlockingQueue<Byte> seen = new LinkedBlockingQueue<>();
-    try (UdpTransport udp = UdpTransport.bind(LOOPBACK, Executors.defaultThreadFactory(), "udp-test");
+    try (UdpTransport udp = UdpTransport.bind(LOOPBACK, loops.next());
         DatagramSocket peer = new DatagramSocket(LOOPBACK)) {
       udp.start(new UdpTransport.Handler() {
         @Override
@@ -49,12 +58,18 @@ class UdpTransportTest {
   }
 
   @Test
-  void postedTasksRunOnTheIoThreadEvenAfterOneThrewAndCloseJoinsIt() throws Exception {
+  void postedTasksRunOnTheLoopEvenAfterOneThrewAndNoneRunsAfterClose() throws Exception {
     BlockingQueue<Boolean> onIoThread = new LinkedBlockingQueue<>();
-    UdpTransport udp = UdpTransport.bind(LOOPBACK, Executors.defaultThreadFactory(), "udp-test");
+    AtomicInteger datagramsAfterClose = new AtomicInteger();
+    AtomicBoolean closedFlag = new AtomicBoolean();
+    UdpTransport udp = UdpTransport.bind(LOOPBACK, loops.next());
     udp.start(new UdpTransport.Handler() {
       @Override
-      public void onDatagram(byte[] data, int length, InetSocketAddress from, long nowNanos) {}
+      public void onDatagram(byte[] data, int length, InetSocketAddress from, long nowNanos) {
+        if (closedFlag.get()) {
+          datagramsAfterClose.incrementAndGet();
+        }
+      }
 
       @Override
       public long onTimer(long nowNanos) {
@@ -70,8 +85,18 @@ class UdpTransportTest {
     udp.execute(() -> onIoThread.add(udp.inIoThread()));
     assertThat(onIoThread.poll(5, TimeUnit.SECONDS)).isTrue();
 
+    InetSocketAddress address = udp.localAddress();
     udp.close();
-    assertThat(Thread.getAllStackTraces().keySet().stream()
-        .filter(t -> t.getName().equals("udp-test"))).isEmpty();
+    closedFlag.set(true);
+    udp.execute(() -> onIoThread.add(true));
+    try (DatagramSocket peer = new DatagramSocket(LOOPBACK)) {
+      peer.send(new DatagramPacket(new byte[] {3}, 1, address));
+    }
+    // a task posted after close is dropped, and the port is free again (the socket is closed)
+    assertThat(onIoThread.poll(300, TimeUnit.MILLISECONDS)).isNull();
+    assertThat(datagramsAfterClose).hasValue(0);
+    try (DatagramSocket rebound = new DatagramSocket(address)) {
+      assertThat(rebound.getLocalPort()).isEqualTo(address.getPort());
+    }
   }
 }
