@@ -3,11 +3,15 @@ package org.tgcalls4j.cli;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 
-/** Sums the CPU time of the library's per-call threads (named {@code tgcalls4j-io-*}, {@code -send-*}). */
+/**
+ * Sums the CPU time of the library's threads that carry calls: the event loops
+ * ({@code tgcalls4j-loop-*}, shared by every call of the client) and per-call source readers
+ * ({@code tgcalls4j-read-*}). In the demo the client has one call, so this is that call's cost.
+ */
 final class CpuMeter {
   private CpuMeter() {}
 
-  /** @return CPU time used so far by live call threads, ns, or -1 if the JVM cannot measure it */
+  /** @return CPU time used so far by those threads while alive, ns, or -1 if the JVM cannot measure it */
   static long callThreadsCpuNanos() {
     ThreadMXBean mx = ManagementFactory.getThreadMXBean();
     if (!mx.isThreadCpuTimeSupported()) {
@@ -16,7 +20,7 @@ final class CpuMeter {
     long total = 0;
     for (Thread t : Thread.getAllStackTraces().keySet()) {
       String name = t.getName();
-      if (name.startsWith("tgcalls4j-io-") || name.startsWith("tgcalls4j-send-")) {
+      if (name.startsWith("tgcalls4j-loop-") || name.startsWith("tgcalls4j-read-")) {
         long cpu = mx.getThreadCpuTime(t.getId());
         if (cpu > 0) {
           total += cpu;

@@ -191,7 +191,7 @@ class ChurnIT {
     await("per-call threads to end").atMost(Duration.ofSeconds(10)).untilAsserted(() ->
         assertThat(threadNames().stream().filter(n -> n.startsWith("tgcalls4j-io-")
             || n.startsWith("tgcalls4j-send-") || n.startsWith("tgcalls4j-ffmpeg-")
-            || n.startsWith("testsfu")))
+            || n.startsWith("tgcalls4j-read-") || n.startsWith("testsfu")))
             .as("per-call threads").isEmpty());
   }
 

@@ -97,6 +97,7 @@ class FaultInjectionIT {
   private static List<String> callThreads() {
     return Thread.getAllStackTraces().keySet().stream().filter(Thread::isAlive).map(Thread::getName)
         .filter(n -> n.startsWith("tgcalls4j-io-") || n.startsWith("tgcalls4j-send-")
+            || n.startsWith("tgcalls4j-read-")
             || n.startsWith("tgcalls4j-ffmpeg-"))
         .collect(Collectors.toList());
   }
@@ -213,6 +214,7 @@ class FaultInjectionIT {
     call.setSource(MediaSource.file(Media.tone(dir, "tone.ogg", 440, 20)));
     call.connect(relay.rewriteAnswer(answer));
     await().atMost(Duration.ofSeconds(10)).until(() -> call.positionMillis() >= 500);
+    List<String> socketsWhileConnected = Sockets.boundInet();
 
     relay.goSilent();
 
@@ -221,10 +223,15 @@ class FaultInjectionIT {
     assertThat(states.poll(20, TimeUnit.SECONDS)).isEqualTo(ConnectionState.DISCONNECTED);
     assertConsentCause(causes.poll(1, TimeUnit.SECONDS));
     assertThat(call.state()).isEqualTo(ConnectionState.DISCONNECTED);
-    // the transport is gone, the call (and its held source) waits for a rejoin
-    await().atMost(Duration.ofSeconds(8)).untilAsserted(
-        () -> assertThat(callThreads()).as("call threads").isNotEmpty()
-            .allMatch(n -> n.startsWith("tgcalls4j-send-")));
+    // the transport is gone (its one UDP socket closed; the SFU's and the relay's stay), the call
+    // (and its held source) waits for a rejoin; no thread was ever the call's own (shared loops)
+    await().atMost(Duration.ofSeconds(8)).untilAsserted(() -> {
+      List<String> closed = new java.util.ArrayList<>(socketsWhileConnected);
+      Sockets.boundInet().forEach(closed::remove);
+      assertThat(closed).as("sockets closed since the call was connected").hasSize(1)
+          .allMatch(n -> n.startsWith("udp"));
+    });
+    assertThat(callThreads()).as("call threads").isEmpty();
     long held = call.positionMillis();
     Thread.sleep(300);
     assertThat(call.positionMillis()).as("the source is held").isEqualTo(held);

@@ -211,7 +211,8 @@ final class AudioSender implements MediaTrack {
     private int pendingSamples;
 
     @Override
-    protected long onDue(long nowNanos) {
+    protected long onDue(long tickNanos) {
+      long nowNanos = tickNanos;
       if (closed) {
         stopReading();
         return Long.MAX_VALUE;
@@ -234,11 +235,17 @@ final class AudioSender implements MediaTrack {
             stopsSeen = stops;
             rebase = true;
           }
-          if (pending == null && !readNext(frames)) {
-            if (playing == frames) {
-              return nowNanos + SOURCE_POLL_NANOS; // nothing read yet: ask again at the next tick
+          if (pending == null) {
+            if (!readNext(frames)) {
+              if (playing == frames) {
+                return nowNanos + SOURCE_POLL_NANOS; // nothing read yet: ask at the next tick
+              }
+              continue; // the source ended
             }
-            continue; // the source ended
+            // reading may have taken a while (a PCM frame is encoded here; the first encode of a
+            // process is slow): deadlines are compared with the time after it, and a (re)start of
+            // the pacing begins now, not at the tick, or the next frames would go out in a burst
+            nowNanos = System.nanoTime();
           }
           if (rebase) {
             pacer.start(nowNanos - sourceMediaNanos);
