@@ -73,6 +73,7 @@ final class AudioSender implements MediaTrack {
   private final SessionConfig config;
   private final LongSupplier connectStartNanos;
   private final ThreadFactory threads;
+  private final PacingWheel wheel;
   private final IoEventLoop loop;
   private final Pump pump;
   private volatile boolean closed;
@@ -92,7 +93,7 @@ final class AudioSender implements MediaTrack {
    *     {@link #connectToFirstPacketMillis()}
    */
   AudioSender(long chatId, int ssrc, int payloadType, int audioLevelExtensionId,
-      SourceSlot sources, SessionConfig config, IoEventLoop loop, ThreadFactory threads,
+      SourceSlot sources, SessionConfig config, PacingWheel wheel, ThreadFactory threads,
       SessionEvents events, RtpOutput wire, Consumer<TgCallsException> onFailure,
       LongSupplier connectStartNanos) {
     this.chatId = chatId;
@@ -106,7 +107,8 @@ final class AudioSender implements MediaTrack {
     this.onFailure = onFailure;
     this.connectStartNanos = connectStartNanos;
     this.cname = Long.toHexString(config.random().nextLong() & Long.MAX_VALUE);
-    this.loop = loop;
+    this.wheel = wheel;
+    this.loop = wheel.loop();
     this.threads = threads;
     this.pump = new Pump(); // last: it reads the fields above
   }
@@ -130,7 +132,7 @@ final class AudioSender implements MediaTrack {
       started = true;
       loop.execute(() -> {
         if (!closed) {
-          PacingWheel.of(loop).schedule(pump, System.nanoTime());
+          wheel.schedule(pump, System.nanoTime());
         }
       });
     }
@@ -394,7 +396,7 @@ final class AudioSender implements MediaTrack {
   void close() {
     closed = true;
     Runnable leave = () -> {
-      PacingWheel.of(loop).cancel(pump);
+      wheel.cancel(pump);
       pump.stopReading();
     };
     if (loop.inEventLoop()) {

@@ -185,7 +185,8 @@ public final class GroupCallSession implements AutoCloseable {
       }
       if (sender == null) {
         sender = new AudioSender(chatId, audioSsrc, answer.payloadType(), answer.levelExtensionId(),
-            sources, config, loop, threads, events, output, this::fail, () -> connectStartNanos);
+            sources, config, config.loops().wheel(loop), threads, events, output, this::fail,
+            () -> connectStartNanos);
         if (joinDeclaredVideo) {
           sender.setTimeline(timeline);
           videoSender = new VideoSender(chatId, VideoSsrcLayout.videoSsrc(audioSsrc),

@@ -206,7 +206,8 @@ public final class PrivateCallSession implements AutoCloseable {
           localCredentials.ufrag(), localCredentials.pwd(), config.certificate().sha256Fingerprint()),
           audioSsrc, new java.util.Random(config.random().nextLong()));
       sender = new AudioSender(userId, audioSsrc, P2pSignalingSession.OPUS_PAYLOAD_TYPE, 0,
-          sources, config, loop, threads, events, output, this::fail, () -> connectStartNanos);
+          sources, config, config.loops().wheel(loop), threads, events, output, this::fail,
+            () -> connectStartNanos);
       phase = Phase.CONNECTING;
       events.onState(ConnectionState.CONNECTING, null);
       log.debug("{}: connecting as {} with version {}", name, caller ? "caller" : "callee", chosen);

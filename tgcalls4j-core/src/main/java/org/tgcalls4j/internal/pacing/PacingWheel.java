@@ -1,28 +1,27 @@
 package org.tgcalls4j.internal.pacing;
 
 import io.netty.channel.IoEventLoop;
-import io.netty.util.concurrent.FastThreadLocal;
-import io.netty.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.LongSupplier;
 
 /**
- * The pacing of one event loop: a wheel of 1 ms slots turned by one periodic tick, releasing every
- * {@link Paced} task whose deadline is due. A task is a node of its slot's list, so scheduling,
- * running and rescheduling allocate nothing; only the tick itself is a (reused) netty scheduled
- * task, running while the wheel holds a task.
+ * The pacing of one event loop: a wheel of 1 ms slots, releasing every {@link Paced} task whose
+ * deadline is due. A task is a node of its slot's list, so scheduling, running and rescheduling
+ * allocate nothing. The client's {@link PacingTicker} wakes the loop when the earliest non-empty
+ * slot is due (a reused task object is posted to the loop), so a loop with nothing to send is not
+ * woken at all.
  *
- * <p>A task due at time {@code d} runs at the first tick at or after {@code d}, rounded up to the
- * next whole millisecond: up to 1 ms plus the tick's own lateness after its deadline, never before.
- * Deadlines more than {@link #SLOTS} ms ahead stay in their slot for later turns of the wheel.
+ * <p>A task due at time {@code d} runs at the first tick at or after {@code d} rounded up to the
+ * next whole millisecond: up to 1 ms plus the ticker's and the loop's wake-up after its deadline,
+ * never before. Deadlines more than {@link #SLOTS} ms ahead stay in their slot for later turns.
  *
- * <p>Thread: the loop's own. {@link #schedule} and {@link #cancel} must be called on it.
+ * <p>Thread: the loop's own; {@link #schedule} and {@link #cancel} throw elsewhere.
  */
 public final class PacingWheel {
   /** Slots of 1 ms: a 20 ms audio frame or a 33 ms video frame lands within one turn. */
   static final int SLOTS = 64;
   private static final long SLOT_NANOS = 1_000_000L;
-  private static final FastThreadLocal<PacingWheel> WHEELS = new FastThreadLocal<>();
 
   /** A task on the wheel: the loop calls {@link #onDue} when its deadline has come. */
   public abstract static class Paced {
@@ -49,34 +48,45 @@ public final class PacingWheel {
 
   private final IoEventLoop loop;
   private final LongSupplier clock;
+  private final PacingTicker ticker;
   private final Paced[] heads = new Paced[SLOTS];
-  private final Runnable tick = this::tick;
-  private ScheduledFuture<?> ticking;
+  /** Posted to the loop by the ticker; one object for the wheel's life. */
+  private final Runnable tickTask = this::onTickRequested;
+  private final AtomicBoolean tickQueued = new AtomicBoolean();
+  /** Clock time of the earliest slot holding a task (never later), or MAX_VALUE; for the ticker. */
+  private volatile long nextDueNanos = Long.MAX_VALUE;
   private int size;
   /** The last slot time (ms on the clock) whose tasks were run. */
   private long lastTickMillis;
 
-  PacingWheel(IoEventLoop loop, LongSupplier clock) {
+  /**
+   * @param loop the loop whose tasks this wheel paces
+   * @param clock {@link System#nanoTime()}, or a test's clock
+   * @param ticker wakes the loop when a slot is due, or null (a test calls {@link #tick()})
+   */
+  PacingWheel(IoEventLoop loop, LongSupplier clock, PacingTicker ticker) {
     this.loop = loop;
     this.clock = clock;
+    this.ticker = ticker;
     this.lastTickMillis = clock.getAsLong() / SLOT_NANOS;
   }
 
   /**
-   * @param loop the calling loop
-   * @return that loop's wheel, made on first use
-   * @throws IllegalStateException if not called on {@code loop}
+   * Makes the wheel of a loop, woken by {@code ticker}.
+   *
+   * @param loop the loop
+   * @param ticker the client's ticker
+   * @return the registered wheel
    */
-  public static PacingWheel of(IoEventLoop loop) {
-    if (!loop.inEventLoop()) {
-      throw new IllegalStateException("a pacing wheel is used from its loop only");
-    }
-    PacingWheel wheel = WHEELS.get();
-    if (wheel == null) {
-      wheel = new PacingWheel(loop, System::nanoTime);
-      WHEELS.set(wheel);
-    }
+  public static PacingWheel start(IoEventLoop loop, PacingTicker ticker) {
+    PacingWheel wheel = new PacingWheel(loop, System::nanoTime, ticker);
+    ticker.register(wheel);
     return wheel;
+  }
+
+  /** @return the loop this wheel belongs to */
+  public IoEventLoop loop() {
+    return loop;
   }
 
   /**
@@ -86,6 +96,7 @@ public final class PacingWheel {
    * @param deadlineNanos when it is due, on {@link System#nanoTime()}'s clock
    */
   public void schedule(Paced task, long deadlineNanos) {
+    checkLoop();
     if (task.slot >= 0) {
       remove(task);
     }
@@ -94,8 +105,15 @@ public final class PacingWheel {
 
   /** Takes a task off the wheel; nothing if it is not on it. */
   public void cancel(Paced task) {
+    checkLoop();
     if (task.slot >= 0 && task.wheel == this) {
       remove(task);
+    }
+  }
+
+  private void checkLoop() {
+    if (!loop.inEventLoop()) {
+      throw new IllegalStateException("a pacing wheel is used from its loop only");
     }
   }
 
@@ -118,9 +136,35 @@ public final class PacingWheel {
       task.next.previous = task;
     }
     heads[slot] = task;
-    if (size++ == 0 && ticking == null) {
-      ticking = loop.scheduleAtFixedRate(tick, SLOT_NANOS, SLOT_NANOS, TimeUnit.NANOSECONDS);
+    size++;
+    long slotNanos = slotMillis * SLOT_NANOS;
+    if (slotNanos < nextDueNanos) {
+      nextDueNanos = slotNanos;
+      if (ticker != null) {
+        ticker.reschedule(slotNanos);
+      }
     }
+  }
+
+  /** @return the clock time of the earliest slot holding a task (never later), or MAX_VALUE */
+  long nextDueNanos() {
+    return nextDueNanos;
+  }
+
+  /** Called by the ticker (its thread) when {@link #nextDueNanos()} has come: ticks on the loop. */
+  void requestTick() {
+    if (tickQueued.compareAndSet(false, true)) {
+      try {
+        loop.execute(tickTask);
+      } catch (RejectedExecutionException e) {
+        // the loops are stopping
+      }
+    }
+  }
+
+  private void onTickRequested() {
+    tickQueued.set(false);
+    tick();
   }
 
   private void remove(Paced task) {
@@ -148,9 +192,16 @@ public final class PacingWheel {
     for (long millis = first; millis <= nowMillis; millis++) {
       runSlot((int) Math.floorMod(millis, (long) SLOTS), now);
     }
-    if (size == 0 && ticking != null) {
-      ticking.cancel(false);
-      ticking = null;
+    long next = Long.MAX_VALUE;
+    for (long millis = lastTickMillis + 1; size > 0 && millis <= lastTickMillis + SLOTS; millis++) {
+      if (heads[(int) Math.floorMod(millis, (long) SLOTS)] != null) {
+        next = millis * SLOT_NANOS;
+        break;
+      }
+    }
+    nextDueNanos = next;
+    if (ticker != null && next != Long.MAX_VALUE) {
+      ticker.reschedule(next);
     }
   }
 
