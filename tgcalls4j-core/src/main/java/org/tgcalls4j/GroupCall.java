@@ -238,7 +238,7 @@ public final class GroupCall implements Call {
   }
 
   /**
-   * Camera video counters: frames and packets sent, RTX retransmissions, PLI/FIR/NACK received and
+   * Video counters (the camera of a main call, the screen of a presentation): frames and packets sent, RTX retransmissions, PLI/FIR/NACK received and
    * the keyframe delay, the SFU's REMB estimate. Works in every state.
    *
    * @return the counters now, or null if this call's join JSON declared no video (a

@@ -179,8 +179,12 @@ public final class TgCalls implements AutoCloseable {
 
   /**
    * Prepares the screen-share connection of a chat's group call (group-call.md §8): its own ICE
-   * credentials and SSRCs, its own transport, beside the main call. Video comes with the video
-   * work; today it carries audio only.
+   * credentials and SSRCs, its own transport, beside the main call. A
+   * {@link MediaSource#withVideo} source set before {@link GroupCall#joinJson()} makes the join
+   * declare the 2-layer screen-share layout of group-call.md §5.3 (a SIM group of 2 layers and
+   * their FID pairs) and sends the video as one VP8 stream on layer 0, with its audio; other
+   * sources send audio only. The main call and its presentation run at once, each with its own
+   * source and its own ffmpeg process.
    *
    * @param chatId a chat whose group call was created
    * @return the presentation; {@link GroupCall#joinJson()} gives the {@code params} for

@@ -362,16 +362,37 @@ public final class TestSfu implements AutoCloseable {
     }
   }
 
+  /**
+   * SRTP/SRTCP packets held while the DTLS thread finishes the handshake and builds the media
+   * receiver, at most this many. A participant that is the DTLS server sends media right after its
+   * Finished; a real SFU processes the two in order, so those first packets (the first keyframe)
+   * must not be lost to this SFU's handshake running on another thread.
+   */
+  private static final int MAX_EARLY_PACKETS = 4096;
+
+  /** A packet held by the reader, with its arrival time for the jitter estimate. */
+  private record HeldPacket(byte[] data, long arrivalNanos) {}
+
   /** Reads the ICE component socket and demultiplexes by first byte (RFC 7983 §7). */
   private void readLoop() {
     byte[] buffer = new byte[2048];
     DatagramPacket packet = new DatagramPacket(buffer, buffer.length);
+    java.util.ArrayDeque<HeldPacket> early = new java.util.ArrayDeque<>(); // reader thread only
+    long earlyDropped = 0;
     try {
       component.getSocket().setSoTimeout(200);
     } catch (IOException e) {
       LOG.warn("cannot set the component socket timeout", e);
     }
     while (!isClosed()) {
+      MediaReceiver ready = media;
+      if (ready != null && !early.isEmpty()) {
+        LOG.debug("delivering {} packets that arrived before the media receiver ({} dropped)",
+            early.size(), earlyDropped);
+        for (HeldPacket held = early.poll(); held != null; held = early.poll()) {
+          ready.onPacket(held.data(), 0, held.data().length, held.arrivalNanos());
+        }
+      }
       try {
         packet.setData(buffer, 0, buffer.length);
         component.getSocket().receive(packet);
@@ -387,8 +408,14 @@ public final class TestSfu implements AutoCloseable {
         dtlsDatagrams.offer(record);
       } else if (first >= 128 && first <= 191) {
         MediaReceiver receiver = media;
-        if (receiver != null) {
+        if (receiver != null && early.isEmpty()) {
           receiver.onPacket(buffer, 0, packet.getLength(), System.nanoTime());
+        } else if (receiver == null && early.size() >= MAX_EARLY_PACKETS) {
+          earlyDropped++;
+        } else {
+          // before the receiver exists, or behind packets held earlier: keep the order
+          early.add(new HeldPacket(java.util.Arrays.copyOf(buffer, packet.getLength()),
+              System.nanoTime()));
         }
       }
     }

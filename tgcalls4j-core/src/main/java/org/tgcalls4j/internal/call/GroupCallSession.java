@@ -42,6 +42,7 @@ import org.tgcalls4j.internal.signaling.GroupCallSignaling;
 import org.tgcalls4j.internal.signaling.HeaderExtension;
 import org.tgcalls4j.internal.signaling.JoinPayload;
 import org.tgcalls4j.internal.signaling.PayloadType;
+import org.tgcalls4j.internal.signaling.SsrcGroup;
 import org.tgcalls4j.internal.signaling.VideoSendParameters;
 import org.tgcalls4j.internal.signaling.VideoSsrcLayout;
 import org.tgcalls4j.internal.pacing.MediaTimeline;
@@ -149,7 +150,21 @@ public final class GroupCallSession implements AutoCloseable {
     String setup = config.dtlsSetup() == DtlsSetup.PASSIVE ? "passive" : "active";
     return GroupCallSignaling.encodeJoin(new JoinPayload(credentials.ufrag(), credentials.pwd(),
         "sha-256", config.certificate().sha256Fingerprint(), setup, audioSsrc,
-        video ? VideoSsrcLayout.singleLayer(audioSsrc) : List.of()));
+        video ? videoLayout() : List.of()));
+  }
+
+  /**
+   * The video SSRC groups this call declares (group-call.md §5.3). The main call declares one FID
+   * pair, what gotgcall sends in production (§2.2). A presentation declares the screen-share
+   * layout, a SIM group of 2 layers and their FID pairs (§2.2, §8), because receivers tell a
+   * screen share by a SIM group of exactly 2 SSRCs (§5.3). Either way the video is sent as one
+   * stream on layer 0's SSRCs ({@code V}, RTX {@code V+1}), the SIM group's first source, which
+   * §5.3 makes the participant's main video SSRC; layer 1 is declared and stays idle.
+   */
+  private List<SsrcGroup> videoLayout() {
+    return kind == CallKind.PRESENTATION
+        ? VideoSsrcLayout.simulcast(audioSsrc, 2)
+        : VideoSsrcLayout.singleLayer(audioSsrc);
   }
 
   /** The parts of an answer a connect uses, validated before anything changes. */

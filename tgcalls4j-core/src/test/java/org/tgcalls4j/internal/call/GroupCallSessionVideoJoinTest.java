@@ -45,10 +45,14 @@ class GroupCallSessionVideoJoinTest {
   }
 
   private GroupCallSession newSession() {
+    return newSession(CallKind.GROUP_CALL);
+  }
+
+  private GroupCallSession newSession(CallKind kind) {
     SessionConfig config = new SessionConfig(Path.of("ffmpeg"), NetworkOptions.loopbackOnly(),
         5_000, r -> new Thread(r), LOOPS, DtlsSetup.PASSIVE, 64, new SecureRandom(),
         System::currentTimeMillis, DtlsCertificate.generate(), control, 0, 30_000, null, false);
-    return new GroupCallSession(1, CallKind.GROUP_CALL, config, new SessionEvents() {
+    return new GroupCallSession(1, kind, config, new SessionEvents() {
       @Override
       public void onState(ConnectionState state, TgCallsException cause) {}
 
@@ -77,6 +81,30 @@ class GroupCallSessionVideoJoinTest {
     assertThat(session.joinJson()).as("a rejoin declares them again").contains(fid);
     assertThat(ffmpegArguments()).contains("libvpx", "libopus");
     assertThat(session.videoStats()).as("not connected yet").isNull();
+  }
+
+  @Test
+  void aPresentationWithVideoDeclaresTheTwoLayerScreenShareLayout() throws Exception {
+    Path clip = FfmpegAvSourceTest.clip(dir, 1);
+    session = newSession(CallKind.PRESENTATION);
+    session.setSource(MediaSource.withVideo(MediaSource.file(clip)));
+    int a = session.audioSsrc();
+    // group-call.md §2.2 "Screen share": SIM of the 2 layers' media SSRCs, then one FID per layer
+    String groups = "\"ssrc\":" + a + ",\"ssrc-groups\":["
+        + "{\"semantics\":\"SIM\",\"sources\":[" + (a + 1) + "," + (a + 3) + "]},"
+        + "{\"semantics\":\"FID\",\"sources\":[" + (a + 1) + "," + (a + 2) + "]},"
+        + "{\"semantics\":\"FID\",\"sources\":[" + (a + 3) + "," + (a + 4) + "]}]";
+
+    assertThat(session.joinJson()).contains(groups);
+    assertThat(session.joinJson()).as("a rejoin declares them again").contains(groups);
+  }
+
+  @Test
+  void aPresentationWithoutVideoDeclaresNoGroups() throws Exception {
+    session = newSession(CallKind.PRESENTATION);
+
+    assertThat(session.joinJson()).contains("\"ssrc\":" + session.audioSsrc())
+        .doesNotContain("ssrc-groups");
   }
 
   @Test
