@@ -240,7 +240,11 @@ final class AudioSender implements MediaTrack {
           if (pending == null) {
             if (!readNext(frames)) {
               if (playing == frames) {
-                return nowNanos + SOURCE_POLL_NANOS; // nothing read yet: ask at the next tick
+                // nothing to read yet: ask at the next tick, or not before the frame's own deadline
+                // (a shared source publishes each frame around then; polling every tick until
+                // then would take the station's lock 20 times per frame and call)
+                long retry = nowNanos + SOURCE_POLL_NANOS;
+                return rebase ? retry : Math.max(retry, pacer.deadlineNanos(sourceMediaNanos));
               }
               continue; // the source ended
             }
