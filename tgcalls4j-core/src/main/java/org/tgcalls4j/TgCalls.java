@@ -1,5 +1,6 @@
 package org.tgcalls4j;
 
+import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
@@ -13,6 +14,7 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.tgcalls4j.internal.audio.AudioReceiveScheduler;
+import org.tgcalls4j.internal.call.BindAddresses;
 import org.tgcalls4j.internal.call.EventDispatcher;
 import org.tgcalls4j.internal.call.GroupCallSession;
 import org.tgcalls4j.internal.call.PrivateCallSession;
@@ -26,6 +28,7 @@ import org.tgcalls4j.internal.ffmpeg.FlvEncoding;
 import org.tgcalls4j.internal.logging.LogContext;
 import org.tgcalls4j.internal.pc.TransportWarmup;
 import org.tgcalls4j.internal.transport.EventLoops;
+import org.tgcalls4j.internal.transport.SharedUdpPort;
 import org.tgcalls4j.internal.rtmp.RtmpOptions;
 import org.tgcalls4j.internal.rtmp.RtmpUrl;
 import org.tgcalls4j.internal.rtmpcall.RtmpCall;
@@ -94,7 +97,9 @@ public final class TgCalls implements AutoCloseable {
     this.sessionConfig = new SessionConfig(b.ffmpegPath, b.networkOptions,
         b.connectTimeout.toMillis(), threads, loops, b.dtlsSetup, b.audioBitrateKbps, new SecureRandom(),
         System::currentTimeMillis, DtlsCertificate.generate(), control, b.rejoinWindow.toMillis(),
-        b.consentTimeout.toMillis(), audioIn, b.mixIncomingAudio);
+        b.consentTimeout.toMillis(), audioIn, b.mixIncomingAudio,
+        b.sharedUdpPort < 0 ? null : new SharedUdpPort(new InetSocketAddress(
+            BindAddresses.resolve(b.networkOptions), b.sharedUdpPort), loops.next()));
     // the first connect of a process would otherwise spend ~180 ms loading ICE, DTLS and SRTP code
     TransportWarmup.startOnce(threads, loops.next(), sessionConfig.certificate());
   }
@@ -611,6 +616,9 @@ public final class TgCalls implements AutoCloseable {
     if (audioIn != null) {
       audioIn.close();
     }
+    if (sessionConfig.sharedPort() != null) {
+      sessionConfig.sharedPort().close();
+    }
     loops.close();
     control.shutdown();
     dispatcher.close(5_000);
@@ -640,6 +648,7 @@ public final class TgCalls implements AutoCloseable {
     private Duration privateCallTimeout = Duration.ofSeconds(20);
     private int handshakeThreads = Math.max(8, 2 * Runtime.getRuntime().availableProcessors());
     private int eventLoopThreads = Runtime.getRuntime().availableProcessors();
+    private int sharedUdpPort = -1;
     private IncomingAudioListener incomingAudioListener;
     private boolean mixIncomingAudio;
 
@@ -663,6 +672,7 @@ public final class TgCalls implements AutoCloseable {
       b.privateCallTimeout = privateCallTimeout;
       b.handshakeThreads = handshakeThreads;
       b.eventLoopThreads = eventLoopThreads;
+      b.sharedUdpPort = sharedUdpPort;
       b.incomingAudioListener = incomingAudioListener;
       b.mixIncomingAudio = mixIncomingAudio;
       return b;
@@ -795,6 +805,29 @@ public final class TgCalls implements AutoCloseable {
         throw new IllegalArgumentException("eventLoopThreads must be at least 1: " + threads);
       }
       this.eventLoopThreads = threads;
+      return this;
+    }
+
+    /**
+     * Puts the group calls of this client on one UDP port, as gotgcall does, instead of a socket
+     * per call (the default): datagrams are told apart by the sender's address and, for an
+     * address not seen yet, by the ICE ufrag in a STUN request's USERNAME. Two calls to the same SFU
+     * address cannot share one port (DTLS 1.2 has no connection id), so such a call binds a socket
+     * of its own, automatically. The calls that may use the port all run on one event loop (the
+     * port's socket lives there); private calls and presentations to another address are not
+     * affected, private calls always bind their own socket. The port is bound at the first
+     * connect, on {@link NetworkOptions#bindAddress()}; if it cannot be bound, that connect fails
+     * with {@link TransportException} (stage SOCKET).
+     *
+     * @param port the UDP port, 1..65535, or 0 for one free port chosen at the first connect
+     * @return this
+     * @throws IllegalArgumentException if outside 0..65535
+     */
+    public Builder sharedUdpPort(int port) {
+      if (port < 0 || port > 65_535) {
+        throw new IllegalArgumentException("sharedUdpPort must be 0..65535: " + port);
+      }
+      this.sharedUdpPort = port;
       return this;
     }
 

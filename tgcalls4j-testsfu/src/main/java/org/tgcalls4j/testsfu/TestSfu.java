@@ -191,6 +191,15 @@ public final class TestSfu implements AutoCloseable {
     return settled.await(timeoutMillis, TimeUnit.MILLISECONDS) && connected;
   }
 
+  /**
+   * @return the client's address on the pair ICE selected (where its media comes from), or null
+   *     before a pair is selected
+   */
+  public java.net.InetSocketAddress clientAddress() {
+    org.ice4j.ice.CandidatePair pair = component.getSelectedPair();
+    return pair == null ? null : pair.getRemoteCandidate().getTransportAddress();
+  }
+
   /** A snapshot of what was received so far (an empty recording before the connection). */
   public Recording recording() {
     MediaReceiver receiver = media;

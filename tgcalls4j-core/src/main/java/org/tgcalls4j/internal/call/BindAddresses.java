@@ -8,7 +8,7 @@ import java.util.Collections;
 import org.tgcalls4j.NetworkOptions;
 
 /** Picks the address a call's socket binds to from {@link NetworkOptions}. */
-final class BindAddresses {
+public final class BindAddresses {
   private BindAddresses() {}
 
   /**
@@ -16,7 +16,7 @@ final class BindAddresses {
    * @return the first usable address of the named interfaces, or {@code options.bindAddress()}
    *     when no interface is named or none of them has a usable address
    */
-  static InetAddress resolve(NetworkOptions options) {
+  public static InetAddress resolve(NetworkOptions options) {
     if (options.interfaceNames().isEmpty()) {
       return options.bindAddress();
     }

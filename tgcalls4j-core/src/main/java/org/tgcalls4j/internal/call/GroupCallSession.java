@@ -115,7 +115,8 @@ public final class GroupCallSession implements AutoCloseable {
     this.events = events;
     this.logContext = LogContext.of(chatId, kind.name());
     this.threads = LogContext.threads(config.threads(), logContext);
-    this.loop = config.loops().next();
+    // a call that may lease the shared UDP port runs on the port's loop
+    this.loop = config.sharedPort() != null ? config.sharedPort().loop() : config.loops().next();
     this.name = (kind == CallKind.PRESENTATION ? "presentation " : "chat ") + chatId;
     this.localCredentials = IceCredentials.generate(config.random());
     // group-call.md §5.3: random 31-bit, non-zero
@@ -290,7 +291,8 @@ public final class GroupCallSession implements AutoCloseable {
     InetAddress bind = BindAddresses.resolve(config.network());
     return new TransportSettings(IceRole.CONTROLLED, role, localCredentials, config.certificate(),
         bind, ice, config.connectTimeoutMillis(), config.random().nextLong(), loop,
-        config.control(), name, "the SFU", logContext, false, false, List.of());
+        config.control(), name, "the SFU", logContext, false, false, List.of(), List.of(), false,
+        config.sharedPort());
   }
 
   private Answer parse(String answerJson) throws TgCallsException {

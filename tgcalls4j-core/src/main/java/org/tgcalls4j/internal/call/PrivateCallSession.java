@@ -348,7 +348,8 @@ public final class PrivateCallSession implements AutoCloseable {
         caller ? IceRole.CONTROLLING : IceRole.CONTROLLED, dtlsRole, localCredentials,
         config.certificate(), bind, ice, remainingMillis, config.random().nextLong(),
         loop, config.control(), name, "the other party", logContext, true,
-        config.network().includeLoopback(), stunServers, relayServers, relayOnly);
+        config.network().includeLoopback(), stunServers, relayServers, relayOnly,
+        null); // private calls always bind their own socket (trickled candidates, relays)
     PeerTransport created = new PeerTransport(settings, new PeerTransport.Listener() {
       @Override
       public void onDisconnected(TransportException cause) {

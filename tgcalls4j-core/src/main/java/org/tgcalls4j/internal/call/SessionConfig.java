@@ -10,6 +10,7 @@ import org.tgcalls4j.NetworkOptions;
 import org.tgcalls4j.internal.audio.AudioReceiveScheduler;
 import org.tgcalls4j.internal.dtls.DtlsCertificate;
 import org.tgcalls4j.internal.transport.EventLoops;
+import org.tgcalls4j.internal.transport.SharedUdpPort;
 
 /**
  * Settings shared by every group call of one client.
@@ -33,9 +34,10 @@ import org.tgcalls4j.internal.transport.EventLoops;
  * @param audioIn the client's thread for received audio, or null when the client has no
  *     incoming-audio listener (received RTP is then not decoded)
  * @param mixIncomingAudio deliver one mixed frame per 20 ms instead of one per SSRC
+ * @param sharedPort the client's single UDP port for group calls, or null (a socket per call)
  */
 public record SessionConfig(Path ffmpeg, NetworkOptions network, long connectTimeoutMillis,
     ThreadFactory threads, EventLoops loops, DtlsSetup dtlsSetup, int audioBitrateKbps, RandomGenerator random,
     LongSupplier wallClockMillis, DtlsCertificate certificate, Executor control,
     long rejoinWindowMillis, long consentTimeoutMillis, AudioReceiveScheduler audioIn,
-    boolean mixIncomingAudio) {}
+    boolean mixIncomingAudio, SharedUdpPort sharedPort) {}

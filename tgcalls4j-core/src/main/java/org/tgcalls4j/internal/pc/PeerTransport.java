@@ -26,6 +26,7 @@ import org.tgcalls4j.internal.ice.IceState;
 import org.tgcalls4j.internal.logging.LogContext;
 import org.tgcalls4j.internal.reflector.ReflectorClient;
 import org.tgcalls4j.internal.srtp.SrtpContext;
+import org.tgcalls4j.internal.transport.UdpPort;
 import org.tgcalls4j.internal.transport.UdpTransport;
 import org.tgcalls4j.internal.turn.TurnClient;
 import org.tgcalls4j.internal.turn.TurnException;
@@ -98,7 +99,7 @@ public final class PeerTransport implements AutoCloseable {
   private final AtomicLong droppedIncoming = new AtomicLong();
   private final Object sendLock = new Object();
 
-  private volatile UdpTransport udp;
+  private volatile UdpPort udp;
   private volatile DtlsEndpoint dtls;
   private volatile InetSocketAddress selectedRemote;
   private volatile SrtpContext receiveContext;
@@ -145,9 +146,22 @@ public final class PeerTransport implements AutoCloseable {
     DtlsEndpoint endpoint = new DtlsEndpoint(settings.dtlsRole(), settings.certificate(),
         remote.fingerprintHash(), remote.fingerprint(), new DtlsEvents());
     dtls = endpoint;
-    UdpTransport socket;
+    UdpPort socket = null;
     try {
-      socket = UdpTransport.bind(new InetSocketAddress(settings.bindAddress(), 0), settings.loop());
+      if (settings.sharedPort() != null) {
+        List<InetSocketAddress> peers = new ArrayList<>();
+        for (IceCandidate candidate : remote.candidates()) {
+          peers.add(candidate.address());
+        }
+        socket = settings.sharedPort().lease(settings.localCredentials().ufrag(), peers);
+        if (socket == null) {
+          log.debug("{}: {}'s address is another call's on the shared UDP port: own socket",
+              settings.name(), settings.peerName());
+        }
+      }
+      if (socket == null) {
+        socket = UdpTransport.bind(new InetSocketAddress(settings.bindAddress(), 0), settings.loop());
+      }
     } catch (IOException e) {
       failConnect(new TransportException(TransportException.Stage.SOCKET, "cannot bind UDP socket on "
           + settings.bindAddress().getHostAddress() + ": " + e.getMessage(), e));
@@ -158,8 +172,9 @@ public final class PeerTransport implements AutoCloseable {
       socket.close();
       return connected;
     }
-    socket.start(new IoHandler(endpoint));
-    socket.execute(() -> startIce(socket, remote));
+    UdpPort port = socket;
+    port.start(new IoHandler(endpoint));
+    port.execute(() -> startIce(port, remote));
     return connected;
   }
 
@@ -167,7 +182,7 @@ public final class PeerTransport implements AutoCloseable {
    * Builds the agent on the I/O thread: our host candidate(s) on the one socket (port 0), the
    * peer's candidates, server-reflexive gathering from the STUN servers; then the checks start.
    */
-  private void startIce(UdpTransport socket, RemoteDescription remote) {
+  private void startIce(UdpPort socket, RemoteDescription remote) {
     long now = System.nanoTime();
     log.debug("{}: ICE starts {} ms after connect", settings.name(),
         TimeUnit.NANOSECONDS.toMillis(now - connectStartNanos));
@@ -219,7 +234,7 @@ public final class PeerTransport implements AutoCloseable {
    * @param candidate the peer's candidate
    */
   public void addRemoteCandidate(IceCandidate candidate) {
-    UdpTransport socket = udp;
+    UdpPort socket = udp;
     if (socket != null) {
       socket.execute(() -> {
         if (ice != null) {
@@ -332,7 +347,7 @@ public final class PeerTransport implements AutoCloseable {
    *     server sent malformed
    */
   public long droppedIncoming() {
-    UdpTransport socket = udp;
+    UdpPort socket = udp;
     long relayed = 0;
     for (Relay relay : relays) {
       relayed += relay.droppedDatagrams();
@@ -368,7 +383,7 @@ public final class PeerTransport implements AutoCloseable {
     for (Relay relay : relays) {
       relay.close(System.nanoTime()); // a Refresh with lifetime 0 while the socket is still open
     }
-    UdpTransport socket = udp;
+    UdpPort socket = udp;
     if (socket != null) {
       socket.close();
     }
@@ -471,7 +486,7 @@ public final class PeerTransport implements AutoCloseable {
   /** Sends DTLS records and SRTP packets on the selected pair; drops them before ICE selected one. */
   private void sendToSelected(byte[] packet, int offset, int length) {
     InetSocketAddress to = selectedRemote;
-    UdpTransport socket = udp;
+    UdpPort socket = udp;
     if (to == null || socket == null) {
       return;
     }
@@ -505,7 +520,7 @@ public final class PeerTransport implements AutoCloseable {
   private abstract class Relay {
     final int portId;
     final RelayServer server;
-    final UdpTransport socket;
+    final UdpPort socket;
     volatile boolean failed;
 
     // set by relayed() while the client handles a datagram (the I/O thread), handled after the
@@ -515,7 +530,7 @@ public final class PeerTransport implements AutoCloseable {
     private int relayedOffset;
     private int relayedLength;
 
-    Relay(int portId, RelayServer server, UdpTransport socket) {
+    Relay(int portId, RelayServer server, UdpPort socket) {
       this.portId = portId;
       this.server = server;
       this.socket = socket;
@@ -626,7 +641,7 @@ public final class PeerTransport implements AutoCloseable {
   private final class TurnRelay extends Relay implements TurnClient.Output {
     private final TurnClient client;
 
-    TurnRelay(int portId, TurnServer server, UdpTransport socket) {
+    TurnRelay(int portId, TurnServer server, UdpPort socket) {
       super(portId, server, socket);
       this.client = new TurnClient(server.address(), server.username(), server.password(),
           new SecureRandom(), TimeUnit.MILLISECONDS.toNanos(relayRtoMillis()));
@@ -692,7 +707,7 @@ public final class PeerTransport implements AutoCloseable {
   private final class ReflectorRelay extends Relay implements ReflectorClient.Output {
     private final ReflectorClient client;
 
-    ReflectorRelay(int portId, ReflectorServer server, UdpTransport socket, long tag) {
+    ReflectorRelay(int portId, ReflectorServer server, UdpPort socket, long tag) {
       super(portId, server, socket);
       // the same budget as a TURN allocation's RFC 8489 §6.2.1 give-up: 79 RTOs
       this.client = new ReflectorClient(server.address(), server.reflectorId(), server.peerTag(),
@@ -837,9 +852,9 @@ public final class PeerTransport implements AutoCloseable {
 
   /** Feeds ICE output to the socket; runs on the I/O thread. */
   private final class IceOutput implements IceAgent.Output {
-    private final UdpTransport socket;
+    private final UdpPort socket;
 
-    IceOutput(UdpTransport socket) {
+    IceOutput(UdpPort socket) {
       this.socket = socket;
     }
 

@@ -12,6 +12,7 @@ import org.tgcalls4j.internal.dtls.DtlsRole;
 import org.tgcalls4j.internal.ice.IceConfig;
 import org.tgcalls4j.internal.ice.IceCredentials;
 import org.tgcalls4j.internal.ice.IceRole;
+import org.tgcalls4j.internal.transport.SharedUdpPort;
 
 /**
  * How one {@link PeerTransport} connects.
@@ -40,14 +41,16 @@ import org.tgcalls4j.internal.ice.IceRole;
  *     relayed candidates from, one relay port each; copied
  * @param relayOnly whether only relayed candidates are used and signaled (no host candidate, no
  *     STUN): a private call whose {@code p2p_allowed} is false (p2p-call.md §2.3)
+ * @param sharedPort the client's single UDP port to lease instead of binding a socket, or null;
+ *     a transport whose peer addresses another lease holds binds its own socket
  */
 public record TransportSettings(IceRole iceRole, DtlsRole dtlsRole, IceCredentials localCredentials,
     DtlsCertificate certificate, InetAddress bindAddress, IceConfig ice, long connectTimeoutMillis,
     long tieBreaker, IoEventLoop loop, Executor control, String name, String peerName,
     Map<String, String> logContext, boolean gatherHostCandidates,
     boolean includeLoopbackCandidates, List<InetSocketAddress> stunServers,
-    List<RelayServer> relayServers, boolean relayOnly) {
-  /** @throws NullPointerException if a reference is null */
+    List<RelayServer> relayServers, boolean relayOnly, SharedUdpPort sharedPort) {
+  /** @throws NullPointerException if a reference but {@code sharedPort} is null */
   public TransportSettings {
     Objects.requireNonNull(iceRole, "iceRole");
     Objects.requireNonNull(dtlsRole, "dtlsRole");
@@ -75,6 +78,6 @@ public record TransportSettings(IceRole iceRole, DtlsRole dtlsRole, IceCredentia
       boolean includeLoopbackCandidates, List<InetSocketAddress> stunServers) {
     this(iceRole, dtlsRole, localCredentials, certificate, bindAddress, ice, connectTimeoutMillis,
         tieBreaker, loop, control, name, peerName, logContext, gatherHostCandidates,
-        includeLoopbackCandidates, stunServers, List.of(), false);
+        includeLoopbackCandidates, stunServers, List.of(), false, null);
   }
 }

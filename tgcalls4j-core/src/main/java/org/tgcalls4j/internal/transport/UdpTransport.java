@@ -12,7 +12,6 @@ import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.DatagramChannel;
 import java.nio.channels.SelectionKey;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,13 +28,11 @@ import org.slf4j.LoggerFactory;
  * the datagram into the sending thread's reused direct buffer and hands it to the JDK channel,
  * which is safe from any thread and never blocks.
  */
-public final class UdpTransport implements AutoCloseable {
+public final class UdpTransport implements UdpPort {
   private static final Logger log = LoggerFactory.getLogger(UdpTransport.class);
   private static final int MAX_DATAGRAM_BYTES = 2048;
   /** Bounded, so that a flood of datagrams cannot starve timers (ICE consent) and other sockets. */
   private static final int MAX_DATAGRAMS_PER_READ = 64;
-  /** Timers are polled at least this often even when the handler has none due. */
-  private static final long IDLE_TIMER_NANOS = TimeUnit.SECONDS.toNanos(1);
   /**
    * One send buffer per sending thread (a loop, the control thread), shared by all sockets: a
    * datagram is copied in and sent before send returns, so the buffer is free again for the
@@ -84,18 +81,15 @@ public final class UdpTransport implements AutoCloseable {
   private final IoEventLoop loop;
   private final AtomicLong sendFailures = new AtomicLong();
   private final AtomicLong handlerFailures = new AtomicLong();
-  /** Runs the handler's timers when {@link #timerAtNanos} is reached; one object, rescheduled. */
-  private final Runnable timerTask = this::onTimerDue;
+  private final HandlerTimer timer;
   private volatile Handler handler;
   private volatile boolean closed;
-  // loop only
-  private io.netty.util.concurrent.ScheduledFuture<?> timer;
-  private long timerAtNanos = Long.MAX_VALUE;
-  private IoRegistration registration;
+  private IoRegistration registration; // loop only
 
   private UdpTransport(DatagramChannel socket, IoEventLoop loop) {
     this.socket = socket;
     this.loop = loop;
+    this.timer = new HandlerTimer(loop, handlerFailures);
   }
 
   /**
@@ -126,6 +120,7 @@ public final class UdpTransport implements AutoCloseable {
    *
    * @param handler the socket's handler
    */
+  @Override
   public void start(Handler handler) {
     this.handler = handler;
     loop.register(new Readable(socket)).addListener(registered -> {
@@ -140,7 +135,8 @@ public final class UdpTransport implements AutoCloseable {
       }
       registration = done;
       done.submit(NioIoOps.READ);
-      rearm();
+      timer.setHandler(handler);
+      timer.rearm();
     });
   }
 
@@ -150,6 +146,7 @@ public final class UdpTransport implements AutoCloseable {
   }
 
   /** @return the bound local address */
+  @Override
   public InetSocketAddress localAddress() {
     try {
       return (InetSocketAddress) socket.getLocalAddress();
@@ -167,6 +164,7 @@ public final class UdpTransport implements AutoCloseable {
    * @param offset start in data
    * @param length bytes to send
    */
+  @Override
   public void send(InetSocketAddress to, byte[] data, int offset, int length) {
     if (closed) {
       return;
@@ -195,6 +193,7 @@ public final class UdpTransport implements AutoCloseable {
    * @param task runs on the socket's loop soon, followed by a timer check; dropped after
    *     {@link #close()}
    */
+  @Override
   public void execute(Runnable task) {
     if (loop.inEventLoop()) {
       runTask(task);
@@ -209,6 +208,7 @@ public final class UdpTransport implements AutoCloseable {
   }
 
   /** @return callbacks (datagrams, timers, tasks) that threw and were skipped */
+  @Override
   public long handlerFailures() {
     return handlerFailures.get();
   }
@@ -225,59 +225,18 @@ public final class UdpTransport implements AutoCloseable {
     try {
       task.run();
     } catch (RuntimeException e) {
-      countFailure(e);
+      HandlerTimer.countFailure(handlerFailures, e);
     }
-    rearm();
-  }
-
-  private void onTimerDue() {
-    timer = null;
-    timerAtNanos = Long.MAX_VALUE;
-    rearm();
-  }
-
-  /**
-   * Runs the handler's due timers and schedules the loop to come back at the next one (or in
-   * {@link #IDLE_TIMER_NANOS}); the scheduled task is replaced only when the next time moves
-   * earlier, so a datagram that leaves the timers alone schedules nothing.
-   */
-  private void rearm() {
-    if (closed) {
-      return;
-    }
-    long now = System.nanoTime();
-    long next;
-    try {
-      next = handler.onTimer(now);
-    } catch (RuntimeException e) {
-      countFailure(e);
-      next = now + 10_000_000L; // retry soon rather than never
-    }
-    next = Math.min(next, now + IDLE_TIMER_NANOS);
-    if (next < timerAtNanos) {
-      if (timer != null) {
-        timer.cancel(false);
-      }
-      timerAtNanos = next;
-      timer = loop.schedule(timerTask, Math.max(0, next - now), TimeUnit.NANOSECONDS);
-    }
+    timer.rearm();
   }
 
   /** On the loop: cancels the timer and the selector registration. */
   private void release() {
-    if (timer != null) {
-      timer.cancel(false);
-      timer = null;
-    }
+    timer.stop();
     if (registration != null) {
       registration.cancel();
       registration = null;
     }
-  }
-
-  private void countFailure(RuntimeException e) {
-    handlerFailures.incrementAndGet();
-    log.debug("I/O callback failed: {}", e.toString(), e);
   }
 
   private void failed(Throwable cause) {
@@ -305,7 +264,7 @@ public final class UdpTransport implements AutoCloseable {
           try {
             handler.onDatagram(buffer.array(), buffer.position(), from, System.nanoTime());
           } catch (RuntimeException e) {
-            countFailure(e);
+            HandlerTimer.countFailure(handlerFailures, e);
           }
         }
       } catch (ClosedChannelException e) {
@@ -314,7 +273,7 @@ public final class UdpTransport implements AutoCloseable {
         failed(e);
         return;
       }
-      rearm();
+      timer.rearm();
     }
   }
 

@@ -61,7 +61,7 @@ class AudioSenderPauseTest {
     slot.replace(new EndlessFrames(), null);
     SessionConfig config = new SessionConfig(Path.of("/usr/bin/ffmpeg"), NetworkOptions.loopbackOnly(),
         5_000, r -> new Thread(r), LOOPS, DtlsSetup.PASSIVE, 64, new SecureRandom(), System::currentTimeMillis,
-        DtlsCertificate.generate(), control, 0, 30_000, null, false);
+        DtlsCertificate.generate(), control, 0, 30_000, null, false, null);
     sender = new AudioSender(1, 1234, 111, 1, slot, config, LOOPS.wheel(LOOPS.next()), r -> new Thread(r),
         new SessionEvents() {
       @Override

@@ -67,7 +67,7 @@ class GroupCallSessionAnswerTest {
           t.setDaemon(true);
           return t;
         }, LOOPS, DtlsSetup.PASSIVE, 64, new SecureRandom(), System::currentTimeMillis,
-        DtlsCertificate.generate(), control, 0, 30_000, null, false);
+        DtlsCertificate.generate(), control, 0, 30_000, null, false, null);
     return new GroupCallSession(1, CallKind.GROUP_CALL, config, new SessionEvents() {
       @Override
       public void onState(ConnectionState state, TgCallsException cause) {

@@ -51,7 +51,7 @@ class GroupCallSessionVideoJoinTest {
   private GroupCallSession newSession(CallKind kind) {
     SessionConfig config = new SessionConfig(Path.of("ffmpeg"), NetworkOptions.loopbackOnly(),
         5_000, r -> new Thread(r), LOOPS, DtlsSetup.PASSIVE, 64, new SecureRandom(),
-        System::currentTimeMillis, DtlsCertificate.generate(), control, 0, 30_000, null, false);
+        System::currentTimeMillis, DtlsCertificate.generate(), control, 0, 30_000, null, false, null);
     return new GroupCallSession(1, kind, config, new SessionEvents() {
       @Override
       public void onState(ConnectionState state, TgCallsException cause) {}

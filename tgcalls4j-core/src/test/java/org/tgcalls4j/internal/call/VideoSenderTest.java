@@ -59,7 +59,7 @@ class VideoSenderTest {
   private VideoSender sender(VideoSendParameters params) {
     SessionConfig config = new SessionConfig(Path.of("/usr/bin/ffmpeg"), NetworkOptions.loopbackOnly(),
         5_000, r -> new Thread(r), LOOPS, DtlsSetup.PASSIVE, 64, new SecureRandom(), System::currentTimeMillis,
-        DtlsCertificate.generate(), control, 0, 30_000, null, false);
+        DtlsCertificate.generate(), control, 0, 30_000, null, false, null);
     sender = new VideoSender(1, SSRC, RTX_SSRC, params, slot, timeline, "cname1", config,
         r -> new Thread(r), new RtpOutput() {
           @Override
