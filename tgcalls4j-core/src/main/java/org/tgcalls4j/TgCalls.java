@@ -263,7 +263,7 @@ public final class TgCalls implements AutoCloseable {
     return new SessionEvents() {
       @Override
       public void onState(ConnectionState state, TgCallsException cause) {
-        if (state == ConnectionState.FAILED || state == ConnectionState.CLOSED) {
+        if (state.isTerminal()) {
           onTerminal.run();
         }
         Call call = self.get();
@@ -273,8 +273,21 @@ public final class TgCalls implements AutoCloseable {
 
       @Override
       public void onStreamEnd(TgCallsException error) {
+        onStreamEnd(StreamType.AUDIO, error);
+      }
+
+      @Override
+      public void onStreamEnd(StreamType type, TgCallsException error) {
         Call call = self.get();
-        dispatcher.post(logContext, () -> settings.streamListener.onStreamEnd(call, error));
+        StreamDevice device = StreamDevice.of(call.kind(), type);
+        dispatcher.post(logContext,
+            () -> settings.streamListener.onStreamEnd(call, type, device, error));
+      }
+
+      @Override
+      public void onUpgrade(MediaState state) {
+        Call call = self.get();
+        dispatcher.post(logContext, () -> settings.streamListener.onUpgrade(call, state));
       }
 
       @Override
@@ -531,7 +544,7 @@ public final class TgCalls implements AutoCloseable {
       public void onConnectionChange(ConnectionState state, TgCallsException cause) {
         RtmpStream stream = self.get();
         stream.setState(state);
-        if (state == ConnectionState.FAILED || state == ConnectionState.CLOSED) {
+        if (state.isTerminal()) {
           mainCalls.remove(chatId, stream); // not a newer call that reuses the chat id
         }
         // already on the dispatcher thread (RtmpCall posts there)
@@ -541,7 +554,9 @@ public final class TgCalls implements AutoCloseable {
 
       @Override
       public void onStreamEnd(TgCallsException error) {
-        LogContext.run(logContext, () -> settings.streamListener.onStreamEnd(self.get(), error));
+        // one ffmpeg pushes the whole source: its end is reported as the audio track's
+        LogContext.run(logContext, () -> settings.streamListener.onStreamEnd(self.get(),
+            StreamType.AUDIO, StreamDevice.MICROPHONE, error));
       }
     });
     RtmpStream stream = new RtmpStream(chatId, rtmp, s -> mainCalls.remove(chatId, s));
