@@ -298,4 +298,18 @@ class VideoCallIT {
     assertThat(streamEnds).isEmpty();
     assertThat(ffmpegChildren()).isZero();
   }
+
+  @Test
+  void aPresentationsVideoEndsAsTheScreen() throws Exception {
+    Path source = clip(dir, 2);
+    videoCall(dir.resolve("screen.ivf")); // the chat's main call exists, unconnected
+    GroupCall screen = calls.createPresentation(CHAT);
+    screen.setSource(MediaSource.withVideo(MediaSource.file(source)));
+    screen.connect(sfu.answer(screen.joinJson()));
+
+    assertThat(trackEvents.poll(20, TimeUnit.SECONDS)).isEqualTo("VIDEO SCREEN ok");
+    assertThat(trackEvents.poll(5, TimeUnit.SECONDS)).isEqualTo("AUDIO MICROPHONE ok");
+    assertThat(streamEnds.poll(1, TimeUnit.SECONDS)).isEqualTo("ok");
+    assertThat(screen.videoStats().framesSent()).isEqualTo(60);
+  }
 }
