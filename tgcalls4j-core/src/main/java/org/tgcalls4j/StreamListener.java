@@ -61,8 +61,12 @@ public interface StreamListener {
   }
 
   /**
-   * A media change the application did not ask for: today, the video leg of a source with video
-   * ended while its audio goes on (the video's {@code onStreamEnd} comes first). Never called for
+   * A media change the application did not ask for: today, the video stream of a source with
+   * video ended while its audio goes on, that is while the process writing it still runs 2 s
+   * later (the video's {@code onStreamEnd} comes first). The one ffmpeg of a
+   * {@link MediaSource#withVideo} source keeps its video output open until it exits, so a video
+   * shorter than its audio just sends no frames after its last one and ends with the audio,
+   * without an upgrade. Never called for
    * {@code pause}, {@code resume}, {@code mute}, {@code unmute}, a new source, {@code seek} or
    * {@code stop}: the application knows about those. Does nothing by default.
    *

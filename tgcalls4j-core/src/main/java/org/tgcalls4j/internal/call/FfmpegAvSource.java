@@ -98,6 +98,7 @@ final class FfmpegAvSource implements AudioVideoSource {
 
   @Override
   public boolean awaitEnd(long timeoutMillis) throws InterruptedException {
+    videoDone.countDown(); // the video sender is done with the video, however its reader failed
     return process.awaitExit(timeoutMillis);
   }
 

@@ -210,6 +210,11 @@ final class SourceSlot {
     return true;
   }
 
+  /** @return whether {@code frames} is the current source and the slot open */
+  synchronized boolean isCurrent(OpusFrameSource frames) {
+    return !closed && current == frames;
+  }
+
   /** @return whether the user paused the call */
   synchronized boolean isPaused() {
     return paused;

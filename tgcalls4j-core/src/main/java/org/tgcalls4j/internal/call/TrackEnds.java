@@ -24,8 +24,9 @@ import org.tgcalls4j.TgCallsException;
  *       already: nothing.
  * </ul>
  *
- * <p>Threads: {@link #videoEnded} runs on the video sender's thread and may block for the grace
- * time; events are posted under the slot's lock, which orders them before any later audio end.
+ * <p>Threads: {@link #videoEnded} runs on the video sender's thread and blocks up to the grace
+ * time while the source stays current; events are posted under the slot's lock, which orders them
+ * before any later audio end.
  */
 final class TrackEnds {
   private static final Logger log = LoggerFactory.getLogger(TrackEnds.class);
@@ -34,6 +35,8 @@ final class TrackEnds {
    * as ended alone: at a source's natural end both streams end together and ffmpeg exits at once.
    */
   static final long VIDEO_END_GRACE_MILLIS = 2_000;
+  /** Step of the wait for the process, ms. */
+  private static final long POLL_MILLIS = 50;
 
   private final SourceSlot sources;
   private final SessionEvents events;
@@ -54,6 +57,24 @@ final class TrackEnds {
   }
 
   /**
+   * Waits up to the grace time for the source's process to exit, in steps, giving up early when
+   * the source is replaced, sought or stopped.
+   *
+   * @return whether the whole source ended
+   */
+  private boolean awaitSourceEnd(AudioVideoSource av) throws InterruptedException {
+    long deadline = System.nanoTime() + graceMillis * 1_000_000L;
+    while (true) {
+      if (av.awaitEnd(Math.min(POLL_MILLIS, graceMillis))) {
+        return true;
+      }
+      if (System.nanoTime() - deadline >= 0 || !sources.isCurrent(av)) {
+        return false;
+      }
+    }
+  }
+
+  /**
    * The video stream of {@code av} ended ({@link VideoSender.VideoEndListener}).
    *
    * @param av the source
@@ -61,7 +82,10 @@ final class TrackEnds {
    * @throws InterruptedException if the video sender is closed while waiting
    */
   void videoEnded(AudioVideoSource av, IOException readError) throws InterruptedException {
-    boolean sourceEnded = av.awaitEnd(graceMillis);
+    boolean sourceEnded = awaitSourceEnd(av);
+    if (!sourceEnded && !sources.isCurrent(av)) {
+      return; // replaced, sought or stopped meanwhile: nothing to report; its successor plays on
+    }
     TgCallsException error;
     if (sourceEnded) {
       error = av.endError();
