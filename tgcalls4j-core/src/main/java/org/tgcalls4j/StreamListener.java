@@ -11,7 +11,8 @@ package org.tgcalls4j;
  * never reported for a track the application ended itself: {@code stop}, a new source
  * ({@code setStreamSources}/{@code setSource}) or {@code seek}. A source with video
  * ({@link MediaSource#withVideo}) reports its {@link StreamType#VIDEO} track's end before its
- * {@link StreamType#AUDIO} track's; a killed ffmpeg gives its crash error on both. An
+ * {@link StreamType#AUDIO} track's; a killed ffmpeg gives its crash error on both (a
+ * {@code stop} from the video's end ends the audio too, so its end may then not be reported). An
  * {@link RtmpStream} pushes one FLV stream whose tracks end together: it reports one
  * {@link StreamType#AUDIO} end per source.
  *

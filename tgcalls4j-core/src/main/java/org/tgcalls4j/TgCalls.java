@@ -744,7 +744,8 @@ public final class TgCalls implements AutoCloseable {
     }
 
     /**
-     * @param listener told when a source ends, on the dispatcher thread
+     * @param listener told when a track of a source ends (once per track) and of spontaneous
+     *     media changes, on the dispatcher thread
      * @return this
      */
     public Builder streamListener(StreamListener listener) {
