@@ -14,8 +14,8 @@ public interface ConnectionListener {
    *
    * @param chatId the call's chat
    * @param state the new state
-   * @param cause why, when {@code state} is {@link ConnectionState#FAILED} or
-   *     {@link ConnectionState#DISCONNECTED}; else null
+   * @param cause why, when {@code state} is {@link ConnectionState#FAILED},
+   *     {@link ConnectionState#TIMEOUT} or {@link ConnectionState#DISCONNECTED}; else null
    */
   void onConnectionChange(long chatId, ConnectionState state, TgCallsException cause);
 
@@ -24,7 +24,7 @@ public interface ConnectionListener {
    *
    * @param call the call whose state changed ({@link Call#kind()} tells a presentation apart)
    * @param state the new state
-   * @param cause why, for {@code FAILED} and {@code DISCONNECTED}; else null
+   * @param cause why, for {@code FAILED}, {@code TIMEOUT} and {@code DISCONNECTED}; else null
    */
   default void onConnectionChange(Call call, ConnectionState state, TgCallsException cause) {
     onConnectionChange(call.chatId(), state, cause);

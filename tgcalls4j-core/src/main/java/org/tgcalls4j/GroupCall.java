@@ -262,7 +262,7 @@ public final class GroupCall implements Call {
 
   private void checkLive() throws ConnectionNotFoundException {
     ConnectionState state = session.state();
-    if (state == ConnectionState.CLOSED || state == ConnectionState.FAILED) {
+    if (state.isTerminal()) {
       throw new ConnectionNotFoundException(chatId);
     }
   }

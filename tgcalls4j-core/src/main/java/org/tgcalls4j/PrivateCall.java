@@ -236,7 +236,7 @@ public final class PrivateCall implements Call {
 
   private void checkLive() throws ConnectionNotFoundException {
     ConnectionState s = session.state();
-    if (s == ConnectionState.FAILED || s == ConnectionState.CLOSED) {
+    if (s.isTerminal()) {
       throw new ConnectionNotFoundException(userId);
     }
   }

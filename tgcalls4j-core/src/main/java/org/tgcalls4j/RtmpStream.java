@@ -98,7 +98,7 @@ public final class RtmpStream implements Call {
 
   private void checkLive() throws ConnectionNotFoundException {
     ConnectionState s = state;
-    if (s == ConnectionState.CLOSED || s == ConnectionState.FAILED) {
+    if (s.isTerminal()) {
       throw new ConnectionNotFoundException(chatId);
     }
   }

@@ -1,13 +1,31 @@
 package org.tgcalls4j;
 
 /**
- * Told when a call's current source ends. Called exactly once per source on the client's
- * dispatcher thread (the same thread as {@link ConnectionListener}, in order with its events); a
- * listener that throws is logged and later events are still delivered.
+ * Told when a track of a call's source ends, and of spontaneous media changes. Called on the
+ * client's dispatcher thread (the same thread as {@link ConnectionListener}, in order with its
+ * events); a listener that throws is logged and later events are still delivered, and a listener
+ * may call back into the client (for example {@code stop}) without deadlocking.
+ *
+ * <p>A stream end is reported exactly once per ended track: when the source reaches its end
+ * (error null) or its ffmpeg fails (the error, for example {@link FfmpegCrashedException}). It is
+ * never reported for a track the application ended itself: {@code stop}, a new source
+ * ({@code setStreamSources}/{@code setSource}) or {@code seek}. A source with video
+ * ({@link MediaSource#withVideo}) reports its {@link StreamType#VIDEO} track's end before its
+ * {@link StreamType#AUDIO} track's; a killed ffmpeg gives its crash error on both (a
+ * {@code stop} from the video's end ends the audio too, so its end may then not be reported). An
+ * {@link RtmpStream} pushes one FLV stream whose tracks end together: it reports one
+ * {@link StreamType#AUDIO} end per source.
+ *
+ * <p>The client calls {@link #onStreamEnd(Call, StreamType, StreamDevice, TgCallsException)}; by
+ * default it forwards the audio track's end to {@link #onStreamEnd(Call, TgCallsException)} and
+ * from there to {@link #onStreamEnd(long, TgCallsException)}, so a listener written for those
+ * hears once per source, as before, and never about video.
  */
 @FunctionalInterface
 public interface StreamListener {
   /**
+   * The audio track's end (see {@link #onStreamEnd(Call, StreamType, StreamDevice, TgCallsException)}).
+   *
    * @param chatId the call's chat
    * @param error null when the source reached its end normally; otherwise why it ended (for
    *     example {@link FfmpegCrashedException} with ffmpeg's stderr tail)
@@ -15,7 +33,7 @@ public interface StreamListener {
   void onStreamEnd(long chatId, TgCallsException error);
 
   /**
-   * The client calls this variant; by default it forwards to the chat-id variant.
+   * The audio track's end; by default it forwards to the chat-id variant.
    *
    * @param call the call whose source ended
    * @param error as in {@link #onStreamEnd(long, TgCallsException)}
@@ -23,4 +41,38 @@ public interface StreamListener {
   default void onStreamEnd(Call call, TgCallsException error) {
     onStreamEnd(call.chatId(), error);
   }
+
+  /**
+   * One track's end, once per ended track. The client calls this variant; by default it forwards
+   * {@link StreamType#AUDIO} to {@link #onStreamEnd(Call, TgCallsException)} and ignores
+   * {@link StreamType#VIDEO}.
+   *
+   * @param call the call whose track ended ({@link Call#kind()} tells a presentation apart)
+   * @param type which track ended
+   * @param device what the track stands for: {@link StreamDevice#MICROPHONE} for audio,
+   *     {@link StreamDevice#CAMERA} for a group call's video, {@link StreamDevice#SCREEN} for a
+   *     presentation's ({@link StreamDevice#of})
+   * @param error null when the track reached its end normally; otherwise why it ended (the same
+   *     {@link FfmpegCrashedException} for both tracks of a crashed ffmpeg)
+   */
+  default void onStreamEnd(Call call, StreamType type, StreamDevice device, TgCallsException error) {
+    if (type == StreamType.AUDIO) {
+      onStreamEnd(call, error);
+    }
+  }
+
+  /**
+   * A media change the application did not ask for: today, the video stream of a source with
+   * video ended while its audio goes on, that is while the process writing it still runs 2 s
+   * later (the video's {@code onStreamEnd} comes first). The one ffmpeg of a
+   * {@link MediaSource#withVideo} source keeps its video output open until it exits, so a video
+   * shorter than its audio just sends no frames after its last one and ends with the audio,
+   * without an upgrade. Never called for
+   * {@code pause}, {@code resume}, {@code mute}, {@code unmute}, a new source, {@code seek} or
+   * {@code stop}: the application knows about those. Does nothing by default.
+   *
+   * @param call the call whose media changed
+   * @param state what the call sends now
+   */
+  default void onUpgrade(Call call, MediaState state) {}
 }

@@ -272,7 +272,7 @@ public final class TgCalls implements AutoCloseable {
     return new SessionEvents() {
       @Override
       public void onState(ConnectionState state, TgCallsException cause) {
-        if (state == ConnectionState.FAILED || state == ConnectionState.CLOSED) {
+        if (state.isTerminal()) {
           onTerminal.run();
         }
         Call call = self.get();
@@ -282,8 +282,21 @@ public final class TgCalls implements AutoCloseable {
 
       @Override
       public void onStreamEnd(TgCallsException error) {
+        onStreamEnd(StreamType.AUDIO, error);
+      }
+
+      @Override
+      public void onStreamEnd(StreamType type, TgCallsException error) {
         Call call = self.get();
-        dispatcher.post(logContext, () -> settings.streamListener.onStreamEnd(call, error));
+        StreamDevice device = StreamDevice.of(call.kind(), type);
+        dispatcher.post(logContext,
+            () -> settings.streamListener.onStreamEnd(call, type, device, error));
+      }
+
+      @Override
+      public void onUpgrade(MediaState state) {
+        Call call = self.get();
+        dispatcher.post(logContext, () -> settings.streamListener.onUpgrade(call, state));
       }
 
       @Override
@@ -540,7 +553,7 @@ public final class TgCalls implements AutoCloseable {
       public void onConnectionChange(ConnectionState state, TgCallsException cause) {
         RtmpStream stream = self.get();
         stream.setState(state);
-        if (state == ConnectionState.FAILED || state == ConnectionState.CLOSED) {
+        if (state.isTerminal()) {
           mainCalls.remove(chatId, stream); // not a newer call that reuses the chat id
         }
         // already on the dispatcher thread (RtmpCall posts there)
@@ -550,7 +563,9 @@ public final class TgCalls implements AutoCloseable {
 
       @Override
       public void onStreamEnd(TgCallsException error) {
-        LogContext.run(logContext, () -> settings.streamListener.onStreamEnd(self.get(), error));
+        // one ffmpeg pushes the whole source: its end is reported as the audio track's
+        LogContext.run(logContext, () -> settings.streamListener.onStreamEnd(self.get(),
+            StreamType.AUDIO, StreamDevice.MICROPHONE, error));
       }
     });
     RtmpStream stream = new RtmpStream(chatId, rtmp, s -> mainCalls.remove(chatId, s));
@@ -743,7 +758,8 @@ public final class TgCalls implements AutoCloseable {
     }
 
     /**
-     * @param listener told when a source ends, on the dispatcher thread
+     * @param listener told when a track of a source ends (once per track) and of spontaneous
+     *     media changes, on the dispatcher thread
      * @return this
      */
     public Builder streamListener(StreamListener listener) {

@@ -94,7 +94,7 @@ public final class PlayCommand implements Callable<Integer> {
         })
         .connectionListener((chat, state, cause) -> {
           control.print(ControlLines.connectionEvent(state, cause));
-          if (state == ConnectionState.FAILED) {
+          if (state == ConnectionState.FAILED || state == ConnectionState.TIMEOUT) {
             ends.add(cause == null ? "the connection failed" : Main.oneLine(cause));
           }
         })

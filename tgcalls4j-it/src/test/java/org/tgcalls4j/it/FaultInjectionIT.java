@@ -168,6 +168,32 @@ class FaultInjectionIT {
   }
 
   @Test
+  void aDtlsHandshakeThatOutlastsTheConnectTimeoutEndsTheCallInTimeout() throws Exception {
+    TestSfu sfu = sfu();
+    client(TgCalls.builder().connectTimeout(Duration.ofSeconds(2)));
+    GroupCall call = calls.createGroupCall(CHAT);
+    String answer = sfu.answer(call.joinJson());
+    ImpairedUdpRelay relay = relay(answer, 0, 0, 0);
+    relay.dropDtls = true; // ICE checks pass, every handshake flight is lost
+
+    long start = System.nanoTime();
+    assertThatThrownBy(() -> call.connect(relay.rewriteAnswer(answer)))
+        .isInstanceOf(org.tgcalls4j.NotConnectedException.class)
+        .hasMessageContaining("DTLS handshake did not finish within 2000 ms");
+    long tookMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+
+    assertThat(states.poll(5, TimeUnit.SECONDS)).isEqualTo(ConnectionState.CONNECTING);
+    assertThat(states.poll(5, TimeUnit.SECONDS)).isEqualTo(ConnectionState.TIMEOUT);
+    assertThat(causes.poll(1, TimeUnit.SECONDS))
+        .isInstanceOf(org.tgcalls4j.NotConnectedException.class);
+    assertThat(states.poll(300, TimeUnit.MILLISECONDS)).as("TIMEOUT is terminal").isNull();
+    assertThat(call.state()).isEqualTo(ConnectionState.TIMEOUT);
+    assertThat(calls.calls()).as("a timed-out call leaves the registry").isEmpty();
+    assertThat(relay.dtlsDropped.get()).isPositive();
+    assertThat(tookMillis).isBetween(1_900L, 6_000L);
+  }
+
+  @Test
   void anSfuThatFallsSilentFailsTheCallWhenConsentExpires() throws Exception {
     TestSfu sfu = sfu();
     assertThatThrownBy(() -> TgCalls.builder().consentTimeout(Duration.ofMillis(50)))

@@ -57,6 +57,13 @@ final class ImpairedUdpRelay implements AutoCloseable {
       new java.util.concurrent.atomic.AtomicInteger();
   /** Datagrams dropped for {@link #dropChangeCipherSpecToSfu}. */
   final AtomicLong changeCipherSpecDropped = new AtomicLong();
+  /**
+   * Whether every DTLS datagram (first byte 20..63, RFC 7983 §7) is dropped in both directions
+   * while STUN passes: ICE connects, the DTLS handshake never completes.
+   */
+  volatile boolean dropDtls;
+  /** Datagrams dropped for {@link #dropDtls}. */
+  final AtomicLong dtlsDropped = new AtomicLong();
 
   /**
    * @param sfu where the SFU listens (its answer's candidate)
@@ -148,6 +155,10 @@ final class ImpairedUdpRelay implements AutoCloseable {
       }
       byte[] datagram = java.util.Arrays.copyOf(buffer, in.getLength());
       boolean media = (datagram[0] & 0xff) >= 128 && (datagram[0] & 0xff) <= 191;
+      if (dropDtls && (datagram[0] & 0xff) >= 20 && (datagram[0] & 0xff) <= 63) {
+        dtlsDropped.incrementAndGet();
+        continue;
+      }
       if (towardsSfu && datagram[0] == 20
           && dropChangeCipherSpecToSfu.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
         changeCipherSpecDropped.incrementAndGet();

@@ -16,10 +16,17 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
+import org.tgcalls4j.Call;
+import org.tgcalls4j.FfmpegCrashedException;
 import org.tgcalls4j.GroupCall;
 import org.tgcalls4j.MediaSource;
+import org.tgcalls4j.MediaState;
 import org.tgcalls4j.NetworkOptions;
+import org.tgcalls4j.StreamDevice;
+import org.tgcalls4j.StreamListener;
+import org.tgcalls4j.StreamType;
 import org.tgcalls4j.TgCalls;
+import org.tgcalls4j.TgCallsException;
 import org.tgcalls4j.VideoStats;
 import org.tgcalls4j.testsfu.Audio;
 import org.tgcalls4j.testsfu.Recording;
@@ -39,6 +46,9 @@ class VideoCallIT {
 
   @TempDir Path dir;
   private final BlockingQueue<Object> streamEnds = new LinkedBlockingQueue<>();
+  /** Per-track ends and upgrades: "VIDEO CAMERA ok", "AUDIO MICROPHONE FfmpegCrashedException". */
+  private final BlockingQueue<String> trackEvents = new LinkedBlockingQueue<>();
+  private final BlockingQueue<TgCallsException> trackErrors = new LinkedBlockingQueue<>();
   private TestSfu sfu;
   private TgCalls calls;
 
@@ -54,10 +64,15 @@ class VideoCallIT {
 
   /** 320x240 at 30 fps test pattern with a 440 Hz tone, made by ffmpeg's lavfi sources. */
   static Path clip(Path dir) throws Exception {
-    Path file = dir.resolve("clip.mkv");
+    return clip(dir, SECONDS);
+  }
+
+  /** As {@link #clip(Path)}, {@code seconds} long. */
+  static Path clip(Path dir, int seconds) throws Exception {
+    Path file = dir.resolve("clip" + seconds + ".mkv");
     run(List.of("ffmpeg", "-hide_banner", "-loglevel", "error", "-y",
-        "-f", "lavfi", "-i", "testsrc=size=320x240:rate=30:duration=" + SECONDS,
-        "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=48000:duration=" + SECONDS,
+        "-f", "lavfi", "-i", "testsrc=size=320x240:rate=30:duration=" + seconds,
+        "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=48000:duration=" + seconds,
         "-c:v", "libx264", "-preset", "ultrafast", "-g", "300", "-c:a", "pcm_s16le",
         file.toString()));
     return file;
@@ -83,7 +98,28 @@ class VideoCallIT {
     calls = TgCalls.builder()
         .networkOptions(NetworkOptions.loopbackOnly())
         .connectTimeout(Duration.ofSeconds(10))
-        .streamListener((chat, error) -> streamEnds.add(error == null ? "ok" : error))
+        .streamListener(new StreamListener() {
+          @Override
+          public void onStreamEnd(long chatId, TgCallsException error) {
+            streamEnds.add(error == null ? "ok" : error);
+          }
+
+          @Override
+          public void onStreamEnd(Call call, StreamType type, StreamDevice device,
+              TgCallsException error) {
+            if (error != null) {
+              trackErrors.add(error); // first: the test reads it once it has the event
+            }
+            trackEvents.add(type + " " + device + " "
+                + (error == null ? "ok" : error.getClass().getSimpleName()));
+            StreamListener.super.onStreamEnd(call, type, device, error); // the audio's: as before
+          }
+
+          @Override
+          public void onUpgrade(Call call, MediaState state) {
+            trackEvents.add("UPGRADE " + state);
+          }
+        })
         .build();
     return calls.createGroupCall(CHAT);
   }
@@ -115,6 +151,9 @@ class VideoCallIT {
     double avSyncMillis = sfu.recording().video().avSyncOffsetMillis();
     System.out.println("VideoCallIT: A/V offset after a pause: " + avSyncMillis + " ms");
     assertThat(streamEnds.poll(30, TimeUnit.SECONDS)).as("stream end").isEqualTo("ok");
+    // once per track, the video first, and nothing for the user's pause and resume
+    assertThat(trackEvents.poll(1, TimeUnit.SECONDS)).isEqualTo("VIDEO CAMERA ok");
+    assertThat(trackEvents.poll(1, TimeUnit.SECONDS)).isEqualTo("AUDIO MICROPHONE ok");
     VideoStats stats = call.videoStats();
     Recording rec = settledRecording(call);
     sfu.close();
@@ -213,5 +252,64 @@ class VideoCallIT {
     // The audio's report carries its last packet's timestamp, so it reads as video ahead by up to
     // one 20 ms frame plus the audio sender's lateness (large on an overloaded machine)
     assertThat(avSyncMillis).isBetween(-20.0, 120.0);
+  }
+
+  private static List<ProcessHandle> ffmpegProcesses() {
+    return ProcessHandle.current().descendants()
+        .filter(ProcessHandle::isAlive)
+        .filter(h -> h.info().command().orElse("").endsWith("ffmpeg"))
+        .toList();
+  }
+
+  @Test
+  void aKilledFfmpegEndsEachTrackOnceWithItsCrashErrorAndSourceChangesAndStopEndNothing()
+      throws Exception {
+    Path source = clip(dir, 12); // ffmpeg runs ahead: what it wrote before the kill still plays
+    GroupCall call = videoCall(dir.resolve("killed.ivf"));
+    call.setSource(MediaSource.withVideo(MediaSource.file(source)));
+    call.connect(sfu.answer(call.joinJson()));
+    Thread.sleep(1_500);
+
+    // a source change mid-stream: the old ffmpeg is closed, which ends nothing
+    call.setSource(MediaSource.withVideo(MediaSource.file(source)));
+    Thread.sleep(1_500);
+    assertThat(trackEvents).as("after a source change").isEmpty();
+    List<ProcessHandle> running = ffmpegProcesses();
+    assertThat(running).as("ffmpeg of the current source").hasSize(1);
+    long framesBeforeKill = call.videoStats().framesSent();
+
+    running.get(0).destroyForcibly(); // SIGKILL: exit code 137
+    // what ffmpeg wrote before it died is still in the sockets and plays out first
+    assertThat(trackEvents.poll(30, TimeUnit.SECONDS)).isEqualTo("VIDEO CAMERA FfmpegCrashedException");
+    assertThat(trackEvents.poll(5, TimeUnit.SECONDS)).isEqualTo("AUDIO MICROPHONE FfmpegCrashedException");
+    assertThat(trackErrors).hasSize(2).allSatisfy(e -> assertThat(e)
+        .isInstanceOfSatisfying(FfmpegCrashedException.class,
+            c -> assertThat(c.exitCode()).isEqualTo(137)));
+    assertThat(streamEnds.poll(1, TimeUnit.SECONDS)).as("the one end an old listener hears")
+        .isInstanceOf(FfmpegCrashedException.class);
+    assertThat(call.videoStats().framesSent()).isGreaterThan(framesBeforeKill);
+
+    // a stop while a source plays ends nothing either
+    call.setSource(MediaSource.withVideo(MediaSource.file(source)));
+    Thread.sleep(1_000);
+    call.stop();
+    Thread.sleep(1_000);
+    assertThat(trackEvents).as("after the crash, a new source and a stop").isEmpty();
+    assertThat(streamEnds).isEmpty();
+    assertThat(ffmpegChildren()).isZero();
+  }
+
+  @Test
+  void aPresentationsVideoEndsAsTheScreen() throws Exception {
+    Path source = clip(dir, 2);
+    videoCall(dir.resolve("screen.ivf")); // the chat's main call exists, unconnected
+    GroupCall screen = calls.createPresentation(CHAT);
+    screen.setSource(MediaSource.withVideo(MediaSource.file(source)));
+    screen.connect(sfu.answer(screen.joinJson()));
+
+    assertThat(trackEvents.poll(20, TimeUnit.SECONDS)).isEqualTo("VIDEO SCREEN ok");
+    assertThat(trackEvents.poll(5, TimeUnit.SECONDS)).isEqualTo("AUDIO MICROPHONE ok");
+    assertThat(streamEnds.poll(1, TimeUnit.SECONDS)).isEqualTo("ok");
+    assertThat(screen.videoStats().framesSent()).isEqualTo(60);
   }
 }

@@ -9,6 +9,7 @@ import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.tgcalls4j.InvalidParamsException;
+import org.tgcalls4j.StreamType;
 import org.tgcalls4j.TgCallsException;
 import org.tgcalls4j.TransportException;
 import org.tgcalls4j.internal.ogg.OpusPacket;
@@ -351,9 +352,14 @@ final class AudioSender implements MediaTrack {
   }
 
   private void end(OpusFrameSource frames, TgCallsException error) {
-    if (sources.finished(frames) && !closed) {
-      events.onStreamEnd(error);
+    SourceSlot.Ended ended = sources.finishedTracks(frames);
+    if (ended == SourceSlot.Ended.NONE || closed) {
+      return;
     }
+    if (ended == SourceSlot.Ended.VIDEO_AND_AUDIO) {
+      events.onStreamEnd(StreamType.VIDEO, error); // not reported yet: it ends with the source
+    }
+    events.onStreamEnd(StreamType.AUDIO, error);
   }
 
   /** @return a silent Opus packet of that duration, the same array while the duration stays */

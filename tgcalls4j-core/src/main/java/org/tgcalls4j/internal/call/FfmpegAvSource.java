@@ -22,7 +22,7 @@ import org.tgcalls4j.internal.ogg.OggOpusReader;
  * would drift apart), Ogg/Opus and IVF/VP8 each written to a {@link LoopbackInput}. The audio
  * sender reads {@link #nextFrame()}, the video sender {@link #video()}; when the audio ends the
  * source waits (up to {@value #VIDEO_DRAIN_MILLIS} ms) for the video to be read to its end too
- * before it reports how ffmpeg ended, so a stream end is reported after both tracks finished.
+ * before it reports how ffmpeg ended, so the audio's end is reported after the video's.
  */
 final class FfmpegAvSource implements AudioVideoSource {
   /** Default VP8 bitrate: the SFU's {@code x-google-start-bitrate=800} (group-call.md §3.3). */
@@ -97,17 +97,30 @@ final class FfmpegAvSource implements AudioVideoSource {
   }
 
   @Override
+  public boolean awaitEnd(long timeoutMillis) throws InterruptedException {
+    videoDone.countDown(); // the video sender is done with the video, however its reader failed
+    return process.awaitExit(timeoutMillis);
+  }
+
+  /**
+   * {@inheritDoc} Called by the audio sender at the audio's end (after waiting for the video's
+   * end too) and by the video sender at the video's end once ffmpeg exited: both get the same
+   * answer.
+   */
+  @Override
   public TgCallsException endError() {
     try {
       videoDone.await(VIDEO_DRAIN_MILLIS, TimeUnit.MILLISECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
-    try {
-      // ffmpeg writes nothing to stdout: its end of stream means ffmpeg exited (or was closed)
-      process.stdout().transferTo(java.io.OutputStream.nullOutputStream());
-    } catch (IOException ignored) {
-      // closed under us: close() reports no error
+    synchronized (process) { // both senders may ask; one drains
+      try {
+        // ffmpeg writes nothing to stdout: its end of stream means ffmpeg exited (or was closed)
+        process.stdout().transferTo(java.io.OutputStream.nullOutputStream());
+      } catch (IOException ignored) {
+        // closed under us: close() reports no error
+      }
     }
     return process.crashError();
   }

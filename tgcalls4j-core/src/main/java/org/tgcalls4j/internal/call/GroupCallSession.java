@@ -58,7 +58,8 @@ import org.tgcalls4j.VideoStats;
  * <p>Life cycle: NEW → CONNECTING → CONNECTED; a lost connection goes to DISCONNECTED (when the
  * client has a rejoin window) with fresh ICE credentials for a new join, or to FAILED. A connect
  * in DISCONNECTED (a rejoin) builds a new transport; the source, its position, the SSRC and the RTP
- * sequence continue. FAILED and CLOSED are terminal.
+ * sequence continue. A connect whose DTLS handshake outlasts the connect timeout ends in TIMEOUT.
+ * FAILED, TIMEOUT and CLOSED are terminal.
  *
  * <p>Threads: public methods may be called from any thread; state changes are serialized by one
  * lock and reported to {@link SessionEvents} in order while it is held.
@@ -77,6 +78,7 @@ public final class GroupCallSession implements AutoCloseable {
   private final SessionEvents events;
   private final int audioSsrc;
   private final SourceSlot sources = new SourceSlot();
+  private final TrackEnds trackEnds;
   private final Map<String, String> logContext;
   private final ThreadFactory threads;
   /** The client's event loop this call is pinned to: its sockets, timers and audio pacing. */
@@ -118,6 +120,7 @@ public final class GroupCallSession implements AutoCloseable {
     // a call that may lease the shared UDP port runs on the port's loop
     this.loop = config.sharedPort() != null ? config.sharedPort().loop() : config.loops().next();
     this.name = (kind == CallKind.PRESENTATION ? "presentation " : "chat ") + chatId;
+    this.trackEnds = new TrackEnds(sources, events, name, TrackEnds.VIDEO_END_GRACE_MILLIS);
     this.localCredentials = IceCredentials.generate(config.random());
     // group-call.md §5.3: random 31-bit, non-zero
     int ssrc;
@@ -208,7 +211,7 @@ public final class GroupCallSession implements AutoCloseable {
           videoSender = new VideoSender(chatId, VideoSsrcLayout.videoSsrc(audioSsrc),
               VideoSsrcLayout.rtxSsrc(audioSsrc),
               answer.video() != null ? answer.video() : DEFAULT_VIDEO, sources, timeline,
-              sender.cname(), config, threads, output, NanoClock.SYSTEM);
+              sender.cname(), config, threads, output, NanoClock.SYSTEM, trackEnds::videoEnded);
         }
       }
       if (incoming == null && config.audioIn() != null) {
@@ -239,7 +242,7 @@ public final class GroupCallSession implements AutoCloseable {
     return transportReady.handle((ok, error) -> {
       if (error != null) {
         TgCallsException cause = ConnectWait.asTgCallsException(error);
-        fail(cause);
+        fail(cause, created.connectTimedOut() ? ConnectionState.TIMEOUT : ConnectionState.FAILED);
         throw new CompletionException(cause);
       }
       boolean first;
@@ -272,13 +275,14 @@ public final class GroupCallSession implements AutoCloseable {
    * @param answerJson {@code updateGroupCallConnection.params} (group-call.md §3)
    * @throws InvalidParamsException if the answer is malformed (the call is unchanged)
    * @throws ConnectionExistsException if the call is connecting or connected already
-   * @throws NotConnectedException if ICE or DTLS did not finish within the connect timeout, or the
-   *     call was stopped
+   * @throws NotConnectedException if ICE or DTLS did not finish within the connect timeout (the
+   *     call is then FAILED when ICE found no path, TIMEOUT otherwise), or the call was stopped
    * @throws TransportException if ICE or the DTLS handshake failed or the SFU's certificate did not
    *     match its fingerprint; the call is then failed and closed
    */
   public void connect(String answerJson) throws TgCallsException {
-    ConnectWait.await(connectAsync(answerJson), config.connectTimeoutMillis(), name, this::fail);
+    ConnectWait.await(connectAsync(answerJson), config.connectTimeoutMillis(), name,
+        timeout -> fail(timeout, ConnectionState.TIMEOUT));
   }
 
   private TransportSettings transportSettings() {
@@ -499,7 +503,7 @@ public final class GroupCallSession implements AutoCloseable {
     return sources.isMuted();
   }
 
-  /** @return the call's state now: CONNECTING until connected, FAILED or CLOSED at the end */
+  /** @return the call's state now: CONNECTING until connected, FAILED, TIMEOUT or CLOSED at the end */
   public ConnectionState state() {
     synchronized (lock) {
       switch (phase) {
@@ -530,12 +534,18 @@ public final class GroupCallSession implements AutoCloseable {
   }
 
   private void fail(TgCallsException cause) {
-    if (!enterTerminal(ConnectionState.FAILED)) {
+    fail(cause, ConnectionState.FAILED);
+  }
+
+  /** @param state FAILED, or TIMEOUT for a connect that outlasted the connect timeout */
+  private void fail(TgCallsException cause, ConnectionState state) {
+    if (!enterTerminal(state)) {
       return;
     }
-    log.debug("{}: failed: {}", name, cause.getMessage());
+    log.debug("{}: {}: {}", name, state == ConnectionState.TIMEOUT ? "timed out" : "failed",
+        cause.getMessage());
     teardown();
-    events.onState(ConnectionState.FAILED, cause);
+    events.onState(state, cause);
   }
 
   /** Stops sending, kills ffmpeg, closes the transport; reports CLOSED once. */

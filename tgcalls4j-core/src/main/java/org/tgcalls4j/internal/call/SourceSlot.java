@@ -12,6 +12,8 @@ final class SourceSlot {
   private boolean paused;
   private boolean held;
   private boolean closed;
+  /** Whether the end of {@link #current}'s video track has been reported (or claimed). */
+  private boolean videoEnded;
   /** Times the source stopped being readable (paused or held); the sender restarts its pacing. */
   private long stops;
   private volatile boolean muted;
@@ -32,6 +34,7 @@ final class SourceSlot {
       } else {
         old = current;
         current = frames;
+        videoEnded = false;
         this.media = media;
         startMillis = 0;
         paused = false;
@@ -69,6 +72,7 @@ final class SourceSlot {
       } else {
         old = current;
         current = frames;
+        videoEnded = false;
         this.startMillis = startMillis;
         positionMillis = startMillis;
         if (paused) {
@@ -156,21 +160,64 @@ final class SourceSlot {
     return closed ? null : current;
   }
 
+  /** Which tracks' ends {@link #finishedTracks} leaves to the caller to report. */
+  enum Ended {
+    /** The source was no longer current (replaced, sought, stopped): report nothing. */
+    NONE,
+    /** Report the audio track's end. */
+    AUDIO,
+    /** Report the video track's end, then the audio's: nobody reported the video's yet. */
+    VIDEO_AND_AUDIO
+  }
+
   /**
-   * Called by the sender when {@code frames} ended on its own.
+   * Called by the audio sender when {@code frames} ended on its own: clears it if it is still
+   * current and closes it. A source with video whose video end was not reported (its video was
+   * longer, or nobody read it) ends its video too.
    *
-   * @return true if it was still the current source (so its end must be reported)
+   * @return the tracks whose end the caller reports, in the order VIDEO, AUDIO
    */
-  boolean finished(OpusFrameSource frames) {
-    boolean wasCurrent;
+  Ended finishedTracks(OpusFrameSource frames) {
+    Ended ended;
     synchronized (this) {
-      wasCurrent = current == frames;
-      if (wasCurrent) {
+      if (current != frames) {
+        ended = Ended.NONE;
+      } else {
+        ended = frames instanceof AudioVideoSource && !videoEnded ? Ended.VIDEO_AND_AUDIO
+            : Ended.AUDIO;
         current = null;
+        videoEnded = false;
       }
     }
     frames.close();
-    return wasCurrent;
+    return ended;
+  }
+
+  /**
+   * Called by the video sender when the video of {@code av} ended on its own: runs
+   * {@code report} under the slot's lock (so no replacement, seek, stop or audio end overtakes
+   * it) if {@code av} is still current and its video end was not reported yet.
+   *
+   * @param report posts the event; must not block
+   * @return whether {@code report} ran
+   */
+  synchronized boolean endVideo(AudioVideoSource av, Runnable report) {
+    if (closed || current != av || videoEnded) {
+      return false;
+    }
+    videoEnded = true;
+    report.run();
+    return true;
+  }
+
+  /** @return whether {@code frames} is the current source and the slot open */
+  synchronized boolean isCurrent(OpusFrameSource frames) {
+    return !closed && current == frames;
+  }
+
+  /** @return whether the user paused the call */
+  synchronized boolean isPaused() {
+    return paused;
   }
 
   void setPositionMillis(long positionMillis) {

@@ -66,6 +66,7 @@ final class VideoSender implements MediaTrack {
   private final SessionConfig config;
   private final RtpOutput wire;
   private final NanoClock clock;
+  private final VideoEndListener onVideoEnd;
   private final Thread thread;
   private volatile boolean closed;
   private volatile boolean started;
@@ -103,6 +104,29 @@ final class VideoSender implements MediaTrack {
   private volatile long lastKeyFrameDelayMillis = -1;
   private volatile long maxKeyFrameDelayMillis = -1;
 
+  /** Told, on the sender thread, that the video stream of a source ended. */
+  @FunctionalInterface
+  interface VideoEndListener {
+    /**
+     * Called once per source whose video stream reached its end or failed while the sender was
+     * reading it (also when the source was just replaced or closed: the listener checks). May
+     * block briefly; the sender sends nothing meanwhile.
+     *
+     * @param av the source
+     * @param readError why reading failed, or null at a clean end of the stream
+     * @throws InterruptedException if the sender is closed meanwhile
+     */
+    void videoEnded(AudioVideoSource av, IOException readError) throws InterruptedException;
+  }
+
+  /** A sender that reports no video end (tests of pacing and RTCP). */
+  VideoSender(long chatId, int ssrc, int rtxSsrc, VideoSendParameters params, SourceSlot sources,
+      MediaTimeline timeline, String cname, SessionConfig config, ThreadFactory threads,
+      RtpOutput wire, NanoClock clock) {
+    this(chatId, ssrc, rtxSsrc, params, sources, timeline, cname, config, threads, wire, clock,
+        (av, error) -> { });
+  }
+
   /**
    * @param ssrc the video SSRC ({@code V}, group-call.md §5.3)
    * @param rtxSsrc its FID partner ({@code V+1})
@@ -111,10 +135,11 @@ final class VideoSender implements MediaTrack {
    * @param timeline the baseline the audio sender publishes
    * @param cname the audio track's CNAME, so receivers synchronize the two (RFC 3550 §6.5.1)
    * @param clock the pacing clock, {@link NanoClock#SYSTEM} outside tests (the audio pacer's clock)
+   * @param onVideoEnd told when a source's video stream ends
    */
   VideoSender(long chatId, int ssrc, int rtxSsrc, VideoSendParameters params, SourceSlot sources,
       MediaTimeline timeline, String cname, SessionConfig config, ThreadFactory threads,
-      RtpOutput wire, NanoClock clock) {
+      RtpOutput wire, NanoClock clock, VideoEndListener onVideoEnd) {
     this.chatId = chatId;
     this.rtxSsrc = rtxSsrc;
     this.params = params;
@@ -127,6 +152,7 @@ final class VideoSender implements MediaTrack {
     this.config = config;
     this.wire = wire;
     this.clock = clock;
+    this.onVideoEnd = onVideoEnd;
     this.thread = threads.newThread(this::run);
     thread.setName("tgcalls4j-video-" + chatId);
     thread.setDaemon(true);
@@ -371,6 +397,7 @@ final class VideoSender implements MediaTrack {
           }
           if (!reader.nextFrame()) {
             ended = true;
+            videoEnded(av, null);
             continue;
           }
           pts90k = header.ptsTo90kHz(reader.framePts());
@@ -379,6 +406,7 @@ final class VideoSender implements MediaTrack {
             log.debug("chat {}: video stream ended: {}", chatId, e.toString());
           }
           ended = true;
+          videoEnded(av, e);
           continue;
         }
         long mediaNanos = pts90k * 1_000_000L / 90;
@@ -392,6 +420,17 @@ final class VideoSender implements MediaTrack {
       // close() interrupts us
     } catch (RuntimeException e) {
       log.error("chat {}: video sender thread failed", chatId, e);
+    }
+  }
+
+  private void videoEnded(AudioVideoSource av, IOException readError) throws InterruptedException {
+    if (closed) {
+      return;
+    }
+    try {
+      onVideoEnd.videoEnded(av, readError);
+    } catch (RuntimeException e) {
+      log.warn("chat {}: reporting the video's end failed", chatId, e);
     }
   }
 

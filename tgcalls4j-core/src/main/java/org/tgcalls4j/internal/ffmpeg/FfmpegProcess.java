@@ -182,6 +182,17 @@ public final class FfmpegProcess implements AutoCloseable {
   }
 
   /**
+   * Waits for ffmpeg to exit (on its own, or after {@link #close()}).
+   *
+   * @param timeoutMillis longest wait, ms
+   * @return whether it has exited
+   * @throws InterruptedException if the calling thread is interrupted while waiting
+   */
+  public boolean awaitExit(long timeoutMillis) throws InterruptedException {
+    return process.waitFor(timeoutMillis, TimeUnit.MILLISECONDS);
+  }
+
+  /**
    * Ends ffmpeg: asks it to terminate (SIGTERM), kills it (SIGKILL) if it is still running after
    * 1 s, waits for it to be reaped, closes its output and joins the stderr pump. Idempotent; a
    * second call returns at once. If the calling thread is interrupted, the kill is done at once and

@@ -92,6 +92,10 @@ public final class PeerTransport implements AutoCloseable {
   private final TransportSettings settings;
   private final Listener listener;
   private final CompletableFuture<Void> connected = new CompletableFuture<>();
+  /** The DTLS handshake outlasted the connect timeout (set before {@link #failConnect} reads it). */
+  private volatile boolean handshakeTimeout;
+  /** Set before {@link #connected} fails, see {@link #connectTimedOut()}. */
+  private volatile boolean connectTimedOut;
   private final AtomicBoolean connectCalled = new AtomicBoolean();
   private final AtomicBoolean ended = new AtomicBoolean();
   /** Unprotects and routes received SRTP/SRTCP to the tracks; see {@link MediaRouter}. */
@@ -355,6 +359,15 @@ public final class PeerTransport implements AutoCloseable {
     return droppedIncoming.get() + router.dropped() + relayed + (socket == null ? 0 : socket.handlerFailures());
   }
 
+  /**
+   * @return whether the {@link #connect} future failed because ICE found a path but the DTLS
+   *     handshake did not finish within the connect timeout (a timeout, not an unreachable peer);
+   *     valid once the future failed
+   */
+  public boolean connectTimedOut() {
+    return connectTimedOut;
+  }
+
   /** @return {@link System#nanoTime()} when {@link #connect} was called */
   public long connectStartNanos() {
     return connectStartNanos;
@@ -394,6 +407,7 @@ public final class PeerTransport implements AutoCloseable {
     if (!ended.compareAndSet(false, true)) {
       return;
     }
+    connectTimedOut = cause instanceof NotConnectedException && handshakeTimeout;
     log.debug("{}: connect failed: {}", settings.name(), cause.getMessage());
     teardown();
     connected.completeExceptionally(cause);
@@ -463,6 +477,7 @@ public final class PeerTransport implements AutoCloseable {
             + "'s DTLS certificate does not match its signaled " + remote.fingerprintHash()
             + " fingerprint " + remote.fingerprint(), e);
       case TIMEOUT:
+        handshakeTimeout = true;
         return new NotConnectedException("DTLS handshake did not finish within "
             + settings.connectTimeoutMillis() + " ms of connect");
       case CLOSED:

@@ -241,7 +241,7 @@ class VideoSenderTest {
   }
 
   /** An IVF stream of {@code frames} frames at 30 fps (time base 1/30), a keyframe every 30. */
-  private static byte[] ivf(int frames) {
+  static byte[] ivf(int frames) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     byte[] h = new byte[32];
     h[0] = 'D';

@@ -328,7 +328,7 @@ public final class VoiceBot implements AutoCloseable {
       long end = seconds > 0 ? System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds) : Long.MAX_VALUE;
       while (System.nanoTime() < end && !pipeEnded.isDone()) {
         ConnectionState st = session.call().state();
-        if (st == ConnectionState.FAILED || st == ConnectionState.CLOSED) {
+        if (st.isTerminal()) {
           LOG.info("call ended: {}", st);
           break;
         }
