@@ -316,7 +316,7 @@ final class AudioSender implements MediaTrack {
         try {
           frame = readAhead != null ? readAhead.poll() : frames.pollFrame();
         } catch (IOException e) {
-          TgCallsException error = frames.endError();
+          TgCallsException error = endErrorOf(frames);
           finish(frames, error != null ? error
               : new InvalidParamsException("source", "unreadable media: " + e.getMessage(), e));
           return false;
@@ -325,7 +325,7 @@ final class AudioSender implements MediaTrack {
           return false;
         }
         if (frame == null) {
-          finish(frames, frames.endError());
+          finish(frames, endErrorOf(frames));
           return false;
         }
         int samples = frame.length == 0 ? SKIPPED_SLOT_SAMPLES : OpusPacket.samplesAt48kHz(frame);
@@ -335,6 +335,11 @@ final class AudioSender implements MediaTrack {
           return true;
         }
       }
+    }
+
+    /** The end error without waiting on the loop: a read-ahead source's was asked on its thread. */
+    private TgCallsException endErrorOf(OpusFrameSource frames) {
+      return readAhead != null ? readAhead.endError() : frames.endError();
     }
 
     private void finish(OpusFrameSource frames, TgCallsException error) {

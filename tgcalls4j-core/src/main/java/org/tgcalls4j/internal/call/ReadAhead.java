@@ -7,7 +7,10 @@ import java.util.concurrent.ThreadFactory;
 /**
  * Reads a source that waits on ffmpeg's pipe a few packets ahead on a thread of its own, so that
  * the call's event loop takes packets with {@link #poll()} and never waits. The thread is the one
- * an ffmpeg child needs; it ends when the source ends or is closed, or on {@link #stop()}.
+ * an ffmpeg child needs; it ends when the source ends or is closed, or on {@link #stop()}. At the
+ * source's end it also asks the source's {@link OpusFrameSource#endError()} (which may wait for
+ * ffmpeg to exit and for a video track to drain), so the loop reads the answer from
+ * {@link #endError()} without waiting.
  *
  * <p>Threads: the reader thread fills the queue; one other thread (the loop) polls.
  */
@@ -20,6 +23,8 @@ final class ReadAhead {
   private final Thread thread;
   private volatile boolean ended;
   private volatile IOException failure;
+  /** The source's {@link OpusFrameSource#endError()}, asked on this thread: it may wait. */
+  private volatile org.tgcalls4j.TgCallsException endError;
 
   private ReadAhead(OpusFrameSource source, ThreadFactory threads, String name) {
     this.source = source;
@@ -68,6 +73,14 @@ final class ReadAhead {
     return null;
   }
 
+  /**
+   * @return why the source ended abnormally, or null; meaningful once {@link #poll()} returned null
+   *     or threw
+   */
+  org.tgcalls4j.TgCallsException endError() {
+    return endError;
+  }
+
   /** Stops the reader thread without closing the source; it ends promptly. Any thread. */
   void stop() {
     ended = true;
@@ -83,12 +96,14 @@ final class ReadAhead {
         }
         packets.put(packet);
       }
+      endError = ended ? null : source.endError();
     } catch (IOException e) {
       failure = e;
+      endError = source.endError();
     } catch (InterruptedException e) {
       // stop()
     } finally {
-      ended = true;
+      ended = true; // after endError: poll() reports the end only once it is known
     }
   }
 }

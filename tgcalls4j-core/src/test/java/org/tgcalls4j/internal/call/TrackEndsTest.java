@@ -103,7 +103,7 @@ class TrackEndsTest {
     SessionConfig config = new SessionConfig(Path.of("/usr/bin/ffmpeg"),
         NetworkOptions.loopbackOnly(), 5_000, r -> new Thread(r), LOOPS, DtlsSetup.PASSIVE, 64,
         new SecureRandom(), System::currentTimeMillis, DtlsCertificate.generate(), control, 0,
-        30_000, null, false);
+        30_000, null, false, null);
     RtpOutput sink = new RtpOutput() {
       @Override
       public boolean sendRtpInPlace(byte[] buffer, int offset, int length) {
@@ -115,7 +115,7 @@ class TrackEndsTest {
         return true;
       }
     };
-    audio = new AudioSender(1, 1234, 111, 1, slot, config, LOOPS.next(), r -> new Thread(r),
+    audio = new AudioSender(1, 1234, 111, 1, slot, config, LOOPS.wheel(LOOPS.next()), r -> new Thread(r),
         sessionEvents, sink, e -> { }, System::nanoTime);
     audio.setTimeline(timeline);
     TrackEnds ends = new TrackEnds(slot, sessionEvents, "chat 1", GRACE_MILLIS);
