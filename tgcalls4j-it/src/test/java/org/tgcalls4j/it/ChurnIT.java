@@ -3,25 +3,20 @@ package org.tgcalls4j.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.io.File;
-import java.io.IOException;
 import java.lang.ref.WeakReference;
 import java.lang.reflect.Method;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -94,12 +89,12 @@ class ChurnIT {
     try {
       // warm-up: classes loaded, jars opened, pools at their working size
       runCalls(workers, WARM_UP, chatIds, ogg, wav, sessionOf, new ArrayList<>());
-      awaitNoCallThreads();
+      ProcessResources.awaitNoCallThreads();
       System.gc();
-      long baselineFds = openFileDescriptors();
+      long baselineFds = ProcessResources.openFileDescriptors();
       List<String> baselineBound = Sockets.boundInet();
-      Map<String, Long> baselineThreads = clientThreadsByKind();
-      System.out.printf("churn: fds before %d (%s)%n", baselineFds, fdKinds());
+      Map<String, Long> baselineThreads = ProcessResources.clientThreadsByKind();
+      System.out.printf("churn: fds before %d (%s)%n", baselineFds, ProcessResources.fdKinds());
 
       long start = System.nanoTime();
       runCalls(workers, CALLS, chatIds, ogg, wav, sessionOf, refs);
@@ -111,9 +106,9 @@ class ChurnIT {
       await("every CLOSED delivered").atMost(Duration.ofSeconds(10))
           .until(() -> closed.get() == WARM_UP + CALLS);
       assertThat(calls.calls()).as("calls the client still lists").isEmpty();
-      awaitNoCallThreads();
+      ProcessResources.awaitNoCallThreads();
       await("thread counts back to the start").atMost(Duration.ofSeconds(10)).untilAsserted(
-          () -> assertThat(clientThreadsByKind()).isEqualTo(baselineThreads));
+          () -> assertThat(ProcessResources.clientThreadsByKind()).isEqualTo(baselineThreads));
       assertThat(ProcessHandle.current().descendants().filter(ProcessHandle::isAlive).count())
           .as("child processes").isZero();
       // Bound sockets first, before any GC: every socket of ours is bound from creation to close
@@ -128,15 +123,15 @@ class ChurnIT {
       await("file descriptors back to the start").atMost(Duration.ofSeconds(20))
           .pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
             System.gc();
-            assertThat(openFileDescriptors())
-                .withFailMessage(() -> "open fds grew from " + baselineFds + ": " + fdKinds())
+            assertThat(ProcessResources.openFileDescriptors())
+                .withFailMessage(() -> "open fds grew from " + baselineFds + ": " + ProcessResources.fdKinds())
                 .isLessThanOrEqualTo(baselineFds + FD_SLACK);
           });
-      assertThat(controlThreads()).as("control pool threads")
+      assertThat(ProcessResources.controlThreads()).as("control pool threads")
           .isLessThanOrEqualTo(Math.max(8, 2 * Runtime.getRuntime().availableProcessors()));
       System.out.printf("churn: fds %d before, %d after (%s); bound sockets %s before, %s after;"
-          + " client threads %s + %d control%n", baselineFds, openFileDescriptors(), fdKinds(),
-          baselineBound, Sockets.boundInet(), clientThreadsByKind(), controlThreads());
+          + " client threads %s + %d control%n", baselineFds, ProcessResources.openFileDescriptors(), ProcessResources.fdKinds(),
+          baselineBound, Sockets.boundInet(), ProcessResources.clientThreadsByKind(), ProcessResources.controlThreads());
 
       assertThat(refs).hasSize(2 * CALLS);
       await("every call and session collected").atMost(Duration.ofSeconds(30))
@@ -185,51 +180,5 @@ class ChurnIT {
         call.stop();
       }
     }
-  }
-
-  private static void awaitNoCallThreads() {
-    await("per-call threads to end").atMost(Duration.ofSeconds(10)).untilAsserted(() ->
-        assertThat(threadNames().stream().filter(n -> n.startsWith("tgcalls4j-io-")
-            || n.startsWith("tgcalls4j-send-") || n.startsWith("tgcalls4j-ffmpeg-")
-            || n.startsWith("tgcalls4j-read-") || n.startsWith("testsfu")))
-            .as("per-call threads").isEmpty());
-  }
-
-  /** The client's threads other than its control pool, by name (the dispatcher, nothing else). */
-  private static Map<String, Long> clientThreadsByKind() {
-    return threadNames().stream()
-        .filter(n -> n.startsWith("tgcalls4j") && !n.startsWith("tgcalls4j-control-"))
-        .collect(Collectors.groupingBy(n -> n, Collectors.counting()));
-  }
-
-  /** The control pool's threads: bounded by {@code dtlsHandshakeThreads}; idle ones end after 30 s. */
-  private static long controlThreads() {
-    return threadNames().stream().filter(n -> n.startsWith("tgcalls4j-control-")).count();
-  }
-
-  private static List<String> threadNames() {
-    return Thread.getAllStackTraces().keySet().stream().filter(Thread::isAlive)
-        .map(Thread::getName).collect(Collectors.toList());
-  }
-
-  /** What the open descriptors are, by kind (socket, pipe, anon_inode:[eventpoll], file), for messages. */
-  private static Map<String, Long> fdKinds() {
-    Map<String, Long> kinds = new TreeMap<>();
-    File[] fds = new File("/proc/self/fd").listFiles();
-    for (File fd : fds == null ? new File[0] : fds) {
-      String target;
-      try {
-        target = Files.readSymbolicLink(fd.toPath()).toString();
-      } catch (IOException e) {
-        continue; // closed meanwhile (or the listing's own descriptor)
-      }
-      kinds.merge(target.replaceAll("\\[\\d+\\]$", "").replaceAll("^/.*\\.jar$", "jar"), 1L, Long::sum);
-    }
-    return kinds;
-  }
-
-  private static long openFileDescriptors() {
-    String[] fds = new File("/proc/self/fd").list();
-    return fds == null ? -1 : fds.length;
   }
 }

@@ -48,4 +48,25 @@ final class Media {
         "-page_duration", "20000", out.toString()));
     return out;
   }
+
+  /**
+   * A video file as a user would have one: a lavfi test pattern with a sine tone, H.264 + PCM in
+   * Matroska.
+   *
+   * @param pattern lavfi video source, e.g. {@code testsrc}, {@code testsrc2}
+   * @param size width x height, e.g. {@code 320x240}
+   * @param fps frame rate
+   * @param toneHz sine frequency, Hz
+   * @param seconds duration, s
+   */
+  static Path clip(Path dir, String name, String pattern, String size, int fps, int toneHz,
+      int seconds) throws IOException, InterruptedException {
+    Path file = dir.resolve(name);
+    TestMedia.run(List.of("ffmpeg", "-hide_banner", "-loglevel", "error", "-nostdin", "-y",
+        "-f", "lavfi", "-i", pattern + "=size=" + size + ":rate=" + fps + ":duration=" + seconds,
+        "-f", "lavfi", "-i", "sine=frequency=" + toneHz + ":sample_rate=48000:duration=" + seconds,
+        "-c:v", "libx264", "-preset", "ultrafast", "-g", "300", "-c:a", "pcm_s16le",
+        file.toString()));
+    return file;
+  }
 }

@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -28,6 +26,7 @@ import org.tgcalls4j.StreamListener;
 import org.tgcalls4j.TgCalls;
 import org.tgcalls4j.TgCallsException;
 import org.tgcalls4j.VideoStats;
+import org.tgcalls4j.internal.rtmp.testing.TestMedia;
 import org.tgcalls4j.testsfu.Audio;
 import org.tgcalls4j.testsfu.Recording;
 import org.tgcalls4j.testsfu.TestSfu;
@@ -71,28 +70,7 @@ class ScreenShareIT {
 
   /** A lavfi test pattern with a sine tone, {@link #SECONDS} long, H.264 + PCM in Matroska. */
   private Path clip(String name, String pattern, String size, int fps, int toneHz) throws Exception {
-    Path file = dir.resolve(name);
-    run(List.of("ffmpeg", "-hide_banner", "-loglevel", "error", "-y",
-        "-f", "lavfi", "-i", pattern + "=size=" + size + ":rate=" + fps + ":duration=" + SECONDS,
-        "-f", "lavfi", "-i", "sine=frequency=" + toneHz + ":sample_rate=48000:duration=" + SECONDS,
-        "-c:v", "libx264", "-preset", "ultrafast", "-g", "300", "-c:a", "pcm_s16le",
-        file.toString()));
-    return file;
-  }
-
-  private static String run(List<String> command) throws IOException, InterruptedException {
-    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-    String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
-    assertThat(p.exitValue()).as(String.join(" ", command) + "\n" + output).isZero();
-    return output.trim();
-  }
-
-  private static long ffmpegChildren() {
-    return ProcessHandle.current().descendants()
-        .filter(ProcessHandle::isAlive)
-        .filter(h -> h.info().command().orElse("").endsWith("ffmpeg"))
-        .count();
+    return Media.clip(dir, name, pattern, size, fps, toneHz, SECONDS);
   }
 
   /** The SFU's answer as a presentation gets it: without an {@code audio} section (§3.1). */
@@ -104,9 +82,10 @@ class ScreenShareIT {
 
   /** codec, width, height and decoded frame count of an IVF file, by ffprobe. */
   private static String[] probe(Path ivf) throws Exception {
-    return run(List.of("ffprobe", "-v", "error", "-count_frames", "-select_streams", "v:0",
+    return TestMedia.run(List.of("ffprobe", "-v", "error", "-count_frames",
+        "-select_streams", "v:0",
         "-show_entries", "stream=codec_name,width,height,nb_read_frames", "-of", "csv=p=0",
-        ivf.toString())).split(",");
+        ivf.toString())).trim().split(",");
   }
 
   /** Waits until the SFU's reader has taken every video packet the call sent (it lags under load). */
@@ -147,7 +126,7 @@ class ScreenShareIT {
     GroupCall presentation = calls.createPresentation(CHAT);
     presentation.setSource(MediaSource.withVideo(MediaSource.file(screen)));
     assertThat(presentation.kind()).isEqualTo(CallKind.PRESENTATION);
-    assertThat(ffmpegChildren()).as("one ffmpeg per source").isEqualTo(2);
+    assertThat(ProcessResources.ffmpegChildren()).as("one ffmpeg per source").isEqualTo(2);
 
     int cameraAudio = main.audioSsrc();
     int screenAudio = presentation.audioSsrc();

@@ -2,8 +2,6 @@ package org.tgcalls4j.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -28,6 +26,7 @@ import org.tgcalls4j.StreamType;
 import org.tgcalls4j.TgCalls;
 import org.tgcalls4j.TgCallsException;
 import org.tgcalls4j.VideoStats;
+import org.tgcalls4j.internal.rtmp.testing.TestMedia;
 import org.tgcalls4j.testsfu.Audio;
 import org.tgcalls4j.testsfu.Recording;
 import org.tgcalls4j.testsfu.TestSfu;
@@ -69,28 +68,7 @@ class VideoCallIT {
 
   /** As {@link #clip(Path)}, {@code seconds} long. */
   static Path clip(Path dir, int seconds) throws Exception {
-    Path file = dir.resolve("clip" + seconds + ".mkv");
-    run(List.of("ffmpeg", "-hide_banner", "-loglevel", "error", "-y",
-        "-f", "lavfi", "-i", "testsrc=size=320x240:rate=30:duration=" + seconds,
-        "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=48000:duration=" + seconds,
-        "-c:v", "libx264", "-preset", "ultrafast", "-g", "300", "-c:a", "pcm_s16le",
-        file.toString()));
-    return file;
-  }
-
-  private static String run(List<String> command) throws IOException, InterruptedException {
-    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-    String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
-    assertThat(p.exitValue()).as(String.join(" ", command) + "\n" + output).isZero();
-    return output.trim();
-  }
-
-  private static long ffmpegChildren() {
-    return ProcessHandle.current().descendants()
-        .filter(ProcessHandle::isAlive)
-        .filter(h -> h.info().command().orElse("").endsWith("ffmpeg"))
-        .count();
+    return Media.clip(dir, "clip" + seconds + ".mkv", "testsrc", "320x240", 30, 440, seconds);
   }
 
   private GroupCall videoCall(Path ivf) throws Exception {
@@ -172,7 +150,7 @@ class VideoCallIT {
     Path ivf = dir.resolve("received.ivf");
     GroupCall call = videoCall(ivf);
     call.setSource(MediaSource.withVideo(MediaSource.file(source)));
-    assertThat(ffmpegChildren()).as("ffmpeg processes for one source").isEqualTo(1);
+    assertThat(ProcessResources.ffmpegChildren()).as("ffmpeg processes for one source").isEqualTo(1);
 
     String join = call.joinJson();
     int audio = call.audioSsrc();
@@ -190,7 +168,7 @@ class VideoCallIT {
     long beforePli = sfu.sendPli();
     assertThat(beforePli).isNotNegative();
     // ffmpeg may already be done: a short file fits in the loopback socket buffers
-    assertThat(ffmpegChildren()).as("ffmpeg processes while playing").isLessThanOrEqualTo(1);
+    assertThat(ProcessResources.ffmpegChildren()).as("ffmpeg processes while playing").isLessThanOrEqualTo(1);
     Thread.sleep(1_500);
     // mid-stream: after the end the audio's reports keep its last packet's timestamp while the
     // wall clock runs on, which no longer says anything about sync
@@ -233,9 +211,10 @@ class VideoCallIT {
     assertThat(stats.lastKeyFrameDelayMillis()).isBetween(0L, 2_000L);
 
     // the received IVF decodes: VP8, 320x240, about 30 frames a second
-    String probe = run(List.of("ffprobe", "-v", "error", "-count_frames", "-select_streams", "v:0",
+    String probe = TestMedia.run(List.of("ffprobe", "-v", "error", "-count_frames",
+        "-select_streams", "v:0",
         "-show_entries", "stream=codec_name,width,height,nb_read_frames", "-of", "csv=p=0",
-        ivf.toString()));
+        ivf.toString())).trim();
     String[] fields = probe.split(",");
     assertThat(fields[0]).isEqualTo("vp8");
     assertThat(Integer.parseInt(fields[1])).isEqualTo(320);
@@ -296,7 +275,7 @@ class VideoCallIT {
     Thread.sleep(1_000);
     assertThat(trackEvents).as("after the crash, a new source and a stop").isEmpty();
     assertThat(streamEnds).isEmpty();
-    assertThat(ffmpegChildren()).isZero();
+    assertThat(ProcessResources.ffmpegChildren()).isZero();
   }
 
   @Test

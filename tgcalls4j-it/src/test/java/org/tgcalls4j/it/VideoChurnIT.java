@@ -3,25 +3,19 @@ package org.tgcalls4j.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.io.File;
-import java.io.IOException;
 import java.lang.ref.WeakReference;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -71,16 +65,7 @@ class VideoChurnIT {
 
   /** A short lavfi test pattern with a tone, H.264 + PCM in Matroska. */
   private Path clip(String name, String pattern, int toneHz) throws Exception {
-    Path file = dir.resolve(name);
-    List<String> command = List.of("ffmpeg", "-hide_banner", "-loglevel", "error", "-y",
-        "-f", "lavfi", "-i", pattern + "=size=160x120:rate=30:duration=" + CLIP_SECONDS,
-        "-f", "lavfi", "-i", "sine=frequency=" + toneHz + ":sample_rate=48000:duration=" + CLIP_SECONDS,
-        "-c:v", "libx264", "-preset", "ultrafast", "-g", "300", "-c:a", "pcm_s16le", file.toString());
-    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-    String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
-    assertThat(p.exitValue()).as(output).isZero();
-    return file;
+    return Media.clip(dir, name, pattern, "160x120", 30, toneHz, CLIP_SECONDS);
   }
 
   @Test
@@ -110,13 +95,13 @@ class VideoChurnIT {
     try {
       // warm-up: classes loaded, event loops and pools at their working size
       runCalls(workers, WARM_UP, chatIds, clips, new ArrayList<>(), new ArrayList<>());
-      awaitNoCallThreads();
+      ProcessResources.awaitNoCallThreads();
       System.gc();
-      long baselineFds = openFileDescriptors();
+      long baselineFds = ProcessResources.openFileDescriptors();
       List<String> baselineBound = Sockets.boundInet();
-      Map<String, Long> baselineThreads = clientThreadsByKind();
+      Map<String, Long> baselineThreads = ProcessResources.clientThreadsByKind();
       System.out.printf("video churn: fds before %d (%s), bound %s, threads %s%n", baselineFds,
-          fdKinds(), baselineBound, baselineThreads);
+          ProcessResources.fdKinds(), baselineBound, baselineThreads);
 
       long start = System.nanoTime();
       runCalls(workers, CALLS, chatIds, clips, refs, sent);
@@ -137,9 +122,9 @@ class VideoChurnIT {
       await("every CLOSED delivered").atMost(Duration.ofSeconds(10))
           .until(() -> closed.get() == WARM_UP + CALLS);
       assertThat(calls.calls()).as("calls the client still lists").isEmpty();
-      awaitNoCallThreads();
+      ProcessResources.awaitNoCallThreads();
       await("thread counts back to the start").atMost(Duration.ofSeconds(10)).untilAsserted(
-          () -> assertThat(clientThreadsByKind()).isEqualTo(baselineThreads));
+          () -> assertThat(ProcessResources.clientThreadsByKind()).isEqualTo(baselineThreads));
       assertThat(ProcessHandle.current().descendants().filter(ProcessHandle::isAlive)
           .map(p -> p.pid() + " " + p.info().command().orElse("?")).toList())
           .as("child processes (ffmpeg)").isEmpty();
@@ -151,13 +136,13 @@ class VideoChurnIT {
       await("file descriptors back to the start").atMost(Duration.ofSeconds(20))
           .pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
             System.gc();
-            assertThat(openFileDescriptors())
-                .withFailMessage(() -> "open fds grew from " + baselineFds + ": " + fdKinds())
+            assertThat(ProcessResources.openFileDescriptors())
+                .withFailMessage(() -> "open fds grew from " + baselineFds + ": " + ProcessResources.fdKinds())
                 .isLessThanOrEqualTo(baselineFds + FD_SLACK);
           });
       System.out.printf("video churn: fds %d before, %d after (%s); bound sockets %s before, %s"
-          + " after; client threads %s%n", baselineFds, openFileDescriptors(), fdKinds(),
-          baselineBound, Sockets.boundInet(), clientThreadsByKind());
+          + " after; client threads %s%n", baselineFds, ProcessResources.openFileDescriptors(), ProcessResources.fdKinds(),
+          baselineBound, Sockets.boundInet(), ProcessResources.clientThreadsByKind());
 
       assertThat(refs).hasSize(CALLS);
       await("every call collected").atMost(Duration.ofSeconds(30))
@@ -204,7 +189,7 @@ class VideoChurnIT {
               call.videoStats(), sfu.recording().video()).isLessThan(deadline);
           Thread.sleep(10);
         }
-        maxFfmpeg.accumulateAndGet(ffmpegChildren(), Math::max);
+        maxFfmpeg.accumulateAndGet(ProcessResources.ffmpegChildren(), Math::max);
         VideoRecording received = sfu.recording().video();
         assertThat(received.videoSsrc()).isEqualTo(call.audioSsrc() + 1);
         assertThat(received.payloadTypeSeen()).isEqualTo(100);
@@ -213,56 +198,5 @@ class VideoChurnIT {
         call.stop();
       }
     }
-  }
-
-  private static long ffmpegChildren() {
-    return ProcessHandle.current().descendants().filter(ProcessHandle::isAlive)
-        .filter(h -> h.info().command().orElse("").endsWith("ffmpeg")).count();
-  }
-
-  private static void awaitNoCallThreads() {
-    await("per-call threads to end").atMost(Duration.ofSeconds(10)).untilAsserted(() ->
-        assertThat(threadNames().stream().filter(n -> n.startsWith("tgcalls4j-video-")
-            || n.startsWith("tgcalls4j-read-") || n.startsWith("tgcalls4j-ffmpeg-")
-            || n.startsWith("tgcalls4j-send-") || n.startsWith("tgcalls4j-io-")
-            || n.startsWith("testsfu")))
-            .as("per-call threads").isEmpty());
-  }
-
-  /**
-   * The client's threads other than its control pool (idle ones end after 30 s), by name with
-   * numbers replaced, so a pool thread that was replaced by a new one does not count as a leak.
-   */
-  private static Map<String, Long> clientThreadsByKind() {
-    return threadNames().stream()
-        .filter(n -> n.startsWith("tgcalls4j") && !n.startsWith("tgcalls4j-control-"))
-        .collect(Collectors.groupingBy(n -> n.replaceAll("-\\d+", "-N"), TreeMap::new,
-            Collectors.counting()));
-  }
-
-  private static List<String> threadNames() {
-    return Thread.getAllStackTraces().keySet().stream().filter(Thread::isAlive)
-        .map(Thread::getName).collect(Collectors.toList());
-  }
-
-  /** What the open descriptors are, by kind (socket, pipe, anon_inode:[eventpoll], file), for messages. */
-  private static Map<String, Long> fdKinds() {
-    Map<String, Long> kinds = new TreeMap<>();
-    File[] fds = new File("/proc/self/fd").listFiles();
-    for (File fd : fds == null ? new File[0] : fds) {
-      String target;
-      try {
-        target = Files.readSymbolicLink(fd.toPath()).toString();
-      } catch (IOException e) {
-        continue; // closed meanwhile (or the listing's own descriptor)
-      }
-      kinds.merge(target.replaceAll("\\[\\d+\\]$", "").replaceAll("^/.*\\.jar$", "jar"), 1L, Long::sum);
-    }
-    return kinds;
-  }
-
-  private static long openFileDescriptors() {
-    String[] fds = new File("/proc/self/fd").list();
-    return fds == null ? -1 : fds.length;
   }
 }
