@@ -28,5 +28,9 @@ module org.tgcalls4j {
   requires io.netty.transport;
   requires io.netty.common;
   requires io.netty.buffer;
+  // netty's epoll transport, used only when the application puts netty-transport-native-epoll on
+  // the path (EventLoops checks before touching it)
+  requires static io.netty.transport.classes.epoll;
+  requires static io.netty.transport.unix.common;
   // bcutil-jdk18on (org.bouncycastle.util) is not used directly; bctls and bcpkix require it.
 }

@@ -93,7 +93,7 @@ public final class TgCalls implements AutoCloseable {
       return t;
     }, b.handshakeThreads); // idle threads end after 30 s
     this.audioIn = b.incomingAudioListener == null ? null : new AudioReceiveScheduler(threads);
-    this.loops = EventLoops.start(b.eventLoopThreads, threads);
+    this.loops = EventLoops.start(b.eventLoopThreads, threads, b.nativeTransport);
     this.sessionConfig = new SessionConfig(b.ffmpegPath, b.networkOptions,
         b.connectTimeout.toMillis(), threads, loops, b.dtlsSetup, b.audioBitrateKbps, new SecureRandom(),
         System::currentTimeMillis, DtlsCertificate.generate(), control, b.rejoinWindow.toMillis(),
@@ -664,6 +664,8 @@ public final class TgCalls implements AutoCloseable {
     private int handshakeThreads = Math.max(8, 2 * Runtime.getRuntime().availableProcessors());
     private int eventLoopThreads = Runtime.getRuntime().availableProcessors();
     private int sharedUdpPort = -1;
+    private boolean nativeTransport =
+        Boolean.parseBoolean(System.getProperty("tgcalls4j.nativeTransport", "true"));
     private IncomingAudioListener incomingAudioListener;
     private boolean mixIncomingAudio;
 
@@ -688,6 +690,7 @@ public final class TgCalls implements AutoCloseable {
       b.handshakeThreads = handshakeThreads;
       b.eventLoopThreads = eventLoopThreads;
       b.sharedUdpPort = sharedUdpPort;
+      b.nativeTransport = nativeTransport;
       b.incomingAudioListener = incomingAudioListener;
       b.mixIncomingAudio = mixIncomingAudio;
       return b;
@@ -821,6 +824,22 @@ public final class TgCalls implements AutoCloseable {
         throw new IllegalArgumentException("eventLoopThreads must be at least 1: " + threads);
       }
       this.eventLoopThreads = threads;
+      return this;
+    }
+
+    /**
+     * Whether the event loops use netty's epoll transport when the application put
+     * {@code io.netty:netty-transport-native-epoll} (classifier {@code linux-x86_64} or
+     * {@code linux-aarch_64}, the same netty version) on the class or module path and its native
+     * library loads; otherwise, and by default without that jar, they use NIO (pure JVM). The
+     * library never requires it. The loop threads are then named {@code tgcalls4j-loop-epoll-N}.
+     * Default: true, or the system property {@code tgcalls4j.nativeTransport} when set.
+     *
+     * @param preferNative whether to use epoll when it is available
+     * @return this
+     */
+    public Builder nativeTransport(boolean preferNative) {
+      this.nativeTransport = preferNative;
       return this;
     }
 

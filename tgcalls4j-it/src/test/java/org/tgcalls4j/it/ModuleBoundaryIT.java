@@ -38,13 +38,14 @@ import org.tgcalls4j.TgCalls;
  * <p>The core artifact is the one the rest of these tests use: where {@link TgCalls} was loaded
  * from. In {@code mvn verify} of the reactor that is {@code tgcalls4j-core/target/*.jar}, packaged
  * before this module's tests run; in a reactor {@code mvn test} it is the exploded module
- * {@code tgcalls4j-core/target/classes}. Its dependencies (slf4j-api, Gson, Bouncy Castle, Concentus, HdrHistogram) are
+ * {@code tgcalls4j-core/target/classes}. Its dependencies (slf4j-api, Gson, Bouncy Castle, Concentus, HdrHistogram, netty) are
  * taken from this test's class path and put on the module path, nothing else.
  */
 class ModuleBoundaryIT {
   private static final String MODULE = "org.tgcalls4j";
   private static final Pattern DEPENDENCY =
-      Pattern.compile("(slf4j-api|gson|concentus|HdrHistogram|bc(tls|pkix|prov|util)-jdk18on)-[^/\\\\]*\\.jar");
+      Pattern.compile("(slf4j-api|gson|concentus|HdrHistogram|bc(tls|pkix|prov|util)-jdk18on"
+          + "|netty-(transport|common|buffer|resolver))-[^/\\\\]*\\.jar");
 
   private static Path core;
   private static List<Path> modulePath;
@@ -103,7 +104,10 @@ class ModuleBoundaryIT {
     assertThat(cf.findModule(MODULE)).isPresent();
     assertThat(cf.modules().stream().map(m -> m.name()))
         .contains("org.slf4j", "com.google.gson", "org.bouncycastle.tls", "org.bouncycastle.pkix",
-            "org.bouncycastle.provider", "org.bouncycastle.util", "concentus", "HdrHistogram");
+            "org.bouncycastle.provider", "org.bouncycastle.util", "concentus", "HdrHistogram",
+            "io.netty.transport", "io.netty.common", "io.netty.buffer")
+        .as("netty's epoll transport is optional (requires static): never resolved on its own")
+        .doesNotContain("io.netty.transport.classes.epoll");
   }
 
   @Test

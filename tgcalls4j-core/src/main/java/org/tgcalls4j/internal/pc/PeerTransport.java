@@ -27,6 +27,7 @@ import org.tgcalls4j.internal.logging.LogContext;
 import org.tgcalls4j.internal.reflector.ReflectorClient;
 import org.tgcalls4j.internal.srtp.SrtpContext;
 import org.tgcalls4j.internal.transport.UdpPort;
+import org.tgcalls4j.internal.transport.UdpPorts;
 import org.tgcalls4j.internal.transport.UdpTransport;
 import org.tgcalls4j.internal.turn.TurnClient;
 import org.tgcalls4j.internal.turn.TurnException;
@@ -164,7 +165,7 @@ public final class PeerTransport implements AutoCloseable {
         }
       }
       if (socket == null) {
-        socket = UdpTransport.bind(new InetSocketAddress(settings.bindAddress(), 0), settings.loop());
+        socket = UdpPorts.bind(new InetSocketAddress(settings.bindAddress(), 0), settings.loop());
       }
     } catch (IOException e) {
       failConnect(new TransportException(TransportException.Stage.SOCKET, "cannot bind UDP socket on "

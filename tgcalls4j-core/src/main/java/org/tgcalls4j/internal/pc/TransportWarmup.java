@@ -22,6 +22,8 @@ import org.tgcalls4j.internal.srtp.SrtpResult;
 import org.tgcalls4j.internal.srtp.SrtpStatus;
 import org.tgcalls4j.internal.stun.StunMessage;
 import org.tgcalls4j.internal.stun.StunMessageBuilder;
+import org.tgcalls4j.internal.transport.UdpPort;
+import org.tgcalls4j.internal.transport.UdpPorts;
 import org.tgcalls4j.internal.transport.UdpTransport;
 
 /**
@@ -99,7 +101,7 @@ public final class TransportWarmup {
   }
 
   private static void udp(IoEventLoop loop) throws Exception {
-    try (UdpTransport socket = UdpTransport.bind(
+    try (UdpPort socket = UdpPorts.bind(
         new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), loop)) {
       CompletableFuture<Void> ran = new CompletableFuture<>();
       socket.start(new UdpTransport.Handler() {

@@ -52,20 +52,38 @@ public final class EventLoops implements AutoCloseable {
    * @throws IllegalArgumentException if {@code threadCount < 1}
    */
   public static EventLoops start(int threadCount, ThreadFactory threads) {
+    return start(threadCount, threads, false);
+  }
+
+  /**
+   * Starts the loops on netty's epoll transport when {@code preferNative} and the application put
+   * {@code netty-transport-native-epoll} on the path (its native library loads here); otherwise on
+   * NIO.
+   *
+   * @param threadCount how many loops (threads), at least 1
+   * @param threads creates the loop threads (named {@code tgcalls4j-loop-N}, or
+   *     {@code tgcalls4j-loop-epoll-N} on epoll) and the pacing ticker's; all daemons
+   * @param preferNative whether to use epoll when it is available
+   * @return the started loops
+   * @throws IllegalArgumentException if {@code threadCount < 1}
+   */
+  public static EventLoops start(int threadCount, ThreadFactory threads, boolean preferNative) {
     if (threadCount < 1) {
       throw new IllegalArgumentException("threadCount must be at least 1, was " + threadCount);
     }
     Objects.requireNonNull(threads, "threads");
+    boolean epoll = preferNative && NativeTransport.available();
     AtomicInteger count = new AtomicInteger();
     ThreadFactory named = r -> {
       Thread t = threads.newThread(r);
-      t.setName("tgcalls4j-loop-" + count.incrementAndGet());
+      t.setName("tgcalls4j-loop-" + (epoll ? "epoll-" : "") + count.incrementAndGet());
       t.setDaemon(true);
       return t;
     };
     return new EventLoops(
-        new MultiThreadIoEventLoopGroup(threadCount, named, NioIoHandler.newFactory()), threadCount,
-        PacingTicker.start(threads));
+        new MultiThreadIoEventLoopGroup(threadCount, named,
+            epoll ? NativeTransport.Epoll.ioHandlerFactory() : NioIoHandler.newFactory()),
+        threadCount, PacingTicker.start(threads));
   }
 
   /** @return the next loop, round robin; a call keeps the loop it was given for its whole life */

@@ -37,7 +37,7 @@ public final class SharedUdpPort implements AutoCloseable {
   private final Map<String, Lease> byUfrag = new ConcurrentHashMap<>();
   private final AtomicLong unrouted = new AtomicLong();
   /** Bound at the first lease (under this monitor), then read without it. */
-  private volatile UdpTransport socket;
+  private volatile UdpPort socket;
   private boolean closed; // guarded by this
 
   /**
@@ -76,7 +76,7 @@ public final class SharedUdpPort implements AutoCloseable {
       }
     }
     if (socket == null) {
-      UdpTransport bound = UdpTransport.bind(bindAddress, loop);
+      UdpPort bound = UdpPorts.bind(bindAddress, loop);
       bound.start(new Router());
       socket = bound;
     }
@@ -121,7 +121,7 @@ public final class SharedUdpPort implements AutoCloseable {
   /** Closes the socket; leases still held stop receiving. Idempotent. */
   @Override
   public void close() {
-    UdpTransport toClose;
+    UdpPort toClose;
     synchronized (this) {
       closed = true;
       toClose = socket;
