@@ -243,7 +243,10 @@ class VideoCallIT {
   @Test
   void aKilledFfmpegEndsEachTrackOnceWithItsCrashErrorAndSourceChangesAndStopEndNothing()
       throws Exception {
-    Path source = clip(dir, 12); // ffmpeg runs ahead: what it wrote before the kill still plays
+    // long enough that ffmpeg (not paced: it runs ahead as far as the sockets take) is still
+    // encoding when it is killed 1.5 s into the second source: a 12 s clip was sometimes done by
+    // then; what it wrote before the kill still plays
+    Path source = clip(dir, 40);
     GroupCall call = videoCall(dir.resolve("killed.ivf"));
     call.setSource(MediaSource.withVideo(MediaSource.file(source)));
     call.connect(sfu.answer(call.joinJson()));
