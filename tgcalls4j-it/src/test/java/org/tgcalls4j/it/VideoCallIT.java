@@ -243,21 +243,31 @@ class VideoCallIT {
   @Test
   void aKilledFfmpegEndsEachTrackOnceWithItsCrashErrorAndSourceChangesAndStopEndNothing()
       throws Exception {
-    // long enough that ffmpeg (not paced: it runs ahead as far as the sockets take) is still
-    // encoding when it is killed 1.5 s into the second source: a 12 s clip was sometimes done by
-    // then; what it wrote before the kill still plays
-    Path source = clip(dir, 40);
+    // ffmpeg is not paced: it runs ahead as far as the sockets take, so it may finish a clip in
+    // seconds, and everything it wrote before the kill plays out before the ends are reported.
+    // The clip is long enough to be still encoding right after the source change, where it is
+    // killed, and short enough for the play-out to end well within the 30 s waited below.
+    Path source = clip(dir, 20);
     GroupCall call = videoCall(dir.resolve("killed.ivf"));
     call.setSource(MediaSource.withVideo(MediaSource.file(source)));
     call.connect(sfu.answer(call.joinJson()));
     Thread.sleep(1_500);
 
     // a source change mid-stream: the old ffmpeg is closed, which ends nothing
+    java.util.Set<Long> before = new java.util.HashSet<>();
+    ffmpegProcesses().forEach(h -> before.add(h.pid()));
     call.setSource(MediaSource.withVideo(MediaSource.file(source)));
-    Thread.sleep(1_500);
-    assertThat(trackEvents).as("after a source change").isEmpty();
-    List<ProcessHandle> running = ffmpegProcesses();
+    List<ProcessHandle> running = List.of();
+    for (int i = 0; i < 100 && running.isEmpty(); i++) { // 5 s at most
+      Thread.sleep(50);
+      running = ffmpegProcesses().stream().filter(h -> !before.contains(h.pid())).toList();
+    }
     assertThat(running).as("ffmpeg of the current source").hasSize(1);
+    long framesAtChange = call.videoStats().framesSent();
+    for (int i = 0; i < 60 && call.videoStats().framesSent() < framesAtChange + 3; i++) {
+      Thread.sleep(50); // until the new source's first frames went out (3 s at most)
+    }
+    assertThat(trackEvents).as("after a source change").isEmpty();
     long framesBeforeKill = call.videoStats().framesSent();
 
     running.get(0).destroyForcibly(); // SIGKILL: exit code 137
