@@ -24,6 +24,7 @@ import org.tgcalls4j.internal.rtcp.RtcpPacket;
 import org.tgcalls4j.internal.rtcp.RtcpPackets;
 import org.tgcalls4j.internal.rtp.OpusRtpPacketizer;
 import org.tgcalls4j.internal.srtp.SrtpContext;
+import org.tgcalls4j.internal.transport.Loops;
 
 /**
  * The audio track of one call, paced on the call's event loop: reads Opus packets from the current
@@ -131,7 +132,7 @@ final class AudioSender implements MediaTrack {
   void start() {
     if (!started) {
       started = true;
-      loop.execute(() -> {
+      Loops.execute(loop, () -> {
         if (!closed) {
           wheel.schedule(pump, System.nanoTime());
         }
@@ -410,18 +411,9 @@ final class AudioSender implements MediaTrack {
    */
   void close() {
     closed = true;
-    Runnable leave = () -> {
+    Loops.runAndWait(loop, () -> {
       wheel.cancel(pump);
       pump.stopReading();
-    };
-    if (loop.inEventLoop()) {
-      leave.run();
-    } else if (!loop.isShuttingDown()) {
-      try {
-        loop.submit(leave).awaitUninterruptibly(2000);
-      } catch (java.util.concurrent.RejectedExecutionException e) {
-        // the loops are stopping: nothing runs on them any more
-      }
-    }
+    }, 2000);
   }
 }

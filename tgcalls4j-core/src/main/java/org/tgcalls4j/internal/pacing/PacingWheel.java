@@ -94,6 +94,7 @@ public final class PacingWheel {
    *
    * @param task the task
    * @param deadlineNanos when it is due, on {@link System#nanoTime()}'s clock
+   * @throws IllegalStateException if not called on the wheel's loop
    */
   public void schedule(Paced task, long deadlineNanos) {
     checkLoop();
@@ -103,7 +104,11 @@ public final class PacingWheel {
     insert(task, deadlineNanos);
   }
 
-  /** Takes a task off the wheel; nothing if it is not on it. */
+  /**
+   * Takes a task off the wheel; nothing if it is not on it.
+   *
+   * @throws IllegalStateException if not called on the wheel's loop
+   */
   public void cancel(Paced task) {
     checkLoop();
     if (task.slot >= 0 && task.wheel == this) {

@@ -13,7 +13,6 @@ import io.netty.util.concurrent.FastThreadLocal;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.Arrays;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -103,9 +102,7 @@ final class EpollUdpTransport implements UdpPort {
       return;
     }
     byte[] copy = Arrays.copyOfRange(data, offset, offset + length);
-    try {
-      loop.execute(() -> write(to, copy, 0, copy.length));
-    } catch (RejectedExecutionException e) {
+    if (!Loops.execute(loop, () -> write(to, copy, 0, copy.length))) {
       sendFailures.incrementAndGet(); // the loops are stopping
     }
   }
@@ -124,26 +121,11 @@ final class EpollUdpTransport implements UdpPort {
 
   @Override
   public void execute(Runnable task) {
-    Runnable run = () -> {
-      if (closed) {
-        return;
+    Loops.execute(loop, () -> {
+      if (!closed) {
+        timer.runTask(task);
       }
-      try {
-        task.run();
-      } catch (RuntimeException e) {
-        HandlerTimer.countFailure(handlerFailures, e);
-      }
-      timer.rearm();
-    };
-    if (loop.inEventLoop()) {
-      run.run();
-    } else {
-      try {
-        loop.execute(run);
-      } catch (RejectedExecutionException e) {
-        // the loops are stopping
-      }
-    }
+    });
   }
 
   @Override
@@ -162,18 +144,13 @@ final class EpollUdpTransport implements UdpPort {
       return;
     }
     closed = true;
+    Loops.runAndWait(loop, timer::stop, 2000);
     if (loop.inEventLoop()) {
-      timer.stop();
       channel.close();
     } else if (!loop.isShuttingDown()) {
-      try {
-        loop.submit(timer::stop).awaitUninterruptibly(2000);
-      } catch (RejectedExecutionException e) {
-        // the loops are stopping; they close their channels
-      }
       channel.close().awaitUninterruptibly(2000);
     } else {
-      channel.unsafe().closeForcibly();
+      channel.unsafe().closeForcibly(); // the loops are stopping
     }
   }
 

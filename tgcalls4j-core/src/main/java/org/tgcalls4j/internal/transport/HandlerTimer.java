@@ -40,6 +40,16 @@ final class HandlerTimer {
     this.handler = handler;
   }
 
+  /** Runs a posted task on the loop (one that throws is counted), then the timers. */
+  void runTask(Runnable task) {
+    try {
+      task.run();
+    } catch (RuntimeException e) {
+      countFailure(failures, e);
+    }
+    rearm();
+  }
+
   /** Runs the handler's due timers and schedules the next check. */
   void rearm() {
     if (stopped || handler == null) {

@@ -236,26 +236,11 @@ public final class SharedUdpPort implements AutoCloseable {
 
     @Override
     public void execute(Runnable task) {
-      Runnable run = () -> {
-        if (closed) {
-          return;
+      Loops.execute(loop, () -> {
+        if (!closed) {
+          timer.runTask(task);
         }
-        try {
-          task.run();
-        } catch (RuntimeException e) {
-          HandlerTimer.countFailure(failures, e);
-        }
-        timer.rearm();
-      };
-      if (loop.inEventLoop()) {
-        run.run();
-      } else {
-        try {
-          loop.execute(run);
-        } catch (java.util.concurrent.RejectedExecutionException e) {
-          // the loops are stopping
-        }
-      }
+      });
     }
 
     @Override
@@ -270,15 +255,7 @@ public final class SharedUdpPort implements AutoCloseable {
       }
       closed = true;
       release(this);
-      if (loop.inEventLoop()) {
-        timer.stop();
-      } else if (!loop.isShuttingDown()) {
-        try {
-          loop.submit(timer::stop).awaitUninterruptibly(2000);
-        } catch (java.util.concurrent.RejectedExecutionException e) {
-          // the loops are stopping
-        }
-      }
+      Loops.runAndWait(loop, timer::stop, 2000);
     }
   }
 }

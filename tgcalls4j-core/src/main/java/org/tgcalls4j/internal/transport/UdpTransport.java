@@ -195,11 +195,11 @@ public final class UdpTransport implements UdpPort {
    */
   @Override
   public void execute(Runnable task) {
-    if (loop.inEventLoop()) {
-      runTask(task);
-    } else {
-      loop.execute(() -> runTask(task));
-    }
+    Loops.execute(loop, () -> {
+      if (!closed) {
+        timer.runTask(task);
+      }
+    });
   }
 
   /** @return datagrams that could not be sent */
@@ -216,18 +216,6 @@ public final class UdpTransport implements UdpPort {
   /** @return whether the caller is the socket's event loop */
   public boolean inIoThread() {
     return loop.inEventLoop();
-  }
-
-  private void runTask(Runnable task) {
-    if (closed) {
-      return;
-    }
-    try {
-      task.run();
-    } catch (RuntimeException e) {
-      HandlerTimer.countFailure(handlerFailures, e);
-    }
-    timer.rearm();
   }
 
   /** On the loop: cancels the timer and the selector registration. */
@@ -287,15 +275,8 @@ public final class UdpTransport implements UdpPort {
       return;
     }
     closed = true;
-    if (loop.inEventLoop()) {
-      release();
-    } else if (!loop.isShuttingDown()) {
-      try {
-        loop.submit(this::release).awaitUninterruptibly(2000);
-      } catch (java.util.concurrent.RejectedExecutionException e) {
-        // the loops are stopping; they close their selector and with it the registration
-      }
-    }
+    // when the loops are stopping they close their selector, and with it the registration
+    Loops.runAndWait(loop, this::release, 2000);
     try {
       socket.close(); // also when never registered; closing twice is harmless
     } catch (IOException ignored) {
