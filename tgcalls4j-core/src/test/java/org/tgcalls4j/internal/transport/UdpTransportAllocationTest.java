@@ -68,7 +68,8 @@ class UdpTransportAllocationTest {
       }
       assertThat(done.await(30, TimeUnit.SECONDS)).isTrue();
       long allocated = threads.getThreadAllocatedBytes(ioThread.get().getId()) - allocatedAtWarm[0];
-      assertThat(allocated / MEASURED).as("bytes per datagram (%d in all)", allocated)
+      assertThat(allocated / MEASURED).as("bytes per datagram (%d in all; on JDK 25+ without the surefire argLine's"
+              + " --add-opens netty's selector allocates per wake-up)", allocated)
           .isLessThanOrEqualTo(16);
     } finally {
       transport.close();
