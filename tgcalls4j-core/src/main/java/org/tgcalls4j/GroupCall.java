@@ -242,7 +242,8 @@ public final class GroupCall implements Call {
    * the keyframe delay, the SFU's REMB estimate. Works in every state.
    *
    * @return the counters now, or null if this call's join JSON declared no video (a
-   *     {@link MediaSource#withVideo} source must be set before {@link #joinJson()}) or it has not
+   *     source with video, such as {@link MediaSource#withVideo}, must be set before
+   *     {@link #joinJson()}) or it has not
    *     connected yet
    */
   public VideoStats videoStats() {

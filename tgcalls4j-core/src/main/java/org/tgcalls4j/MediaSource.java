@@ -9,7 +9,8 @@ import java.util.Objects;
  *
  * <p>Group calls send Opus at 48 kHz in 20 ms frames; RTMP streams send H.264 + AAC. A source
  * is transcoded by an ffmpeg child process (started with an argument list, never through a
- * shell), except an Ogg/Opus file streamed into a group call, which is read and sent as it is.
+ * shell), except an Ogg/Opus file streamed into a group call ({@link #ogg}, or a {@link #file}
+ * that is one) and a VP8 IVF file ({@link #ivf}), which are read and sent as they are.
  *
  * <p>To play one source into many calls with one ffmpeg process, open it once with
  * {@link TgCalls#share(MediaSource)}: the {@link SharedSource} it returns is itself a source that
@@ -20,7 +21,8 @@ import java.util.Objects;
  */
 public sealed interface MediaSource permits MediaSource.FileSource, MediaSource.UrlSource,
     MediaSource.PcmSource, MediaSource.MixSource, MediaSource.ShellSource, SharedSource,
-    MediaSource.VideoSource {
+    MediaSource.VideoSource, MediaSource.ShellsSource, MediaSource.IvfSource,
+    MediaSource.OggSource {
 
   /**
    * A local file of any format ffmpeg reads. An Ogg/Opus file ({@code .ogg}/{@code .opus} starting
@@ -60,9 +62,20 @@ public sealed interface MediaSource permits MediaSource.FileSource, MediaSource.
    * quiet logging and {@code -nostdin}, fast-start probing before the input, and for audio Opus
    * in Ogg on standard output ({@code -vn -c:a libopus -b:a <client bitrate>k -application audio
    * -frame_duration 20 -page_duration 20000 -ar 48000 -ac 2 -f ogg pipe:1}); for video VP8 in
-   * IVF ({@code -an -c:v libvpx -deadline realtime -f ivf pipe:1}). You control ffmpeg, so a shell
-   * source cannot {@code seek} (put {@code -ss} in the command) and cannot be mixed or streamed
-   * over RTMP. Video tracks are not sent yet: a call refuses a {@link Track#VIDEO} source.
+   * IVF ({@code -an -c:v libvpx -deadline realtime -f ivf pipe:1}, and unless the command encodes
+   * otherwise or copies, {@code -b:v 800k -pix_fmt yuv420p -lag-in-frames 0 -auto-alt-ref 0} and a
+   * keyframe at least every second, which bounds the answer to a receiver's PLI). You control
+   * ffmpeg, so a shell source cannot {@code seek} (put {@code -ss} in the command) and cannot be
+   * mixed or streamed over RTMP.
+   *
+   * <p>A {@link Track#VIDEO} command is a video-only source for a group call whose join declares
+   * video (set it before {@link GroupCall#joinJson()}, as for {@link #withVideo}): its frames are
+   * paced by their timestamps, and the audio track sends Opus silence (20 ms frames) meanwhile, so
+   * the audio SSRC and its sender reports stay alive. At the command's end (or crash) the call
+   * reports the {@code VIDEO} track's end and then the {@code AUDIO} track's, both with the same
+   * error. A call that cannot send video (a private call, a group call joined without video)
+   * refuses it with {@link InvalidParamsException}. For audio and video from two commands at once
+   * see {@link #shells}.
    *
    * @param commandLine the ffmpeg command
    * @param track the track its output is
@@ -76,6 +89,102 @@ public sealed interface MediaSource permits MediaSource.FileSource, MediaSource.
    */
   static MediaSource shell(String commandLine, Track track) {
     return new ShellSource(commandLine, track);
+  }
+
+  /**
+   * Two ffmpeg commands as one source with audio and video: {@code audioCommandLine} as
+   * {@link #shell shell(audioCommandLine, Track.AUDIO)} and {@code videoCommandLine} as
+   * {@link #shell shell(videoCommandLine, Track.VIDEO)}, each split and completed the same way and
+   * run as its own ffmpeg child (never through a shell). For example
+   * {@code shells("ffmpeg -i \"talk.mp3\"", "ffmpeg -loop 1 -i \"cover.png\" -t 60")}.
+   *
+   * <p>Both tracks are paced on one baseline: audio position 0 and video timestamp 0 are the same
+   * instant, so their outputs must start together (for a file, both start at the file's start).
+   * The two processes are not tied to each other: for live inputs they may drift apart, which one
+   * process ({@link #withVideo}) avoids. When one track ends before the other, the video stops
+   * sending frames (it ends alone: its {@code VIDEO} stream end, then an {@code onUpgrade} with
+   * {@code videoStopped}), or the audio sends Opus silence until the video ends. The source ends
+   * when both have: {@code onStreamEnd} fires once per track, {@code VIDEO} then {@code AUDIO}
+   * (unless the video ended alone earlier), each with its own ffmpeg's
+   * {@link FfmpegCrashedException} if that one crashed or was killed, else null.
+   *
+   * <p>Video needs a group call whose join declares it (set the source before
+   * {@link GroupCall#joinJson()}); elsewhere (a private call, a join without video, a shared
+   * source) only the audio command runs. A shells source cannot seek, be mixed or go over RTMP.
+   *
+   * @param audioCommandLine the audio's ffmpeg command; null or blank for none
+   * @param videoCommandLine the video's ffmpeg command; null or blank for none
+   * @return {@code shell(audio, Track.AUDIO)} when there is no video command,
+   *     {@code shell(video, Track.VIDEO)} when there is no audio command, else a
+   *     {@link ShellsSource}
+   * @throws IllegalArgumentException if both commands are null or blank, or a command is refused
+   *     as {@link #shell} describes (the message says which one)
+   */
+  static MediaSource shells(String audioCommandLine, String videoCommandLine) {
+    boolean audio = audioCommandLine != null && !audioCommandLine.isBlank();
+    boolean video = videoCommandLine != null && !videoCommandLine.isBlank();
+    if (!audio && !video) {
+      throw new IllegalArgumentException("shells needs an audio or a video command; both are empty");
+    }
+    if (!video) {
+      return new ShellSource(audioCommandLine, Track.AUDIO);
+    }
+    if (!audio) {
+      return new ShellSource(videoCommandLine, Track.VIDEO);
+    }
+    return new ShellsSource(audioCommandLine, videoCommandLine);
+  }
+
+  /**
+   * An Ogg/Opus file, read and sent as it is: no ffmpeg runs (a {@link #seek} reopens it through
+   * ffmpeg at the position). Unlike {@link #file}, which hands any other format to ffmpeg, a file
+   * that is not Ogg/Opus is refused.
+   *
+   * @param path the file; checked when the source is set, not here: {@code setSource} throws
+   *     {@link InvalidParamsException} (field {@code source.path}) before anything plays if it
+   *     does not exist, is a directory, cannot be read, or does not start with an Ogg page
+   *     holding an {@code OpusHead}
+   * @return the source
+   * @throws NullPointerException if path is null
+   */
+  static MediaSource ogg(Path path) {
+    return new OggSource(path);
+  }
+
+  /**
+   * A VP8 IVF file as a video-only source, read and sent as it is: no ffmpeg runs. Frames are
+   * sent at their IVF timestamps (its time base, converted to the 90 kHz RTP clock); the audio
+   * track sends Opus silence meanwhile (see {@link #shell} for {@link Track#VIDEO}, which behaves
+   * the same). Encode it with keyframes at least every second or two, since none can be asked
+   * for: a receiver that lost a frame waits for the next keyframe. Needs a group call whose join
+   * declares video; cannot seek.
+   *
+   * @param video the IVF file ({@code DKIF}, FourCC {@code VP80}); checked when the source is set:
+   *     {@code setSource} throws {@link InvalidParamsException} (field {@code source.path}) if it
+   *     does not exist, cannot be read or its header is not VP8 IVF
+   * @return the source
+   * @throws NullPointerException if video is null
+   */
+  static MediaSource ivf(Path video) {
+    return new IvfSource(video, null);
+  }
+
+  /**
+   * A VP8 IVF file and an Ogg/Opus file played together as one source with audio and video, both
+   * read without ffmpeg and paced on one baseline (IVF timestamp 0 is the Ogg's first sample).
+   * Ends as {@link #shells} describes: the shorter track stops first (a shorter audio is followed
+   * by silence), then {@code VIDEO} and {@code AUDIO} stream ends; a malformed file ends its track
+   * with {@link InvalidParamsException}. Where video cannot play (private calls, a join without
+   * video, a shared source) the Ogg file plays alone. Cannot seek.
+   *
+   * @param video the IVF file
+   * @param audio the Ogg/Opus file
+   * @return the source
+   * @throws NullPointerException if an argument is null; both files are checked when the source is
+   *     set, as {@link #ivf(Path)} and {@link #ogg} say
+   */
+  static MediaSource ivf(Path video, Path audio) {
+    return new IvfSource(video, Objects.requireNonNull(audio, "audio"));
   }
 
   /** The track a {@link #shell} command produces. */
@@ -109,9 +218,10 @@ public sealed interface MediaSource permits MediaSource.FileSource, MediaSource.
    * a voice assistant speaking over music: {@code mix(MixInput.of(music, 0.2),
    * MixInput.of(pcm(speech), 1.0))}.
    *
-   * @param inputs one or more inputs; none may itself be a mix or a {@link SharedSource}
+   * @param inputs one or more inputs; none may itself be a mix, a shell command, an IVF source or
+   *     a {@link SharedSource} (an {@link #ogg} file is decoded in-process)
    * @return the source
-   * @throws IllegalArgumentException if there are no inputs or an input is a mix
+   * @throws IllegalArgumentException if there are no inputs or an input is one of those
    * @throws NullPointerException if inputs or an element is null
    */
   static MediaSource mix(MixInput... inputs) {
@@ -127,8 +237,8 @@ public sealed interface MediaSource permits MediaSource.FileSource, MediaSource.
    */
   record MixInput(MediaSource source, double gain) {
     /**
-     * @throws IllegalArgumentException if gain is not in [0, 16] or source is a mix or a
-     *     {@link SharedSource}
+     * @throws IllegalArgumentException if gain is not in [0, 16] or source is a mix, a shell
+     *     command, an IVF source or a {@link SharedSource}
      * @throws NullPointerException if source is null
      */
     public MixInput {
@@ -139,8 +249,11 @@ public sealed interface MediaSource permits MediaSource.FileSource, MediaSource.
       if (source instanceof MixSource) {
         throw new IllegalArgumentException("a mix cannot be an input of a mix");
       }
-      if (source instanceof ShellSource) {
+      if (source instanceof ShellSource || source instanceof ShellsSource) {
         throw new IllegalArgumentException("a shell source cannot be an input of a mix");
+      }
+      if (source instanceof IvfSource) {
+        throw new IllegalArgumentException("an IVF source cannot be an input of a mix");
       }
       if (source instanceof SharedSource) {
         throw new IllegalArgumentException("a shared source cannot be an input of a mix");
@@ -151,7 +264,8 @@ public sealed interface MediaSource permits MediaSource.FileSource, MediaSource.
      * @param source a file, URL or PCM source
      * @param gain linear factor, 0 to 16
      * @return the input
-     * @throws IllegalArgumentException if gain is out of range or source is a mix or shared
+     * @throws IllegalArgumentException if gain is out of range or source is a mix, a shell
+     *     command, an IVF source or shared
      */
     public static MixInput of(MediaSource source, double gain) {
       return new MixInput(source, gain);
@@ -175,6 +289,60 @@ public sealed interface MediaSource permits MediaSource.FileSource, MediaSource.
       // checked up front: a bad command fails here, not when a call starts it
       org.tgcalls4j.internal.ffmpeg.ShellCommand.complete(
           org.tgcalls4j.internal.ffmpeg.ShellCommand.split(commandLine), track, "ffmpeg", 64);
+    }
+  }
+
+  /**
+   * Two ffmpeg commands, one per track; see {@link MediaSource#shells}.
+   *
+   * @param audioCommandLine the audio's command as given
+   * @param videoCommandLine the video's command as given
+   */
+  record ShellsSource(String audioCommandLine, String videoCommandLine) implements MediaSource {
+    /**
+     * @throws IllegalArgumentException if a command is blank or refused (see
+     *     {@link MediaSource#shell}); the message names the track
+     * @throws NullPointerException if an argument is null
+     */
+    public ShellsSource {
+      Objects.requireNonNull(audioCommandLine, "audioCommandLine");
+      Objects.requireNonNull(videoCommandLine, "videoCommandLine");
+      check(audioCommandLine, Track.AUDIO);
+      check(videoCommandLine, Track.VIDEO);
+    }
+
+    private static void check(String commandLine, Track track) {
+      try {
+        new ShellSource(commandLine, track);
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException("the " + track.name().toLowerCase(java.util.Locale.ROOT)
+            + " command: " + e.getMessage(), e);
+      }
+    }
+  }
+
+  /**
+   * A VP8 IVF file, with an Ogg/Opus file or alone; see {@link MediaSource#ivf(Path, Path)}.
+   *
+   * @param video the IVF file
+   * @param audio the Ogg/Opus file, or null for video only
+   */
+  record IvfSource(Path video, Path audio) implements MediaSource {
+    /** @throws NullPointerException if video is null */
+    public IvfSource {
+      Objects.requireNonNull(video, "video");
+    }
+  }
+
+  /**
+   * An Ogg/Opus file read without ffmpeg; see {@link MediaSource#ogg}.
+   *
+   * @param path the file
+   */
+  record OggSource(Path path) implements MediaSource {
+    /** @throws NullPointerException if path is null */
+    public OggSource {
+      Objects.requireNonNull(path, "path");
     }
   }
 

@@ -10,8 +10,10 @@ package org.tgcalls4j;
  * (error null) or its ffmpeg fails (the error, for example {@link FfmpegCrashedException}). It is
  * never reported for a track the application ended itself: {@code stop}, a new source
  * ({@code setStreamSources}/{@code setSource}) or {@code seek}. A source with video
- * ({@link MediaSource#withVideo}) reports its {@link StreamType#VIDEO} track's end before its
- * {@link StreamType#AUDIO} track's; a killed ffmpeg gives its crash error on both (a
+ * ({@link MediaSource#withVideo}, and {@link MediaSource#shells}, a video {@link MediaSource#shell}
+ * or {@link MediaSource#ivf(java.nio.file.Path)}) reports its {@link StreamType#VIDEO} track's end
+ * before its {@link StreamType#AUDIO} track's; a killed ffmpeg gives its crash error on both
+ * (for {@code shells}, each track's own ffmpeg's error) (a
  * {@code stop} from the video's end ends the audio too, so its end may then not be reported). An
  * {@link RtmpStream} pushes one FLV stream whose tracks end together: it reports one
  * {@link StreamType#AUDIO} end per source.
@@ -67,7 +69,9 @@ public interface StreamListener {
    * later (the video's {@code onStreamEnd} comes first). The one ffmpeg of a
    * {@link MediaSource#withVideo} source keeps its video output open until it exits, so a video
    * shorter than its audio just sends no frames after its last one and ends with the audio,
-   * without an upgrade. Never called for
+   * without an upgrade; the separate video of a {@link MediaSource#shells} or
+   * {@link MediaSource#ivf(java.nio.file.Path, java.nio.file.Path)} source that is more than 2 s
+   * shorter than its audio ends alone, with an upgrade. Never called for
    * {@code pause}, {@code resume}, {@code mute}, {@code unmute}, a new source, {@code seek} or
    * {@code stop}: the application knows about those. Does nothing by default.
    *

@@ -4,6 +4,9 @@ package org.tgcalls4j;
 public enum StreamType {
   /** The Opus audio track: every call has one. */
   AUDIO,
-  /** The VP8 video track of a group call or presentation playing {@link MediaSource#withVideo}. */
+  /**
+   * The VP8 video track of a group call or presentation playing a source with video
+   * ({@link MediaSource#withVideo}, {@link MediaSource#shells}, {@link MediaSource#ivf(java.nio.file.Path)}).
+   */
   VIDEO
 }

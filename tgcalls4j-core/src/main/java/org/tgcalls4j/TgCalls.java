@@ -179,6 +179,15 @@ public final class TgCalls implements AutoCloseable {
     if (source instanceof MediaSource.UrlSource u) {
       return u.uri().getScheme() + "://" + u.uri().getHost(); // no path or query: they may hold keys
     }
+    if (source instanceof MediaSource.OggSource o) {
+      return "file " + o.path().getFileName();
+    }
+    if (source instanceof MediaSource.IvfSource ivf && ivf.audio() != null) {
+      return "file " + ivf.audio().getFileName(); // its audio is what a shared source plays
+    }
+    if (source instanceof MediaSource.ShellSource || source instanceof MediaSource.ShellsSource) {
+      return "shell";
+    }
     return source instanceof MediaSource.MixSource ? "mix" : "pcm";
   }
 

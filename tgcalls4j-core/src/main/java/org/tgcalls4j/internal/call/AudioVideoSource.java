@@ -1,11 +1,13 @@
 package org.tgcalls4j.internal.call;
 
+import org.tgcalls4j.TgCallsException;
 import org.tgcalls4j.internal.ivf.IvfReader;
 
 /**
- * A source with a video track beside its audio, both from one ffmpeg process so they share one
- * timeline: the audio sender reads {@link #nextFrame()} as from any {@link OpusFrameSource}, the
- * video sender reads {@link #video()}. {@link #close()} ends both.
+ * A source with a video track beside its audio on one timeline (one ffmpeg process writing both,
+ * {@link FfmpegAvSource}, or separate inputs paced together, {@link SeparateAvSource}): the audio
+ * sender reads {@link #nextFrame()} as from any {@link OpusFrameSource}, the video sender reads
+ * {@link #video()}. {@link #close()} ends both.
  */
 interface AudioVideoSource extends OpusFrameSource {
   /**
@@ -29,5 +31,29 @@ interface AudioVideoSource extends OpusFrameSource {
    */
   default boolean awaitEnd(long timeoutMillis) throws InterruptedException {
     return true;
+  }
+
+  /**
+   * The error the video track's stream end carries, asked by {@link TrackEnds} on the video
+   * sender's thread once the video stream ended; may wait briefly (for a process to exit).
+   *
+   * @param sourceEnded what {@link #awaitEnd} answered: whether the whole source ended
+   * @param readError why reading the video failed, or null at a clean end of its stream
+   * @return by default {@link #endError()} when the whole source ended (one process wrote both
+   *     tracks, so its exit decides for both), else the read error as an
+   *     {@link org.tgcalls4j.InvalidParamsException} (field {@code source}), or null. A source
+   *     whose video has a process of its own returns that process's crash error first
+   */
+  default TgCallsException videoEndError(boolean sourceEnded, java.io.IOException readError) {
+    return sourceEnded ? endError() : TrackEnds.unreadable(readError);
+  }
+
+  /**
+   * Told by {@link TrackEnds} once it has reported the video's end, or found that there was
+   * nothing to report (the source was replaced or stopped meanwhile); on the video sender's
+   * thread. A source whose audio outlasts nothing of its own (silence while the video plays)
+   * ends its audio after this, so that the audio's end follows the video's. By default nothing.
+   */
+  default void videoEndHandled() {
   }
 }

@@ -147,7 +147,7 @@ public final class GroupCallSession implements AutoCloseable {
       credentials = localCredentials;
       // group-call.md §5.3: video SSRCs exist from the join on; once declared, every rejoin
       // declares them again (the SSRCs of a call never change)
-      joinDeclaredVideo |= !joinTaken && currentSource instanceof MediaSource.VideoSource;
+      joinDeclaredVideo |= !joinTaken && OpusFrameSources.carriesVideo(currentSource);
       joinTaken = true;
       video = joinDeclaredVideo;
     }
@@ -425,13 +425,15 @@ public final class GroupCallSession implements AutoCloseable {
    * is closed without a stream-end event. May be called before {@code connect} finishes.
    *
    * @param source the new source
-   * @throws TgCallsException if the file is missing or ffmpeg cannot be started
+   * @throws TgCallsException if the file is missing or ffmpeg cannot be started; an
+   *     InvalidParamsException for a video-only source after a join without video
    */
   public void setSource(MediaSource source) throws TgCallsException {
     MediaSource previous;
     synchronized (lock) {
-      if (source instanceof MediaSource.VideoSource video && joinTaken && !joinDeclaredVideo) {
-        source = video.input(); // joined without video SSRCs: the SFU would drop the video
+      if (joinTaken && !joinDeclaredVideo && OpusFrameSources.carriesVideo(source)) {
+        // joined without video SSRCs: the SFU would drop the video (video-only sources throw)
+        source = OpusFrameSources.withoutVideo(source);
       }
       previous = currentSource;
       currentSource = source; // before opening: a join taken meanwhile declares its video

@@ -22,6 +22,7 @@ import org.tgcalls4j.internal.ffmpeg.FfmpegProcess;
 import org.tgcalls4j.internal.ffmpeg.ShellCommand;
 import org.tgcalls4j.internal.audio.PcmAccess;
 import org.tgcalls4j.internal.audio.PcmQueue;
+import org.tgcalls4j.internal.ivf.IvfReader;
 import org.tgcalls4j.internal.ogg.OggOpusReader;
 import org.tgcalls4j.internal.ogg.OpusHead;
 
@@ -42,6 +43,8 @@ final class OpusFrameSources {
    * <p>A {@link MediaSource.PcmSource} is encoded in-process ({@link PcmFrameSource}); a
    * {@link MediaSource.MixSource} opens each input (a pushed queue, an Ogg/Opus file decoded
    * in-process, anything else through ffmpeg as s16le PCM) and mixes them ({@link MixFrameSource}).
+   * A source with video plays its audio only here ({@link #withoutVideo}); see
+   * {@link #openWithVideo}.
    *
    * @param source what to play
    * @param ffmpeg the ffmpeg binary
@@ -52,7 +55,7 @@ final class OpusFrameSources {
    * @throws InvalidParamsException (field {@code source.path}) if a local file does not exist, is
    *     a directory, cannot be read, or is an Ogg file without an Opus header
    * @throws InvalidParamsException (field {@code source}) if a {@link PcmPushSource} is already
-   *     playing elsewhere (or twice in one mix)
+   *     playing elsewhere (or twice in one mix), or the source has video only
    * @throws InvalidParamsException (field {@code source}) if a {@link SharedSource} is closed or
    *     its source ended; otherwise a shared source is not opened again: the caller gets a view of
    *     it that starts at its live position
@@ -69,14 +72,20 @@ final class OpusFrameSources {
     if (source instanceof MediaSource.MixSource mix) {
       return openMix(mix, ffmpeg, bitrateKbps, threads);
     }
+    if (carriesVideo(source) && !(source instanceof MediaSource.VideoSource)) {
+      source = withoutVideo(source); // video plays only through openWithVideo
+    }
     if (source instanceof MediaSource.ShellSource shell) {
-      if (shell.track() != MediaSource.Track.AUDIO) {
-        throw new InvalidParamsException("source", "a VIDEO shell source cannot play: tgcalls4j"
-            + " does not send video yet");
+      return new FfmpegSource(startShell(shell.commandLine(), MediaSource.Track.AUDIO, ffmpeg,
+          bitrateKbps, threads));
+    }
+    if (source instanceof MediaSource.OggSource ogg) {
+      SourceFiles.check(ogg);
+      requireOggOpus(ogg.path());
+      if (startOffsetMillis == 0) {
+        return openOggFile(ogg.path());
       }
-      return new FfmpegSource(FfmpegProcess.start(ShellCommand.complete(
-          ShellCommand.split(shell.commandLine()), shell.track(), ffmpeg.toString(), bitrateKbps),
-          threads));
+      source = MediaSource.file(ogg.path()); // a seek: ffmpeg starts it at the position
     }
     if (source instanceof MediaSource.VideoSource video) {
       source = video.input(); // only openWithVideo sends video; here its audio plays
@@ -118,8 +127,11 @@ final class OpusFrameSources {
     if (media instanceof MediaSource.PcmSource || media instanceof MediaSource.MixSource) {
       throw new InvalidParamsException("source", "a pushed PCM source or a mix cannot seek");
     }
-    if (media instanceof MediaSource.ShellSource) {
+    if (media instanceof MediaSource.ShellSource || media instanceof MediaSource.ShellsSource) {
       throw new InvalidParamsException("source", "a shell source cannot seek: put -ss in its command");
+    }
+    if (media instanceof MediaSource.IvfSource) {
+      throw new InvalidParamsException("source", "an IVF source cannot seek");
     }
     MediaSource reopen = media;
     if (media instanceof MediaSource.VideoSource video) {
@@ -136,21 +148,120 @@ final class OpusFrameSources {
   }
 
   /**
-   * Opens a {@link MediaSource.VideoSource} with its video: one ffmpeg writing Ogg/Opus and
-   * IVF/VP8 ({@link FfmpegAvSource}); the caller must read the video too (a group call's video
-   * track), or ffmpeg stalls once the video connection's buffers are full. Any other source is
-   * opened as by {@link #open} at offset 0.
+   * Opens a source with its video: a {@link MediaSource.VideoSource} as one ffmpeg writing
+   * Ogg/Opus and IVF/VP8 ({@link FfmpegAvSource}); a VIDEO shell command, a shells source or an
+   * IVF source as a {@link SeparateAvSource} (an ffmpeg child per command, files read directly).
+   * The caller must read the video too (a group call's video track): ffmpeg stalls once its video
+   * output is full, and a separate source's audio ends only after its video's end was handled.
+   * Any other source is opened as by {@link #open} at offset 0.
    *
-   * @throws InvalidParamsException (field {@code source.path}) if a local file is missing
+   * @throws InvalidParamsException (field {@code source.path}) if a local file is missing, or an
+   *     IVF or Ogg file is not VP8 IVF or Ogg/Opus
    * @throws FfmpegSpawnException if ffmpeg could not be started
    */
   static OpusFrameSource openWithVideo(MediaSource source, Path ffmpeg, int bitrateKbps,
       ThreadFactory threads) throws TgCallsException {
+    if (source instanceof MediaSource.ShellSource shell && shell.track() == MediaSource.Track.VIDEO) {
+      FfmpegProcess video = startShell(shell.commandLine(), shell.track(), ffmpeg, bitrateKbps,
+          threads);
+      return new SeparateAvSource(null, video, new BufferedInputStream(video.stdout(), 64 * 1024));
+    }
+    if (source instanceof MediaSource.ShellsSource shells) {
+      FfmpegProcess audio = startShell(shells.audioCommandLine(), MediaSource.Track.AUDIO, ffmpeg,
+          bitrateKbps, threads);
+      try {
+        FfmpegProcess video = startShell(shells.videoCommandLine(), MediaSource.Track.VIDEO, ffmpeg,
+            bitrateKbps, threads);
+        return new SeparateAvSource(new FfmpegSource(audio), video,
+            new BufferedInputStream(video.stdout(), 64 * 1024));
+      } catch (TgCallsException | RuntimeException e) {
+        audio.close();
+        throw e;
+      }
+    }
+    if (source instanceof MediaSource.IvfSource ivf) {
+      return openIvf(ivf);
+    }
     if (!(source instanceof MediaSource.VideoSource)) {
       return open(source, ffmpeg, bitrateKbps, 0, threads);
     }
     SourceFiles.check(source);
     return FfmpegAvSource.open(source, ffmpeg, bitrateKbps, threads);
+  }
+
+  /**
+   * @return whether {@code source} has a video track, which a group call sends when its join
+   *     declared video ({@link #openWithVideo}) and otherwise leaves out ({@link #withoutVideo})
+   */
+  static boolean carriesVideo(MediaSource source) {
+    return source instanceof MediaSource.VideoSource || source instanceof MediaSource.ShellsSource
+        || source instanceof MediaSource.IvfSource
+        || source instanceof MediaSource.ShellSource shell && shell.track() == MediaSource.Track.VIDEO;
+  }
+
+  /**
+   * The audio part of a source with video, for a call that cannot send its video.
+   *
+   * @return the source without its video: a {@code withVideo} source's input, a shells source's
+   *     audio command, an IVF source's Ogg file; any other source as it is
+   * @throws InvalidParamsException (field {@code source}) if the source has video only (a VIDEO
+   *     shell command, an IVF file without audio)
+   */
+  static MediaSource withoutVideo(MediaSource source) throws InvalidParamsException {
+    if (source instanceof MediaSource.VideoSource video) {
+      return video.input();
+    }
+    if (source instanceof MediaSource.ShellsSource shells) {
+      return MediaSource.shell(shells.audioCommandLine(), MediaSource.Track.AUDIO);
+    }
+    if (source instanceof MediaSource.IvfSource ivf && ivf.audio() != null) {
+      return MediaSource.ogg(ivf.audio());
+    }
+    if (carriesVideo(source)) {
+      throw new InvalidParamsException("source", "a video-only source plays only in a group call"
+          + " whose join declares video: set it before joinJson(); this call sends audio only");
+    }
+    return source;
+  }
+
+  private static FfmpegProcess startShell(String commandLine, MediaSource.Track track, Path ffmpeg,
+      int bitrateKbps, ThreadFactory threads) throws FfmpegSpawnException {
+    return FfmpegProcess.start(ShellCommand.complete(ShellCommand.split(commandLine), track,
+        ffmpeg.toString(), bitrateKbps), threads);
+  }
+
+  /** An IVF file, with its Ogg/Opus file if any, both checked before anything plays. */
+  private static OpusFrameSource openIvf(MediaSource.IvfSource ivf) throws InvalidParamsException {
+    SourceFiles.check(ivf);
+    try (IvfReader probe = new IvfReader(Files.newInputStream(ivf.video()))) {
+      probe.header();
+    } catch (IOException e) {
+      throw new InvalidParamsException("source.path", "not a VP8 IVF file: " + ivf.video() + ": "
+          + e.getMessage(), e);
+    }
+    OpusFrameSource audio = null;
+    if (ivf.audio() != null) {
+      requireOggOpus(ivf.audio());
+      audio = openOggFile(ivf.audio());
+    }
+    try {
+      return new SeparateAvSource(audio, null,
+          new BufferedInputStream(Files.newInputStream(ivf.video()), 64 * 1024));
+    } catch (IOException e) {
+      if (audio != null) {
+        audio.close();
+      }
+      throw new InvalidParamsException("source.path", "cannot open " + ivf.video() + ": "
+          + e.getMessage(), e);
+    }
+  }
+
+  /** @throws InvalidParamsException (field {@code source.path}) unless the file is Ogg/Opus */
+  private static void requireOggOpus(Path path) throws InvalidParamsException {
+    if (!isOggOpus(path)) {
+      throw new InvalidParamsException("source.path", "not an Ogg/Opus file (its first Ogg page"
+          + " holds no OpusHead): " + path);
+    }
   }
 
   private static OpusFrameSource openMix(MediaSource.MixSource mix, Path ffmpeg, int bitrateKbps,
@@ -179,6 +290,10 @@ final class OpusFrameSources {
     if (source instanceof MediaSource.PcmSource pcm) {
       PcmQueue queue = PcmFrameSource.attach(pcm.source());
       return new MixFrameSource.QueueInput(queue, !PcmAccess.silenceWhenEmpty(pcm.source()));
+    }
+    if (source instanceof MediaSource.OggSource explicit) {
+      requireOggOpus(explicit.path());
+      source = MediaSource.file(explicit.path());
     }
     if (source instanceof MediaSource.FileSource file && isOggOpus(file.path())) {
       OggFileSource ogg = (OggFileSource) openOggFile(file.path());

@@ -13,7 +13,7 @@ public final class SourceFiles {
    * Refuses a file source that cannot be played, on the caller's thread and before anything
    * starts (a directory is "readable" too, and ffmpeg would fail on it only later).
    *
-   * @param source any source; only {@link MediaSource.FileSource} is checked
+   * @param source any source; the files of file, Ogg and IVF sources are checked
    * @throws InvalidParamsException (field {@code source.path}) if the file is a directory, missing
    *     or unreadable
    */
@@ -22,13 +22,23 @@ public final class SourceFiles {
       source = video.input();
     }
     if (source instanceof MediaSource.FileSource file) {
-      Path path = file.path();
-      if (Files.isDirectory(path)) {
-        throw new InvalidParamsException("source.path", "a directory, not a file: " + path);
+      check(file.path());
+    } else if (source instanceof MediaSource.OggSource ogg) {
+      check(ogg.path());
+    } else if (source instanceof MediaSource.IvfSource ivf) {
+      check(ivf.video());
+      if (ivf.audio() != null) {
+        check(ivf.audio());
       }
-      if (!Files.isReadable(path)) {
-        throw new InvalidParamsException("source.path", "not a readable file: " + path);
-      }
+    }
+  }
+
+  private static void check(Path path) throws InvalidParamsException {
+    if (Files.isDirectory(path)) {
+      throw new InvalidParamsException("source.path", "a directory, not a file: " + path);
+    }
+    if (!Files.isReadable(path)) {
+      throw new InvalidParamsException("source.path", "not a readable file: " + path);
     }
   }
 }

@@ -74,6 +74,12 @@ final class TrackEnds {
     }
   }
 
+  /** @return the stream end's error for a video that could not be read, or null for none */
+  static TgCallsException unreadable(IOException readError) {
+    return readError == null ? null : new InvalidParamsException("source",
+        "unreadable video: " + readError.getMessage(), readError);
+  }
+
   /**
    * The video stream of {@code av} ended ({@link VideoSender.VideoEndListener}).
    *
@@ -82,17 +88,19 @@ final class TrackEnds {
    * @throws InterruptedException if the video sender is closed while waiting
    */
   void videoEnded(AudioVideoSource av, IOException readError) throws InterruptedException {
+    try {
+      report(av, readError);
+    } finally {
+      av.videoEndHandled();
+    }
+  }
+
+  private void report(AudioVideoSource av, IOException readError) throws InterruptedException {
     boolean sourceEnded = awaitSourceEnd(av);
     if (!sourceEnded && !sources.isCurrent(av)) {
       return; // replaced, sought or stopped meanwhile: nothing to report; its successor plays on
     }
-    TgCallsException error;
-    if (sourceEnded) {
-      error = av.endError();
-    } else {
-      error = readError == null ? null : new InvalidParamsException("source",
-          "unreadable video: " + readError.getMessage(), readError);
-    }
+    TgCallsException error = av.videoEndError(sourceEnded, readError);
     boolean reported = sources.endVideo(av, () -> {
       events.onStreamEnd(StreamType.VIDEO, error);
       if (!sourceEnded) {

@@ -249,6 +249,9 @@ public final class FfmpegCommand {
     if (source instanceof MediaSource.VideoSource v) {
       source = v.input();
     }
+    if (source instanceof MediaSource.OggSource ogg) {
+      source = MediaSource.file(ogg.path()); // an RTMP stream transcodes it as any file
+    }
     String input;
     if (source instanceof MediaSource.FileSource f) {
       input = "file:" + f.path().toAbsolutePath();

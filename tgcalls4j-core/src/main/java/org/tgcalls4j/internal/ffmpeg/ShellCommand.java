@@ -24,6 +24,11 @@ public final class ShellCommand {
       "s32le", "s32be", "f32le", "f32be", "f64le", "f64be", "u8", "s8", "u16le", "u16be", "alaw",
       "mulaw", "wav", "rawvideo", "yuv4mpegpipe", "image2pipe");
 
+  /** VP8 bitrate added when a video command sets none: the SFU's start bitrate, kbit/s. */
+  static final int VIDEO_BITRATE_KBPS = 800;
+  /** Longest time between keyframes of a video command that sets no GOP, s. */
+  static final int KEY_FRAME_INTERVAL_SECONDS = 1;
+
   private ShellCommand() {}
 
   /**
@@ -81,9 +86,11 @@ public final class ShellCommand {
    * Added when missing: {@code -hide_banner -loglevel error -nostdin} first; fast-start probing
    * before the first {@code -i}; for audio {@code -vn}, {@code -c:a libopus}, {@code -b:a},
    * {@code -application audio}, {@code -frame_duration 20}, {@code -page_duration 20000},
-   * {@code -ar 48000}, {@code -ac 2}, {@code -f ogg}; for video {@code -an}, {@code -c:v libvpx},
-   * {@code -deadline realtime}, {@code -f ivf}; then the output {@code pipe:1} when the command
-   * does not end with it.
+   * {@code -ar 48000}, {@code -ac 2}, {@code -f ogg}; for video, unless it copies the stream,
+   * {@code -b:v 800k}, {@code -pix_fmt yuv420p}, {@code -lag-in-frames 0}, {@code -auto-alt-ref 0}
+   * and {@code -force_key_frames expr:gte(t,n_forced*1)} (left out when it sets {@code -g}) right
+   * after the last input, then {@code -an}, {@code -c:v libvpx}, {@code -deadline realtime},
+   * {@code -f ivf}; then the output {@code pipe:1} when the command does not end with it.
    *
    * @param words the split command line
    * @param kind the track it produces
@@ -120,6 +127,12 @@ public final class ShellCommand {
     boolean hasOutput = !rest.isEmpty() && (rest.get(rest.size() - 1).equals("pipe:1")
         || rest.get(rest.size() - 1).equals("-"));
     String output = hasOutput ? rest.remove(rest.size() - 1) : "pipe:1";
+    if (kind == MediaSource.Track.VIDEO && !copiesVideo(args)) {
+      // right after the last input's name: output options there apply to the one output, and the
+      // options the user wrote after them still come last
+      int afterLastInput = Math.min(rest.lastIndexOf("-i") + 2, rest.size());
+      rest.addAll(afterLastInput, videoEncoding(args));
+    }
     out.addAll(rest);
     if (kind == MediaSource.Track.AUDIO) {
       if (!args.contains("-map")) {
@@ -145,6 +158,40 @@ public final class ShellCommand {
     }
     out.add(output);
     return out;
+  }
+
+  /**
+   * The libvpx settings of {@code MediaSource.withVideo}'s encoder that the command leaves out:
+   * the SFU's start bitrate, 4:2:0 pixels (what VP8 decoders take), no look-ahead or alt-ref
+   * frames (every IVF frame is a shown frame, sent when due), and a keyframe at least every
+   * {@value #KEY_FRAME_INTERVAL_SECONDS} s, which bounds the wait after a receiver's PLI (ffmpeg
+   * takes no keyframe requests).
+   */
+  private static List<String> videoEncoding(List<String> args) {
+    List<String> extra = new ArrayList<>();
+    if (!has(args, "-b:v") && !has(args, "-vb") && !has(args, "-crf")) {
+      extra.addAll(List.of("-b:v", VIDEO_BITRATE_KBPS + "k"));
+    }
+    addIfMissing(extra, args, "-pix_fmt", "yuv420p");
+    addIfMissing(extra, args, "-lag-in-frames", "0");
+    addIfMissing(extra, args, "-auto-alt-ref", "0");
+    if (!has(args, "-g") && !has(args, "-force_key_frames")) {
+      extra.addAll(List.of("-force_key_frames", "expr:gte(t,n_forced*" + KEY_FRAME_INTERVAL_SECONDS + ")"));
+    }
+    return extra;
+  }
+
+  /** @return whether the command copies the video stream rather than encoding it */
+  private static boolean copiesVideo(List<String> args) {
+    for (int i = 0; i + 1 < args.size(); i++) {
+      String option = args.get(i);
+      if ((option.equals("-c:v") || option.equals("-vcodec") || option.equals("-codec:v")
+          || option.equals("-c") || option.equals("-codec"))
+          && args.get(i + 1).equalsIgnoreCase("copy")) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** Refuses outputs a call cannot send. */

@@ -142,9 +142,10 @@ public final class RtmpCall implements AutoCloseable {
   public void setSource(MediaSource source) throws TgCallsException {
     Objects.requireNonNull(source, "source");
     if (source instanceof MediaSource.PcmSource || source instanceof MediaSource.MixSource
-        || source instanceof MediaSource.ShellSource || source instanceof SharedSource) {
+        || source instanceof MediaSource.ShellSource || source instanceof SharedSource
+        || source instanceof MediaSource.ShellsSource || source instanceof MediaSource.IvfSource) {
       throw new InvalidParamsException("source", "an RTMP stream plays files and URLs only, not "
-          + "PCM, mixes, shell commands or shared sources");
+          + "PCM, mixes, shell commands, IVF files or shared sources");
     }
     SourceFiles.check(source);
     engine.setSource(source);

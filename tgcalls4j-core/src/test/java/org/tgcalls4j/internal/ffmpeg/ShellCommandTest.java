@@ -77,6 +77,30 @@ class ShellCommandTest {
   }
 
   @Test
+  void videoGetsTheEncoderSettingsItLeavesOutRightAfterItsLastInput() {
+    // two inputs: the settings go after the second one, where they are output options
+    assertThat(ShellCommand.complete(ShellCommand.split(
+        "ffmpeg -re -i \"my clip.mp4\" -i logo.png -filter_complex overlay"),
+        MediaSource.Track.VIDEO, "ffmpeg", 64)).containsExactly("ffmpeg", "-hide_banner",
+        "-loglevel", "error", "-nostdin", "-re", "-analyzeduration", "500000", "-probesize",
+        "65536", "-i", "my clip.mp4", "-i", "logo.png", "-b:v", "800k", "-pix_fmt", "yuv420p",
+        "-lag-in-frames", "0", "-auto-alt-ref", "0", "-force_key_frames",
+        "expr:gte(t,n_forced*1)", "-filter_complex", "overlay", "-an", "-c:v", "libvpx",
+        "-deadline", "realtime", "-f", "ivf", "pipe:1");
+    // what the user set is kept, with a GOP of its own no forced keyframes are added
+    assertThat(ShellCommand.complete(ShellCommand.split(
+        "ffmpeg -i in.mp4 -b:v 2M -g 60 -pix_fmt yuv420p -f ivf -"),
+        MediaSource.Track.VIDEO, "ffmpeg", 64)).containsExactly("ffmpeg", "-hide_banner",
+        "-loglevel", "error", "-nostdin", "-analyzeduration", "500000", "-probesize", "65536",
+        "-i", "in.mp4", "-lag-in-frames", "0", "-auto-alt-ref", "0", "-b:v", "2M", "-g", "60",
+        "-pix_fmt", "yuv420p", "-f", "ivf", "-an", "-c:v", "libvpx", "-deadline", "realtime", "-");
+    // a copied VP8 stream is not encoded: no encoder settings
+    assertThat(ShellCommand.complete(ShellCommand.split("ffmpeg -i in.webm -c:v copy"),
+        MediaSource.Track.VIDEO, "ffmpeg", 64)).endsWith("-i", "in.webm", "-c:v", "copy", "-an",
+        "-deadline", "realtime", "-f", "ivf", "pipe:1");
+  }
+
+  @Test
   void outputsACallCannotSendAreRefusedUpFront() {
     assertThatThrownBy(() -> MediaSource.shell("ffmpeg -i a.mp3 -c:a pcm_s16le -f s16le pipe:1",
         MediaSource.Track.AUDIO)).isInstanceOf(IllegalArgumentException.class)
