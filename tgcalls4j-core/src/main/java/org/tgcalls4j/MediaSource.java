@@ -5,7 +5,10 @@ import java.nio.file.Path;
 import java.util.Objects;
 
 /**
- * What a call streams. Instances are immutable values; create them with the static factories.
+ * What a call streams. Instances are immutable values; create them with the static factories,
+ * from any thread. A factory checks its arguments only (a command line is split and checked at
+ * once); files are opened and ffmpeg started by the call's {@code setSource}, on its caller's
+ * thread, which reports a missing or malformed file with {@link InvalidParamsException}.
  *
  * <p>Group calls send Opus at 48 kHz in 20 ms frames; RTMP streams send H.264 + AAC. A source
  * is transcoded by an ffmpeg child process (started with an argument list, never through a
@@ -136,8 +139,8 @@ public sealed interface MediaSource permits MediaSource.FileSource, MediaSource.
   }
 
   /**
-   * An Ogg/Opus file, read and sent as it is: no ffmpeg runs (a {@link #seek} reopens it through
-   * ffmpeg at the position). Unlike {@link #file}, which hands any other format to ffmpeg, a file
+   * An Ogg/Opus file, read and sent as it is: no ffmpeg runs (a call's {@code seek} reopens it
+   * through ffmpeg at the position). Unlike {@link #file}, which hands any other format to ffmpeg, a file
    * that is not Ogg/Opus is refused.
    *
    * @param path the file; checked when the source is set, not here: {@code setSource} throws

@@ -195,4 +195,34 @@ class SeparateTracksVideoIT {
         Offset.offset(2.0));
     assertThat(rec.srtpFailures()).isZero();
   }
+
+  @Test
+  void aKilledVideoOnlyShellEndsItsVideoAndSilentAudioOnceWithTheCrash() throws Exception {
+    GroupCall call = videoCall(dir.resolve("killed.ivf"));
+    // -re: ffmpeg keeps pace with the input, so little is buffered when it is killed
+    call.setSource(MediaSource.shell("ffmpeg -re -f lavfi -i testsrc=size=160x120:rate=30:duration=30",
+        MediaSource.Track.VIDEO));
+    String join = call.joinJson();
+    int audioSsrc = call.audioSsrc();
+    assertThat(join).as("video-only declares video").contains("\"semantics\":\"FID\"");
+    call.connect(sfu.answer(join));
+    for (int i = 0; i < 100 && call.videoStats().framesSent() < 15; i++) {
+      Thread.sleep(50);
+    }
+    long framesBeforeKill = call.videoStats().framesSent();
+    assertThat(framesBeforeKill).isGreaterThanOrEqualTo(15);
+    ProcessHandle ffmpeg = ProcessHandle.current().children()
+        .filter(h -> h.info().command().orElse("").endsWith("ffmpeg")).findFirst().orElseThrow();
+    ffmpeg.destroyForcibly(); // SIGKILL: exit code 137
+
+    assertThat(trackEvents.poll(15, TimeUnit.SECONDS)).startsWith("VIDEO CAMERA FfmpegCrashedException")
+        .contains("SIGKILL");
+    assertThat(trackEvents.poll(5, TimeUnit.SECONDS)).startsWith("AUDIO MICROPHONE FfmpegCrashedException");
+    Thread.sleep(300);
+    assertThat(trackEvents).as("once per track, no upgrade").isEmpty();
+    Recording rec = sfu.recording();
+    assertThat(rec.packetsBySsrc().getOrDefault(audioSsrc, 0L)).as("silence on the audio SSRC")
+        .isGreaterThan(25);
+    assertThat(rec.video().framesCompleted()).isGreaterThanOrEqualTo(framesBeforeKill);
+  }
 }

@@ -20,7 +20,8 @@ import org.tgcalls4j.internal.ogg.OpusPacket;
  * end was handled ({@link #videoEndHandled()}), so the call reports {@code VIDEO} before
  * {@code AUDIO}. The whole source has ended ({@link #awaitEnd}) once the audio leg has: a video
  * that ends earlier ended alone. Each track's end carries its own leg's error: the audio's
- * {@link #endError()}, the video's {@link #videoEndError}.
+ * {@link #endError()}, the video's {@link #videoEndError}; without an audio leg both carry the
+ * video's.
  *
  * <p>Threads: the audio is read by one thread (the call's event loop when
  * {@link #readsWithoutWaiting()}, else a {@link ReadAhead} thread), the video by the video sender's
@@ -101,10 +102,17 @@ final class SeparateAvSource implements AudioVideoSource {
     return null;
   }
 
-  /** @return the audio leg's crash error (the audio's end), or null */
+  /**
+   * @return the audio's end: the audio leg's crash error; without an audio leg the video ffmpeg's
+   *     (one process made the whole source, as with {@code withVideo}), asked after the video's
+   *     end was handled, so that process has exited and this does not wait; else null
+   */
   @Override
   public TgCallsException endError() {
-    return audio == null ? null : audio.endError();
+    if (audio != null) {
+      return audio.endError();
+    }
+    return videoProcess == null ? null : videoProcess.crashError();
   }
 
   /** @return whether the audio leg has ended within the wait; at once true without one */

@@ -24,6 +24,11 @@ import org.tgcalls4j.TgCallsException;
  *       already: nothing.
  * </ul>
  *
+ * <p>"The whole source ended" is the source's {@link AudioVideoSource#awaitEnd} (for a
+ * {@link SeparateAvSource}: its audio leg ended) and the video's error its
+ * {@link AudioVideoSource#videoEndError} (there: the video's own ffmpeg's crash). Either way the
+ * source is told {@link AudioVideoSource#videoEndHandled()} afterwards.
+ *
  * <p>Threads: {@link #videoEnded} runs on the video sender's thread and blocks up to the grace
  * time while the source stays current; events are posted under the slot's lock, which orders them
  * before any later audio end.

@@ -157,7 +157,8 @@ class SeparateAvSourceTest {
           c -> assertThat(c.exitCode()).isEqualTo(137));
       av.videoEndHandled();
       assertThat(frames.pollFrame()).isNull();
-      assertThat(frames.endError()).as("no audio process").isNull();
+      assertThat(frames.endError()).as("the audio's end: the one process's crash")
+          .isInstanceOf(FfmpegCrashedException.class);
     }
   }
 
