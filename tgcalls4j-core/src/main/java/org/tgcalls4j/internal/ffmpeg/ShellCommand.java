@@ -127,6 +127,9 @@ public final class ShellCommand {
     boolean hasOutput = !rest.isEmpty() && (rest.get(rest.size() - 1).equals("pipe:1")
         || rest.get(rest.size() - 1).equals("-"));
     String output = hasOutput ? rest.remove(rest.size() - 1) : "pipe:1";
+    // an input's format (-f lavfi -i ...) is not the output's: only what follows the last input
+    int lastInput = args.lastIndexOf("-i");
+    List<String> outputOptions = args.subList(Math.min(lastInput + 2, args.size()), args.size());
     if (kind == MediaSource.Track.VIDEO && !copiesVideo(args)) {
       // right after the last input's name: output options there apply to the one output, and the
       // options the user wrote after them still come last
@@ -147,14 +150,14 @@ public final class ShellCommand {
       addIfMissing(out, args, "-page_duration", "20000");
       addIfMissing(out, args, "-ar", "48000");
       addIfMissing(out, args, "-ac", "2");
-      addIfMissing(out, args, "-f", "ogg");
+      addIfMissing(out, outputOptions, "-f", "ogg");
     } else {
       if (!args.contains("-map")) {
         addIfMissing(out, args, "-an", null);
       }
       addIfMissing(out, args, codecOption(args, "v"), "libvpx");
       addIfMissing(out, args, "-deadline", "realtime");
-      addIfMissing(out, args, "-f", "ivf");
+      addIfMissing(out, outputOptions, "-f", "ivf");
     }
     out.add(output);
     return out;

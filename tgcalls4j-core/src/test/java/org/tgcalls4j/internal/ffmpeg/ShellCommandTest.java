@@ -94,6 +94,11 @@ class ShellCommandTest {
         "-loglevel", "error", "-nostdin", "-analyzeduration", "500000", "-probesize", "65536",
         "-i", "in.mp4", "-lag-in-frames", "0", "-auto-alt-ref", "0", "-b:v", "2M", "-g", "60",
         "-pix_fmt", "yuv420p", "-f", "ivf", "-an", "-c:v", "libvpx", "-deadline", "realtime", "-");
+    // an input format is not the output's: the IVF muxer is still added (a lavfi test source)
+    assertThat(ShellCommand.complete(ShellCommand.split("ffmpeg -f lavfi -i testsrc=duration=1"),
+        MediaSource.Track.VIDEO, "ffmpeg", 64)).endsWith("-f", "ivf", "pipe:1");
+    assertThat(ShellCommand.complete(ShellCommand.split("ffmpeg -f s16le -ar 48000 -i in.raw"),
+        MediaSource.Track.AUDIO, "ffmpeg", 64)).endsWith("-f", "ogg", "pipe:1");
     // a copied VP8 stream is not encoded: no encoder settings
     assertThat(ShellCommand.complete(ShellCommand.split("ffmpeg -i in.webm -c:v copy"),
         MediaSource.Track.VIDEO, "ffmpeg", 64)).endsWith("-i", "in.webm", "-c:v", "copy", "-an",
