@@ -209,7 +209,7 @@ public final class EncodeOptions {
    * @return whether the audio settings are the defaults (the client's bitrate, stereo), so that an
    *     Ogg/Opus file can be sent as it is
    */
-  public boolean defaultAudio() {
+  public boolean hasDefaultAudio() {
     return audioBitrateKbps == DEFAULT.audioBitrateKbps && audioChannels == DEFAULT.audioChannels;
   }
 

@@ -20,10 +20,10 @@ class EncodeOptionsTest {
     assertThat(d.videoWidth()).isEqualTo(1280);
     assertThat(d.videoHeight()).isEqualTo(720);
     assertThat(d.videoFps()).isEqualTo(30);
-    assertThat(d.defaultAudio()).isTrue();
-    assertThat(d.withAudioChannels(1).defaultAudio()).isFalse();
-    assertThat(d.withAudioBitrateKbps(64).defaultAudio()).isFalse();
-    assertThat(d.withVideo().withVideoBitrateKbps(300).defaultAudio()).isTrue();
+    assertThat(d.hasDefaultAudio()).isTrue();
+    assertThat(d.withAudioChannels(1).hasDefaultAudio()).isFalse();
+    assertThat(d.withAudioBitrateKbps(64).hasDefaultAudio()).isFalse();
+    assertThat(d.withVideo().withVideoBitrateKbps(300).hasDefaultAudio()).isTrue();
   }
 
   @Test

@@ -90,7 +90,7 @@ final class DemoCommand implements Callable<Integer> {
     } else if (source == null) {
       builtIn = extractSample();
       media = MediaSource.file(builtIn, options);
-      needsFfmpeg = !options.defaultAudio(); // the Ogg/Opus tone is sent as it is
+      needsFfmpeg = !options.hasDefaultAudio(); // the Ogg/Opus tone is sent as it is
     } else {
       media = Main.parseSource(source, options);
       needsFfmpeg = true;

@@ -86,7 +86,7 @@ final class OpusFrameSources {
     if (source instanceof MediaSource.FileSource file) {
       Path path = file.path();
       // sent as it is unless its options ask for another bitrate or channel count
-      if (startOffsetMillis == 0 && file.options().defaultAudio() && isOggOpus(path)) {
+      if (startOffsetMillis == 0 && file.options().hasDefaultAudio() && isOggOpus(path)) {
         return openOggFile(path);
       }
     }
