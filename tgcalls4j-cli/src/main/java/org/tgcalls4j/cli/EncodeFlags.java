@@ -31,8 +31,9 @@ final class EncodeFlags {
       + "--width (default: 720). Needs --video.")
   Integer height;
 
-  @Option(names = "--fps", description = "Highest frame rate sent; a faster source drops frames, "
-      + "1 to " + EncodeOptions.MAX_VIDEO_FPS + " (default: 30). Needs --video.")
+  @Option(names = "--fps", paramLabel = "FPS", description = "Highest frame rate sent; a "
+      + "faster source drops frames, 1 to " + EncodeOptions.MAX_VIDEO_FPS
+      + " (default: 30). Needs --video.")
   Integer fps;
 
   @Option(names = "--audio-bitrate", paramLabel = "KBPS", description = "Opus bitrate, kbit/s, "
@@ -40,8 +41,8 @@ final class EncodeFlags {
       + " (default: 128).")
   Integer audioBitrateKbps;
 
-  @Option(names = "--channels", description = "Opus channels: 1 (mono) or 2 (stereo, the "
-      + "default).")
+  @Option(names = "--channels", paramLabel = "1|2", description = "Opus channels: 1 (mono) or 2 "
+      + "(stereo, the default).")
   Integer channels;
 
   /** @return whether any flag differs from its default */
