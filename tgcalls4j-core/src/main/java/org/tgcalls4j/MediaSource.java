@@ -13,7 +13,10 @@ import java.util.Objects;
  * <p>Group calls send Opus at 48 kHz in 20 ms frames; RTMP streams send H.264 + AAC. A source
  * is transcoded by an ffmpeg child process (started with an argument list, never through a
  * shell), except an Ogg/Opus file streamed into a group call ({@link #ogg}, or a {@link #file}
- * that is one) and a VP8 IVF file ({@link #ivf}), which are read and sent as they are.
+ * that is one, unless its {@link EncodeOptions} change the audio) and a VP8 IVF file
+ * ({@link #ivf}), which are read and sent as they are. {@link #file(Path, EncodeOptions)} and
+ * {@link #url(String, EncodeOptions)} choose the tracks (audio, or video with audio) and the
+ * encoder settings.
  *
  * <p>To play one source into many calls with one ffmpeg process, open it once with
  * {@link TgCalls#share(MediaSource)}: the {@link SharedSource} it returns is itself a source that
@@ -28,8 +31,9 @@ public sealed interface MediaSource permits MediaSource.FileSource, MediaSource.
     MediaSource.OggSource {
 
   /**
-   * A local file of any format ffmpeg reads. An Ogg/Opus file ({@code .ogg}/{@code .opus} starting
-   * with an {@code OpusHead} page) sent to a group call is read directly, without ffmpeg.
+   * A local file of any format ffmpeg reads, its audio only, with {@link EncodeOptions#DEFAULT}.
+   * An Ogg/Opus file ({@code .ogg}/{@code .opus} starting with an {@code OpusHead} page) sent to a
+   * group call is read directly, without ffmpeg.
    *
    * @param path the file; it is checked when the source is set, not here: a group call's
    *     {@code setSource} throws {@link InvalidParamsException} (field {@code source.path}) for a
@@ -39,6 +43,22 @@ public sealed interface MediaSource permits MediaSource.FileSource, MediaSource.
    */
   static MediaSource file(Path path) {
     return new FileSource(path);
+  }
+
+  /**
+   * A local file encoded with {@code options} (see {@link EncodeOptions} for what each option
+   * does and where it applies). With {@link EncodeOptions.Tracks#AUDIO_AND_VIDEO} the source is
+   * a {@link VideoSource} and plays as {@link #withVideo} describes; otherwise it is a
+   * {@link FileSource} and plays as {@link #file(Path)} does, with the options' audio settings.
+   *
+   * @param path the file; checked when the source is set, as for {@link #file(Path)}
+   * @param options how to encode it; {@link EncodeOptions#DEFAULT} gives {@link #file(Path)}
+   * @return the source
+   * @throws NullPointerException if an argument is null
+   */
+  static MediaSource file(Path path, EncodeOptions options) {
+    FileSource file = new FileSource(path, options);
+    return options.hasVideo() ? new VideoSource(file) : file;
   }
 
   /**
@@ -52,6 +72,22 @@ public sealed interface MediaSource permits MediaSource.FileSource, MediaSource.
    */
   static MediaSource url(String url) {
     return new UrlSource(URI.create(url));
+  }
+
+  /**
+   * A network stream encoded with {@code options}, as {@link #file(Path, EncodeOptions)} is for
+   * a file: a {@link VideoSource} with {@link EncodeOptions.Tracks#AUDIO_AND_VIDEO}, otherwise
+   * a {@link UrlSource}.
+   *
+   * @param url an absolute URL, as for {@link #url(String)}
+   * @param options how to encode it
+   * @return the source
+   * @throws IllegalArgumentException as {@link #url(String)}
+   * @throws NullPointerException if an argument is null
+   */
+  static MediaSource url(String url, EncodeOptions options) {
+    UrlSource source = new UrlSource(URI.create(url), options);
+    return options.hasVideo() ? new VideoSource(source) : source;
   }
 
   /**
@@ -382,9 +418,12 @@ public sealed interface MediaSource permits MediaSource.FileSource, MediaSource.
   /**
    * Camera video and audio of one file or URL, for a group call (group-call.md §5.2-§5.6): one
    * ffmpeg child encodes the input's first audio stream to Opus and its first video stream to VP8
-   * (real-time libvpx, 800 kbit/s, a keyframe at least every second, the input's size and frame
-   * rate up to 1280×720 and 30 fps) and writes them to two loopback TCP connections the call listens for, so both tracks
-   * come from one decoder and stay in sync. The input must have both an audio and a video stream.
+   * (real-time libvpx, a keyframe at least every second; by default 800 kbit/s and the input's
+   * size and frame rate up to 1280×720 and 30 fps, see {@link EncodeOptions}) and writes them to
+   * two loopback TCP connections the call listens for, so both tracks come from one decoder and
+   * stay in sync. The input must have both an audio and a video stream. The input's
+   * {@link EncodeOptions} apply, with {@link EncodeOptions.Tracks#AUDIO_AND_VIDEO}: this is the
+   * same source as {@code file(path, options.withVideo())}.
    *
    * <p>Video SSRCs must be declared when joining: a group call declares them (an FID pair after
    * its audio SSRC) in {@link GroupCall#joinJson()} when a video source was set before that call.
@@ -408,15 +447,25 @@ public sealed interface MediaSource permits MediaSource.FileSource, MediaSource.
    */
   record VideoSource(MediaSource input) implements MediaSource {
     /**
-     * @param input a file or URL source
+     * @param input a file or URL source; its options are kept with their tracks set to
+     *     {@link EncodeOptions.Tracks#AUDIO_AND_VIDEO}
      * @throws IllegalArgumentException if input is not a file or URL source
      * @throws NullPointerException if input is null
      */
     public VideoSource {
       Objects.requireNonNull(input, "input");
-      if (!(input instanceof FileSource) && !(input instanceof UrlSource)) {
+      if (input instanceof FileSource f) {
+        input = f.options().hasVideo() ? f : new FileSource(f.path(), f.options().withVideo());
+      } else if (input instanceof UrlSource u) {
+        input = u.options().hasVideo() ? u : new UrlSource(u.uri(), u.options().withVideo());
+      } else {
         throw new IllegalArgumentException("video needs a file or URL source, not " + input);
       }
+    }
+
+    /** @return the input's encode options (their tracks include the video) */
+    public EncodeOptions options() {
+      return input instanceof FileSource f ? f.options() : ((UrlSource) input).options();
     }
   }
 
@@ -424,14 +473,29 @@ public sealed interface MediaSource permits MediaSource.FileSource, MediaSource.
    * A local file.
    *
    * @param path the file
+   * @param options how ffmpeg encodes it; a file source plays its audio only, whatever
+   *     {@code options.tracks()} says: {@link MediaSource#file(Path, EncodeOptions)} wraps it
+   *     in a {@link VideoSource} for video
    */
-  record FileSource(Path path) implements MediaSource {
+  record FileSource(Path path, EncodeOptions options) implements MediaSource {
     /**
      * @param path the file
-     * @throws NullPointerException if path is null
+     * @param options how ffmpeg encodes it
+     * @throws NullPointerException if an argument is null
      */
     public FileSource {
       Objects.requireNonNull(path, "path");
+      Objects.requireNonNull(options, "options");
+    }
+
+    /**
+     * A file with {@link EncodeOptions#DEFAULT}.
+     *
+     * @param path the file
+     * @throws NullPointerException if path is null
+     */
+    public FileSource(Path path) {
+      this(path, EncodeOptions.DEFAULT);
     }
   }
 
@@ -439,21 +503,36 @@ public sealed interface MediaSource permits MediaSource.FileSource, MediaSource.
    * A network stream.
    *
    * @param uri absolute URI with one of the allowed schemes
+   * @param options how ffmpeg encodes it; audio only, as for {@link FileSource}
    */
-  record UrlSource(URI uri) implements MediaSource {
+  record UrlSource(URI uri, EncodeOptions options) implements MediaSource {
     private static final java.util.Set<String> SCHEMES =
         java.util.Set.of("http", "https", "rtmp", "rtmps", "rtsp", "srt", "udp");
 
     /**
      * @param uri the stream's address
+     * @param options how ffmpeg encodes it
      * @throws IllegalArgumentException if the URI is not absolute or has another scheme
+     * @throws NullPointerException if an argument is null
      */
     public UrlSource {
       Objects.requireNonNull(uri, "uri");
+      Objects.requireNonNull(options, "options");
       if (!uri.isAbsolute() || !SCHEMES.contains(uri.getScheme().toLowerCase(java.util.Locale.ROOT))) {
         throw new IllegalArgumentException("unsupported source URL (scheme must be one of "
             + SCHEMES + "): " + uri);
       }
+    }
+
+    /**
+     * A stream with {@link EncodeOptions#DEFAULT}.
+     *
+     * @param uri the stream's address
+     * @throws IllegalArgumentException if the URI is not absolute or has another scheme
+     * @throws NullPointerException if uri is null
+     */
+    public UrlSource(URI uri) {
+      this(uri, EncodeOptions.DEFAULT);
     }
   }
 }

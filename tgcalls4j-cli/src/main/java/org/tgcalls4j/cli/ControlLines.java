@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.concurrent.CompletableFuture;
 import org.tgcalls4j.Call;
 import org.tgcalls4j.ConnectionState;
+import org.tgcalls4j.EncodeOptions;
 import org.tgcalls4j.GroupCall;
 import org.tgcalls4j.PrivateCall;
 import org.tgcalls4j.TgCallsException;
@@ -19,7 +20,8 @@ import org.tgcalls4j.TgCallsException;
  * every event is one JSON line on stdout.
  *
  * <p>Lines: {@code pause}, {@code resume}, {@code mute}, {@code unmute} (group and private calls),
- * {@code seek SECONDS}, {@code source SPEC} (a file path or URL), {@code position}, {@code stop};
+ * {@code seek SECONDS}, {@code source SPEC} (a file path or URL, encoded with the command's
+ * {@link EncodeFlags}), {@code position}, {@code stop};
  * blank lines are ignored. Events: {@code {"event":"connection","state":"CONNECTED"}} (with
  * {@code "error"} when a connection was lost or failed), {@code {"event":"stream_end"}} (with
  * {@code "error"} if the source failed), {@code {"event":"position","ms":..}} in answer to
@@ -29,14 +31,25 @@ import org.tgcalls4j.TgCallsException;
 final class ControlLines {
   private final PrintStream stdout;
   private final CompletableFuture<Integer> exit;
+  private final EncodeOptions sourceOptions;
 
   /**
    * @param stdout where event lines go; shared by every thread that prints, one line at a time
    * @param exit completed with the exit code when a line or event ends the command
    */
   ControlLines(PrintStream stdout, CompletableFuture<Integer> exit) {
+    this(stdout, exit, EncodeOptions.DEFAULT);
+  }
+
+  /**
+   * @param stdout where event lines go; shared by every thread that prints, one line at a time
+   * @param exit completed with the exit code when a line or event ends the command
+   * @param sourceOptions how a {@code source SPEC} line's source is encoded (the command's flags)
+   */
+  ControlLines(PrintStream stdout, CompletableFuture<Integer> exit, EncodeOptions sourceOptions) {
     this.stdout = stdout;
     this.exit = exit;
+    this.sourceOptions = sourceOptions;
   }
 
   /**
@@ -66,7 +79,7 @@ final class ControlLines {
         case "mute" -> mute(call, true);
         case "unmute" -> mute(call, false);
         case "seek" -> call.seek(Math.round(seconds(argument(words)) * 1000));
-        case "source" -> call.setSource(Main.parseSource(argument(words)));
+        case "source" -> call.setSource(Main.parseSource(argument(words), sourceOptions));
         case "position" -> {
           JsonObject o = event("position");
           o.addProperty("ms", call.positionMillis());

@@ -1,6 +1,7 @@
 package org.tgcalls4j.cli;
 
 import java.nio.file.Path;
+import org.tgcalls4j.EncodeOptions;
 import org.tgcalls4j.MediaSource;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -58,7 +59,17 @@ public final class Main implements Runnable {
    * @return the source it names
    */
   static MediaSource parseSource(String spec) {
-    return spec.contains("://") ? MediaSource.url(spec) : MediaSource.file(Path.of(spec));
+    return parseSource(spec, EncodeOptions.DEFAULT);
+  }
+
+  /**
+   * @param spec a file path or an absolute URL
+   * @param options how to encode it (with video: a source that sends its video too)
+   * @return the source it names
+   */
+  static MediaSource parseSource(String spec, EncodeOptions options) {
+    return spec.contains("://") ? MediaSource.url(spec, options)
+        : MediaSource.file(Path.of(spec), options);
   }
 
   static String oneLine(Throwable e) {

@@ -186,4 +186,35 @@ class PlayCommandIT {
     assertThat(events().get(events().size() - 1).get("event").getAsString()).isEqualTo("stats");
     assertThat(events()).noneMatch(e -> e.get("event").getAsString().equals("stream_end"));
   }
+
+  @Test
+  void videoAndEncodeFlagsSendTheSourcesVideoAtTheAskedSizeAndRate() throws Exception {
+    Path clip = Media.clip(dir, "wide.mkv", "testsrc", "640x360", 30, 440, 3);
+    Path joinFile = dir.resolve("join.json");
+    Path answerFile = dir.resolve("answer.json");
+    sfu = TestSfu.start(TestSfu.Options.defaults());
+    Future<Integer> exit = play("play", clip.toString(), "--join-out", joinFile.toString(),
+        "--answer-in", answerFile.toString(), "--loopback", "--seconds", "30", "--video",
+        "--width", "320", "--height", "180", "--fps", "15", "--video-bitrate", "150",
+        "--audio-bitrate", "48", "--channels", "1");
+    Awaitility.await("the join file").atMost(Duration.ofSeconds(20))
+        .until(() -> Files.exists(joinFile));
+    String join = Files.readString(joinFile);
+    assertThat(join).as("the join declares the video").contains("\"semantics\":\"FID\"");
+    Files.writeString(dir.resolve("answer.tmp"), sfu.answer(join));
+    Files.move(dir.resolve("answer.tmp"), answerFile, StandardCopyOption.ATOMIC_MOVE);
+
+    assertThat(exit.get(30, TimeUnit.SECONDS)).as("exit code; " + stderr()).isZero();
+    JsonObject stats = lastEvent("stats");
+    long framesSent = stats.get("video_frames_sent").getAsLong();
+    Awaitility.await("the SFU reads every video frame").atMost(Duration.ofSeconds(10))
+        .until(() -> sfu.recording().video().framesCompleted() >= framesSent);
+    org.tgcalls4j.testsfu.VideoRecording video = sfu.recording().video();
+    assertThat(framesSent).as("15 fps for 3 s").isBetween(42L, 48L);
+    assertThat(video.width()).isEqualTo(320);
+    assertThat(video.height()).isEqualTo(180);
+    assertThat(stats.get("video_key_frames_sent").getAsLong()).isGreaterThanOrEqualTo(3);
+    assertThat(org.tgcalls4j.testsfu.Audio.dominantFrequencyHz(sfu.recording().pcm48kStereo(), 2,
+        48_000)).isCloseTo(440.0, org.assertj.core.data.Offset.offset(2.0));
+  }
 }

@@ -25,8 +25,6 @@ import org.tgcalls4j.internal.ogg.OggOpusReader;
  * before it reports how ffmpeg ended, so the audio's end is reported after the video's.
  */
 final class FfmpegAvSource implements AudioVideoSource {
-  /** Default VP8 bitrate: the SFU's {@code x-google-start-bitrate=800} (group-call.md §3.3). */
-  static final int VIDEO_BITRATE_KBPS = 800;
   /** Longest time between keyframes, which bounds the answer to a PLI (ffmpeg takes no requests). */
   static final int KEY_FRAME_INTERVAL_MILLIS = 1_000;
   private static final long VIDEO_DRAIN_MILLIS = 10_000;
@@ -47,7 +45,9 @@ final class FfmpegAvSource implements AudioVideoSource {
   }
 
   /**
-   * Binds the two loopback sockets and starts ffmpeg.
+   * Binds the two loopback sockets and starts ffmpeg, encoding with the source's
+   * {@link org.tgcalls4j.EncodeOptions} ({@code audioBitrateKbps} is the client's Opus bitrate,
+   * used when they leave it unset).
    *
    * @throws FfmpegSpawnException if ffmpeg cannot be started or no loopback port can be bound
    */
@@ -58,8 +58,10 @@ final class FfmpegAvSource implements AudioVideoSource {
     try {
       audioIn = new LoopbackInput("audio");
       videoIn = new LoopbackInput("video");
+      // the source's EncodeOptions: by default the SFU's x-google-start-bitrate=800 (group-call.md
+      // §3.3), at most 1280x720 and 30 fps
       List<String> command = FfmpegCommand.opusOggAndVp8Ivf(ffmpeg, source, audioBitrateKbps,
-          VIDEO_BITRATE_KBPS, KEY_FRAME_INTERVAL_MILLIS, audioIn.ffmpegUrl(), videoIn.ffmpegUrl());
+          KEY_FRAME_INTERVAL_MILLIS, audioIn.ffmpegUrl(), videoIn.ffmpegUrl());
       FfmpegProcess process = FfmpegProcess.start(command, threads);
       return new FfmpegAvSource(process, audioIn, videoIn);
     } catch (IOException e) {

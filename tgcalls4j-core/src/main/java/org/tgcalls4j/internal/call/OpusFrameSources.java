@@ -48,7 +48,8 @@ final class OpusFrameSources {
    *
    * @param source what to play
    * @param ffmpeg the ffmpeg binary
-   * @param bitrateKbps Opus bitrate when transcoding or encoding in-process, kbit/s
+   * @param bitrateKbps Opus bitrate when transcoding or encoding in-process, kbit/s (a file or
+   *     URL source's {@link org.tgcalls4j.EncodeOptions} may override it)
    * @param startOffsetMillis position to start at, ms (transcoded sources only)
    * @param threads creates ffmpeg's stderr pump thread
    * @return the open source; the caller closes it
@@ -93,7 +94,8 @@ final class OpusFrameSources {
     SourceFiles.check(source);
     if (source instanceof MediaSource.FileSource file) {
       Path path = file.path();
-      if (startOffsetMillis == 0 && isOggOpus(path)) {
+      // sent as it is unless its options ask for another bitrate or channel count
+      if (startOffsetMillis == 0 && file.options().hasDefaultAudio() && isOggOpus(path)) {
         return openOggFile(path);
       }
     }

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
+import org.tgcalls4j.EncodeOptions;
 import org.tgcalls4j.MediaSource;
 
 /**
@@ -35,22 +36,41 @@ public final class FfmpegCommand {
    */
   static final String AUDIO_ANALYZE_DURATION_MICROS = "500000";
 
-  /** Largest VP8 picture sent to a group call, pixels (the SFU's top layer is 720p). */
-  static final int MAX_VIDEO_WIDTH = 1280;
-  static final int MAX_VIDEO_HEIGHT = 720;
-  /** Highest VP8 frame rate sent to a group call. */
-  static final int MAX_VIDEO_FPS = 30;
+  /** AAC bitrate range of the FLV transcode, kbit/s ({@link FlvEncoding}). */
+  static final int MIN_AAC_BITRATE_KBPS = 32;
+  static final int MAX_AAC_BITRATE_KBPS = 512;
 
   private FfmpegCommand() {}
 
   /**
-   * Transcodes the input's audio (ffmpeg picks the stream) to Ogg/Opus: 48 kHz stereo, 20 ms frames, one Ogg page per
+   * @param source any source
+   * @return the encode options of a file or URL source (or of the one a
+   *     {@link MediaSource.VideoSource} wraps); {@link EncodeOptions#DEFAULT} for any other source
+   */
+  public static EncodeOptions options(MediaSource source) {
+    if (source instanceof MediaSource.VideoSource v) {
+      return v.options();
+    }
+    if (source instanceof MediaSource.FileSource f) {
+      return f.options();
+    }
+    if (source instanceof MediaSource.UrlSource u) {
+      return u.options();
+    }
+    return EncodeOptions.DEFAULT;
+  }
+
+  /**
+   * Transcodes the input's audio (ffmpeg picks the stream) to Ogg/Opus: 48 kHz, 20 ms frames, one Ogg page per
    * frame (so a reader gets each frame as soon as it is encoded), {@code -application audio}
-   * (music-friendly). Fast-start probing (64 KiB, 0.5 s) keeps the start delay short.
+   * (music-friendly). Fast-start probing (64 KiB, 0.5 s) keeps the start delay short. The
+   * source's {@link EncodeOptions} give the channel count (stereo by default) and may override
+   * the bitrate.
    *
    * @param ffmpeg the ffmpeg binary; a bare name is looked up on {@code PATH}
    * @param source what to play
-   * @param bitrateKbps Opus bitrate in kbit/s, 6 to 510 (RFC 7587 §3.1.1 range)
+   * @param bitrateKbps Opus bitrate in kbit/s, 6 to 510 (RFC 7587 §3.1.1 range), used when the
+   *     source's options leave it to the client
    * @param startOffsetMillis where to start in the input, in milliseconds; 0 for the beginning
    * @return the argument list, the binary first
    * @throws IllegalArgumentException if bitrateKbps or startOffsetMillis is out of range
@@ -61,22 +81,56 @@ public final class FfmpegCommand {
     if (bitrateKbps < 6 || bitrateKbps > 510) {
       throw new IllegalArgumentException("bitrateKbps must be in [6, 510]: " + bitrateKbps);
     }
+    EncodeOptions options = options(source);
     List<String> args = start(ffmpeg);
     args.addAll(List.of(
         "-analyzeduration", AUDIO_ANALYZE_DURATION_MICROS, "-probesize", AUDIO_PROBE_SIZE_BYTES));
     addInput(args, source, startOffsetMillis, false);
+    args.add("-vn");
+    addOpus(args, audioBitrateKbps(options, bitrateKbps), options.audioChannels());
+    args.add("pipe:1");
+    return args;
+  }
+
+  /** @return the options' Opus bitrate, or the client's when they leave it unset (0) */
+  private static int audioBitrateKbps(EncodeOptions options, int clientBitrateKbps) {
+    return options.audioBitrateKbps() != 0 ? options.audioBitrateKbps() : clientBitrateKbps;
+  }
+
+  /** Ogg/Opus output options, up to the output itself. */
+  private static void addOpus(List<String> args, int bitrateKbps, int channels) {
     args.addAll(List.of(
-        "-vn",
         "-c:a", "libopus",
         "-b:a", bitrateKbps + "k",
         "-application", "audio",
         "-frame_duration", "20",
         "-page_duration", "20000",
         "-ar", "48000",
-        "-ac", "2",
-        "-f", "ogg",
-        "pipe:1"));
-    return args;
+        "-ac", Integer.toString(channels),
+        "-f", "ogg"));
+  }
+
+  /**
+   * As {@link #opusOggAndVp8Ivf(Path, MediaSource, int, int, int, String, String)} with the
+   * bitrates of the source's {@link EncodeOptions}.
+   *
+   * @param ffmpeg the ffmpeg binary; a bare name is looked up on {@code PATH}
+   * @param source a file or URL source ({@link MediaSource.VideoSource} wrapping one is unwrapped)
+   * @param clientAudioBitrateKbps Opus bitrate in kbit/s, 6 to 510, when the options leave it to
+   *     the client
+   * @param keyFrameIntervalMillis longest time between keyframes, 100 to 10000 ms
+   * @param audioOutput where ffmpeg writes the Ogg stream (an ffmpeg URL)
+   * @param videoOutput where ffmpeg writes the IVF stream (an ffmpeg URL)
+   * @return the argument list, the binary first
+   * @throws IllegalArgumentException if a number is out of range or the source is not a file or URL
+   * @throws NullPointerException if an argument is null
+   */
+  public static List<String> opusOggAndVp8Ivf(Path ffmpeg, MediaSource source,
+      int clientAudioBitrateKbps, int keyFrameIntervalMillis, String audioOutput,
+      String videoOutput) {
+    EncodeOptions options = options(source);
+    return opusOggAndVp8Ivf(ffmpeg, source, audioBitrateKbps(options, clientAudioBitrateKbps),
+        options.videoBitrateKbps(), keyFrameIntervalMillis, audioOutput, videoOutput);
   }
 
   /**
@@ -87,10 +141,11 @@ public final class FfmpegCommand {
    * -cpu-used 8}, no alt-ref or lag, error resilient, constant-ish bitrate) with a keyframe at
    * least every {@code keyFrameIntervalMillis} ({@code -force_key_frames} on time, whatever the
    * frame rate), because a keyframe cannot be requested from a running ffmpeg: that interval bounds
-   * the answer to a PLI. The video keeps the input's size and frame rate up to 1280×720 and 30 fps
-   * (a larger picture is scaled down keeping its aspect ratio, a faster one drops frames: the
-   * SFU's top layer is 720p, group-call.md §5.3). The input must have both an audio and a video
-   * stream; ffmpeg fails otherwise.
+   * the answer to a PLI. The video keeps the input's size and frame rate up to the source's
+   * {@link EncodeOptions} bound, by default 1280×720 and 30 fps (a larger picture is scaled down
+   * keeping its aspect ratio, a faster one drops frames: the SFU's top layer is 720p,
+   * group-call.md §5.3); the audio has the options' channel count. The input must have both an
+   * audio and a video stream; ffmpeg fails otherwise.
    *
    * @param ffmpeg the ffmpeg binary; a bare name is looked up on {@code PATH}
    * @param source a file or URL source ({@link MediaSource.VideoSource} wrapping one is unwrapped)
@@ -117,25 +172,19 @@ public final class FfmpegCommand {
     }
     Objects.requireNonNull(audioOutput, "audioOutput");
     Objects.requireNonNull(videoOutput, "videoOutput");
+    EncodeOptions options = options(source);
     List<String> args = start(ffmpeg);
     addInput(args, source, 0, false);
     String interval = String.format(Locale.ROOT, "%d.%03d",
         keyFrameIntervalMillis / 1000, keyFrameIntervalMillis % 1000);
+    args.addAll(List.of("-map", "0:a:0"));
+    addOpus(args, audioBitrateKbps, options.audioChannels());
     args.addAll(List.of(
-        "-map", "0:a:0",
-        "-c:a", "libopus",
-        "-b:a", audioBitrateKbps + "k",
-        "-application", "audio",
-        "-frame_duration", "20",
-        "-page_duration", "20000",
-        "-ar", "48000",
-        "-ac", "2",
-        "-f", "ogg",
         audioOutput,
         "-map", "0:V:0",
-        "-vf", "scale=w='min(" + MAX_VIDEO_WIDTH + ",iw)':h='min(" + MAX_VIDEO_HEIGHT + ",ih)'"
-            + ":force_original_aspect_ratio=decrease:force_divisible_by=2",
-        "-fpsmax", Integer.toString(MAX_VIDEO_FPS),
+        "-vf", "scale=w='min(" + options.videoWidth() + ",iw)':h='min(" + options.videoHeight()
+            + ",ih)':force_original_aspect_ratio=decrease:force_divisible_by=2",
+        "-fpsmax", Integer.toString(options.videoFps()),
         "-c:v", "libvpx",
         "-deadline", "realtime",
         "-cpu-used", "8",
@@ -189,7 +238,10 @@ public final class FfmpegCommand {
    * filter rather than {@code -fps_mode cfr}, which ffmpeg before 5.1 does not know. Streams: the first video stream that is not cover art and the first audio stream, each
    * only if the input has one; no silent audio or blank video is made up (that would need a probe
    * of the input first), so an audio-only input gives an audio-only FLV. Default probing is kept
-   * here, since small probe limits can miss H.264 parameters in MPEG-TS inputs.
+   * here, since small probe limits can miss H.264 parameters in MPEG-TS inputs. Of the source's
+   * {@link EncodeOptions} only the audio bitrate applies, when set, as the AAC bitrate (within
+   * AAC's 32 to 512 kbit/s): one RTMP stream keeps its picture size, frame rate, video bitrate and
+   * channel layout from start to end, across source switches and its hold stream.
    *
    * @param ffmpeg the ffmpeg binary; a bare name is looked up on {@code PATH}
    * @param source what to play
@@ -208,6 +260,9 @@ public final class FfmpegCommand {
     addInput(args, source, startOffsetMillis, realtime);
     int w = enc.width();
     int h = enc.height();
+    int sourceAudioKbps = options(source).audioBitrateKbps();
+    int aacKbps = sourceAudioKbps == 0 ? enc.audioBitrateKbps()
+        : Math.max(MIN_AAC_BITRATE_KBPS, Math.min(MAX_AAC_BITRATE_KBPS, sourceAudioKbps));
     String gop = Integer.toString(2 * enc.fps());
     args.addAll(List.of(
         "-map", "0:V:0?",
@@ -226,7 +281,7 @@ public final class FfmpegCommand {
         "-maxrate", enc.videoBitrateKbps() + "k",
         "-bufsize", 2 * enc.videoBitrateKbps() + "k",
         "-c:a", "aac",
-        "-b:a", enc.audioBitrateKbps() + "k",
+        "-b:a", aacKbps + "k",
         "-ar", Integer.toString(enc.audioSampleRateHz()),
         "-ac", "2",
         "-f", "flv",

@@ -10,6 +10,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.tgcalls4j.EncodeOptions;
 import org.tgcalls4j.InvalidParamsException;
 import org.tgcalls4j.MediaSource;
 
@@ -58,5 +59,36 @@ class OpusFrameSourcesTest {
 
     assertThat(e).isNotNull();
     assertThat(e.field()).isEqualTo("source.path");
+  }
+
+  /** @return whether the Opus packet's TOC byte says stereo (RFC 6716 §3.1, the s bit) */
+  private static boolean stereo(byte[] packet) {
+    return (packet[0] & 0x04) != 0;
+  }
+
+  @Test
+  void anOggOpusFileIsReadAsItIsUnlessItsOptionsChangeTheAudio() throws Exception {
+    Path ogg = dir.resolve("stereo.ogg");
+    Process p = new ProcessBuilder("ffmpeg", "-hide_banner", "-loglevel", "error", "-nostdin",
+        "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=48000:duration=1", "-ac", "2",
+        "-c:a", "libopus", "-b:a", "64k", "-frame_duration", "20", "-page_duration", "20000",
+        ogg.toString()).redirectErrorStream(true).start();
+    p.getInputStream().transferTo(java.io.OutputStream.nullOutputStream());
+    assertThat(p.waitFor(20, TimeUnit.SECONDS)).isTrue();
+
+    try (OpusFrameSource direct = OpusFrameSources.open(
+        MediaSource.file(ogg, EncodeOptions.DEFAULT.withVideoBitrateKbps(300)), FFMPEG, 64, 0,
+        Thread::new)) {
+      assertThat(direct.readsWithoutWaiting()).as("read without ffmpeg").isTrue();
+      assertThat(stereo(direct.nextFrame())).isTrue();
+    }
+    try (OpusFrameSource mono = OpusFrameSources.open(
+        MediaSource.file(ogg, EncodeOptions.DEFAULT.withAudioChannels(1)), FFMPEG, 64, 0,
+        Thread::new)) {
+      assertThat(mono.readsWithoutWaiting()).as("transcoded by ffmpeg").isFalse();
+      byte[] first = mono.nextFrame();
+      assertThat(first).isNotNull();
+      assertThat(stereo(first)).as("mono Opus").isFalse();
+    }
   }
 }

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.tgcalls4j.EncodeOptions;
 import org.tgcalls4j.MediaSource;
 
 class FfmpegCommandTest {
@@ -147,5 +148,70 @@ class FfmpegCommandTest {
   @Test
   void flvDefaultsAre720p30() {
     assertThat(FlvEncoding.defaults()).isEqualTo(new FlvEncoding(1280, 720, 30, 2000, 128, 44_100));
+  }
+
+  @Test
+  void encodeOptionsSetTheVideoBoundRateBitrateAndTheAudioChannelsAndBitrate() {
+    EncodeOptions small = EncodeOptions.DEFAULT.withVideo().withVideoSize(320, 180)
+        .withVideoFps(15).withVideoBitrateKbps(200).withAudioChannels(1).withAudioBitrateKbps(48);
+    List<String> args = FfmpegCommand.opusOggAndVp8Ivf(FFMPEG,
+        MediaSource.file(Path.of("/films/a.mkv"), small), 128, 1000, "tcp://127.0.0.1:4001",
+        "tcp://127.0.0.1:4002");
+
+    assertThat(args.subList(args.indexOf("-map"), args.indexOf("tcp://127.0.0.1:4001")))
+        .containsSequence("-b:a", "48k").containsSequence("-ac", "1");
+    List<String> video = args.subList(args.indexOf("tcp://127.0.0.1:4001"), args.size());
+    assertThat(video).containsSequence("-b:v", "200k").containsSequence("-maxrate", "200k")
+        .containsSequence("-fpsmax", "15")
+        .contains("scale=w='min(320,iw)':h='min(180,ih)':force_original_aspect_ratio=decrease"
+            + ":force_divisible_by=2")
+        .containsSequence("-force_key_frames", "expr:gte(t,n_forced*1.000)");
+  }
+
+  @Test
+  void defaultOptionsKeepTodaysVideoCommandAndTheClientsAudioBitrate() {
+    MediaSource viaOptions = MediaSource.file(Path.of("/films/a.mkv"),
+        EncodeOptions.DEFAULT.withVideo());
+    MediaSource viaWithVideo = MediaSource.withVideo(MediaSource.file(Path.of("/films/a.mkv")));
+
+    assertThat(viaOptions).isEqualTo(viaWithVideo).isInstanceOf(MediaSource.VideoSource.class);
+    List<String> args = FfmpegCommand.opusOggAndVp8Ivf(FFMPEG, viaOptions, 96, 1000, "a", "b");
+    assertThat(args).isEqualTo(FfmpegCommand.opusOggAndVp8Ivf(FFMPEG, viaWithVideo, 96, 800,
+        1000, "a", "b"));
+    assertThat(args).containsSequence("-b:a", "96k").containsSequence("-b:v", "800k")
+        .containsSequence("-ac", "2").containsSequence("-fpsmax", "30")
+        .contains("scale=w='min(1280,iw)':h='min(720,ih)':force_original_aspect_ratio=decrease"
+            + ":force_divisible_by=2");
+  }
+
+  @Test
+  void audioOptionsReachTheAudioOnlyCommandOfFilesAndUrls() {
+    EncodeOptions mono = EncodeOptions.DEFAULT.withAudioChannels(1).withAudioBitrateKbps(24);
+    List<String> file = FfmpegCommand.opusOgg(FFMPEG, MediaSource.file(Path.of("/a.mp3"), mono),
+        128, 0);
+    List<String> url = FfmpegCommand.opusOgg(FFMPEG,
+        MediaSource.url("https://example.org/radio", mono), 128, 0);
+
+    for (List<String> args : List.of(file, url)) {
+      assertThat(args).containsSequence("-c:a", "libopus", "-b:a", "24k")
+          .containsSequence("-ac", "1").endsWith("pipe:1").contains("-vn");
+    }
+    assertThat(FfmpegCommand.opusOgg(FFMPEG, MediaSource.file(Path.of("/a.mp3"),
+        EncodeOptions.DEFAULT.withAudioChannels(1)), 128, 0)).containsSequence("-b:a", "128k");
+  }
+
+  @Test
+  void rtmpTakesOnlyTheAudioBitrateWithinAacRange() {
+    EncodeOptions options = EncodeOptions.DEFAULT.withVideo().withVideoSize(320, 180)
+        .withVideoFps(15).withVideoBitrateKbps(200).withAudioChannels(1).withAudioBitrateKbps(96);
+    List<String> args = FfmpegCommand.flvH264Aac(FFMPEG,
+        MediaSource.file(Path.of("/v.mp4"), options), FlvEncoding.defaults(), 0, true);
+
+    assertThat(args).containsSequence("-c:a", "aac", "-b:a", "96k", "-ar", "44100", "-ac", "2")
+        .containsSequence("-b:v", "2000k").containsSequence("-r", "30");
+    assertThat(args.get(args.indexOf("-vf") + 1)).startsWith("scale=1280:720:");
+    assertThat(FfmpegCommand.flvH264Aac(FFMPEG, MediaSource.file(Path.of("/v.mp4"),
+        EncodeOptions.DEFAULT.withAudioBitrateKbps(12)), FlvEncoding.defaults(), 0, true))
+        .containsSequence("-b:a", "32k");
   }
 }
