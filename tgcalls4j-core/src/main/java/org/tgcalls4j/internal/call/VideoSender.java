@@ -99,6 +99,8 @@ final class VideoSender implements MediaTrack {
   private Object currentSource;
   /** A frame was skipped for a mute: send nothing until the next keyframe. */
   private boolean awaitingKeyFrame;
+  /** Whether the first frame after the last mute was seen (a pending request restarted). */
+  private boolean unmuteSeen;
 
   // counters, any thread
   private final AtomicLong framesSent = new AtomicLong();
@@ -456,11 +458,15 @@ final class VideoSender implements MediaTrack {
   boolean admit(boolean muted, boolean keyFrame, long nowNanos) {
     if (muted) {
       awaitingKeyFrame = true;
+      unmuteSeen = false;
       return false;
     }
     if (awaitingKeyFrame) {
-      if (pendingKeyFrameRequestNanos >= 0) {
-        pendingKeyFrameRequestNanos = nowNanos; // asked for while nothing was sent
+      if (!unmuteSeen) {
+        unmuteSeen = true;
+        if (pendingKeyFrameRequestNanos >= 0) {
+          pendingKeyFrameRequestNanos = nowNanos; // asked for while nothing was sent
+        }
       }
       if (!keyFrame) {
         return false;

@@ -181,6 +181,24 @@ class VideoSenderControlTest {
   }
 
   @Test
+  void aKeyFrameRequestedBeforeOrDuringAMuteIsTimedFromTheUnmute() {
+    VideoSender s = sender();
+    s.sendFrame(new byte[] {0x10, 1, 2}, 0, 3, 0, System.nanoTime());
+    s.onRtcp(new org.tgcalls4j.internal.rtcp.RtcpPacket.Feedback(
+        org.tgcalls4j.internal.rtcp.RtcpPacket.FeedbackType.PLI, 206, 1, 7, SSRC, new byte[0]));
+    long unmuted = System.nanoTime() + 5_000_000_000L; // after a long mute
+    assertThat(s.admit(true, false, unmuted - 1_000_000_000L)).isFalse();
+    assertThat(s.admit(false, false, unmuted)).isFalse();
+    assertThat(s.admit(false, false, unmuted + 33_000_000L)).isFalse();
+    long key = unmuted + 66_000_000L;
+    assertThat(s.admit(false, true, key)).isTrue();
+    s.sendFrame(new byte[] {0x10, 1, 2}, 0, 3, 6000, key);
+
+    assertThat(s.stats().lastKeyFrameDelayMillis()).as("from the unmute, not the request or the "
+        + "last skipped frame").isEqualTo(66);
+  }
+
+  @Test
   void whileMutedFramesPassOnScheduleUnsentTheKeepAliveGoesOnAndTheUnmuteStartsAtAKeyFrame()
       throws Exception {
     Av av = new Av(ivf(80, 15)); // keyframes at 0, 15, ..., 75: every 0.5 s
