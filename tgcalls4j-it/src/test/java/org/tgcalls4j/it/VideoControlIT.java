@@ -243,7 +243,7 @@ class VideoControlIT {
     System.out.println("VideoControlIT: A/V offset after the seek: " + avSyncMillis + " ms");
 
     assertThat(positionAtSeek).isBetween(3_500L, 3_600L);
-    assertThat(positionAfter).isBetween(3_800L, 4_800L);
+    assertThat(positionAfter).as("running from the target").isBetween(3_600L, 4_800L);
 
     // video: the frame numbers jump once, to the target's frame, and continue from there
     int[] numbers = frameNumbers(ivf);
@@ -306,7 +306,7 @@ class VideoControlIT {
     assertThat(positionAtUnmute - positionAtMute).as("the clock ran while muted")
         .isBetween(1_000L, 1_500L);
     // the frames due while muted, and after the unmute those before the next keyframe (<= 1 s)
-    assertThat(stats.framesSkippedMuted()).isBetween(30L, 30L + FPS + 3);
+    assertThat(stats.framesSkippedMuted()).isBetween(30L, 70L);
 
     List<VideoFrameArrival> arrivals = sfu.videoFrameArrivals();
     int[] numbers = frameNumbers(ivf);
@@ -383,7 +383,7 @@ class VideoControlIT {
         / 1_000_000L;
     System.out.println("VideoControlIT: paused " + (resumedAt - pausedAt) / 1_000_000L
         + " ms, video gap " + gapMillis + " ms");
-    assertThat(gapMillis).as("the gap").isBetween(1_450L, 1_800L);
+    assertThat(gapMillis).as("the gap").isBetween(1_400L, 1_900L);
     // the frame held through the pause is the next one, and none is skipped or repeated
     assertThat(numbers[gapEnd]).as("the frame after the pause").isEqualTo(numbers[gapEnd - 1] + 1);
     for (int i = 1; i < numbers.length; i++) {
@@ -391,7 +391,9 @@ class VideoControlIT {
     }
     assertThat(numbers.length).as("frames: 1 s before the pause, 1.2 s after")
         .isBetween(50, 3 * FPS);
-    // no burst: at 30 fps a 200 ms window holds 6 frames; one catching up would hold many more
+    // no burst: at 30 fps a 200 ms window holds 6 frames, and catching up the pause would put its
+    // 45 frames into one (46 seen before the fix); the margin absorbs the SFU's reader stalling
+    // briefly on a loaded machine (the sender's own spacing is checked in VideoSenderControlTest)
     int most = 0;
     for (int i = gapEnd; i < arrivals.size(); i++) {
       int inWindow = 0;
@@ -402,7 +404,7 @@ class VideoControlIT {
       most = Math.max(most, inWindow);
     }
     System.out.println("VideoControlIT: most frames in 200 ms after the resume: " + most);
-    assertThat(most).as("frames in any 200 ms after the resume").isLessThanOrEqualTo(9);
+    assertThat(most).as("frames in any 200 ms after the resume").isLessThanOrEqualTo(12);
     assertThat(arrivals.size() - gapEnd).as("frames after the resume").isGreaterThan(25);
     assertThat(trackEvents).isEmpty();
   }
