@@ -30,15 +30,17 @@ public sealed interface Call extends AutoCloseable permits GroupCall, RtmpStream
   void setSource(MediaSource source) throws TgCallsException;
 
   /**
-   * Pauses sending; the source keeps its position. A group call stops sending audio; an RTMP
-   * stream switches to its hold stream and keeps the ingest connection.
+   * Pauses sending; the source keeps its position. A group call stops sending audio, and video
+   * if its source has some (receivers hold the last frame); an RTMP stream switches to its hold
+   * stream and keeps the ingest connection.
    *
    * @throws ConnectionNotFoundException if the call was stopped or failed
    */
   void pause() throws TgCallsException;
 
   /**
-   * Resumes after {@link #pause()} from the paused position.
+   * Resumes after {@link #pause()} from the paused position. A group call's tracks continue
+   * together, paced from the resume: the paused time is a gap, not media to catch up in a burst.
    *
    * @throws ConnectionNotFoundException if the call was stopped or failed
    */
