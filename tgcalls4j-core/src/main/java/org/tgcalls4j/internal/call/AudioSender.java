@@ -281,7 +281,7 @@ final class AudioSender implements MediaTrack {
           long frameNanos = samples * 1_000_000_000L / 48_000;
           sourceMediaNanos += frameNanos;
           totalMediaNanos += frameNanos;
-          sources.setPositionMillis(sourceStartMillis + sourceMediaNanos / 1_000_000L);
+          sources.setPositionMillis(frames, sourceStartMillis + sourceMediaNanos / 1_000_000L);
           maybeSendReport(nowNanos);
         }
         return nowNanos; // more frames are due: go on at the next tick
