@@ -30,15 +30,17 @@ public sealed interface Call extends AutoCloseable permits GroupCall, RtmpStream
   void setSource(MediaSource source) throws TgCallsException;
 
   /**
-   * Pauses sending; the source keeps its position. A group call stops sending audio; an RTMP
-   * stream switches to its hold stream and keeps the ingest connection.
+   * Pauses sending; the source keeps its position. A group call stops sending audio, and video
+   * if its source has some (receivers hold the last frame); an RTMP stream switches to its hold
+   * stream and keeps the ingest connection.
    *
    * @throws ConnectionNotFoundException if the call was stopped or failed
    */
   void pause() throws TgCallsException;
 
   /**
-   * Resumes after {@link #pause()} from the paused position.
+   * Resumes after {@link #pause()} from the paused position. A group call's tracks continue
+   * together, paced from the resume: the paused time is a gap, not media to catch up in a burst.
    *
    * @throws ConnectionNotFoundException if the call was stopped or failed
    */
@@ -50,7 +52,7 @@ public sealed interface Call extends AutoCloseable permits GroupCall, RtmpStream
    * @param positionMillis position within the current source, ms, at least 0
    * @throws IllegalArgumentException if {@code positionMillis} is negative
    * @throws InvalidParamsException if the current source cannot seek (pushed PCM, a mix, a shell
-   *     command, a {@link SharedSource}, a source whose video is being sent) or nothing is playing
+   *     command, a {@link SharedSource}) or nothing is playing
    * @throws FfmpegSpawnException if ffmpeg cannot be started
    * @throws ConnectionNotFoundException if the call was stopped or failed
    */

@@ -169,7 +169,13 @@ public final class GroupCall implements Call {
 
   /**
    * Sends Opus silence instead of the source, which keeps playing: its position runs on, so
-   * {@link #unmute()} continues where the source is by then, not where it was muted. Telegram
+   * {@link #unmute()} continues where the source is by then, not where it was muted. A source
+   * with video ({@link MediaSource#withVideo}) sends no video frames meanwhile: receivers show a
+   * <em>held frame</em>, the last one sent before the mute (the video SSRC gets a padding-only
+   * keep-alive every 2 s, so the SFU keeps the stream). After the unmute the video resumes at the
+   * source's next keyframe, at most 1 s later (ffmpeg encodes one at least every second), so
+   * receivers never decode a frame whose references they did not get; the frames skipped are
+   * counted in {@link VideoStats#framesSkippedMuted()}. Telegram
    * shows the participant muted only after {@code phone.editGroupCallParticipant(muted = true)}
    * through the application's client; this only silences the stream.
    *
@@ -182,7 +188,8 @@ public final class GroupCall implements Call {
   }
 
   /**
-   * Sends the source again after {@link #mute()}.
+   * Sends the source again after {@link #mute()}: the audio at once, the video from the source's
+   * next keyframe (at most 1 s later).
    *
    * @return whether the call was muted before
    * @throws ConnectionNotFoundException if the call was stopped or failed
@@ -200,13 +207,14 @@ public final class GroupCall implements Call {
   /**
    * Restarts the current file or URL source at {@code positionMillis}: ffmpeg reopens it with an
    * input seek, the old source ends without a stream-end event, and {@link #positionMillis()}
-   * continues from the target. A paused call stays paused at the new position. A target past the
-   * end ends the source at once with a normal stream end.
+   * continues from the target. A source with video restarts its one ffmpeg with the seek, so the
+   * audio and the video both continue from the target (within a frame) on one baseline; the video
+   * continues with a keyframe. A paused call stays paused at the new position. A target past the
+   * end ends the source at once with a normal stream end (for each of its tracks).
    *
    * @throws IllegalArgumentException if {@code positionMillis} is negative
    * @throws InvalidParamsException (field {@code source}) if nothing is playing, or the source is
-   *     pushed PCM, a mix, a shell command, a {@link SharedSource} or (group calls) a source whose
-   *     video is being sent, which cannot seek
+   *     pushed PCM, a mix, a shell command or a {@link SharedSource}, which cannot seek
    * @throws FfmpegSpawnException if ffmpeg cannot be started
    * @throws ConnectionNotFoundException if the call was stopped or failed
    */

@@ -427,7 +427,7 @@ public final class TgCalls implements AutoCloseable {
    * @param positionMillis position within the current source, ms, at least 0
    * @throws IllegalArgumentException if positionMillis is negative
    * @throws InvalidParamsException if the current source cannot seek (pushed PCM, a mix, a shell
-   *     command, a {@link SharedSource}, a source whose video is being sent) or nothing is playing
+   *     command, a {@link SharedSource}) or nothing is playing
    * @throws FfmpegSpawnException if ffmpeg cannot be started
    * @throws ConnectionNotFoundException if the chat has no call
    * @throws ClientClosedException if the client was closed

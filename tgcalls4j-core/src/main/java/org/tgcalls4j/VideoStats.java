@@ -24,9 +24,13 @@ package org.tgcalls4j;
  * @param transportCcFeedbackReceived transport-cc feedback messages received about the video
  * @param rtcpPacketsSent sender reports sent for the video SSRC
  * @param keepalivesSent padding-only keep-alive packets sent during stretches without video
+ * @param framesSkippedMuted frames read on schedule but not sent because of
+ *     {@link GroupCall#mute()}: those due while muted, and after the unmute the delta frames
+ *     dropped until the next keyframe (at most the source's keyframe interval, 1 s)
  */
 public record VideoStats(int ssrc, int rtxSsrc, long framesSent, long keyFramesSent,
     long packetsSent, long payloadBytesSent, long rtxPacketsSent, long nacksReceived,
     long nackedPacketsMissing, long pliReceived, long firReceived, long keyFrameRequestsCoalesced,
     long lastKeyFrameDelayMillis, long maxKeyFrameDelayMillis, long rembBitrateBps,
-    long transportCcFeedbackReceived, long rtcpPacketsSent, long keepalivesSent) {}
+    long transportCcFeedbackReceived, long rtcpPacketsSent, long keepalivesSent,
+    long framesSkippedMuted) {}

@@ -258,6 +258,15 @@ public final class TestSfu implements AutoCloseable {
   }
 
   /**
+   * @return the VP8 frames completed from the video SSRC so far with their arrival times, in the
+   *     order they were written to the IVF file; empty before the connection or without video
+   */
+  public java.util.List<VideoFrameArrival> videoFrameArrivals() {
+    VideoReceiver v = video;
+    return v == null ? java.util.List.of() : v.arrivals();
+  }
+
+  /**
    * @param max how many to return at most
    * @return sequence numbers of the latest media packets received on the video SSRC, oldest first
    */

@@ -19,6 +19,8 @@ final class VideoReceiver {
   private static final Logger LOG = LoggerFactory.getLogger(VideoReceiver.class);
   private static final int ORIGINALS_KEPT = 4096;
   private static final int ABS_SEND_TIME_ID = 2;
+  /** Frame arrivals kept: an hour of 30 fps video. */
+  private static final int ARRIVALS_KEPT = 108_000;
 
   private final int videoSsrc;
   private final int rtxSsrc;
@@ -37,6 +39,7 @@ final class VideoReceiver {
   private boolean absSendTime;
   private long frames;
   private final List<Long> keyFrames = new ArrayList<>();
+  private final List<VideoFrameArrival> arrivals = new ArrayList<>();
   private long lastTimestamp = -1;
   private int width;
   private int height;
@@ -151,6 +154,10 @@ final class VideoReceiver {
   private void depacketized(List<Vp8Frame> completed) {
     for (Vp8Frame frame : completed) {
       frames++;
+      if (arrivals.size() < ARRIVALS_KEPT) {
+        arrivals.add(new VideoFrameArrival(System.nanoTime(), frame.rtpTimestamp() & 0xFFFF_FFFFL,
+            frame.keyFrame()));
+      }
       if (frame.keyFrame()) {
         keyFrames.add(frame.rtpTimestamp() & 0xFFFF_FFFFL);
         if (width == 0) {
@@ -217,6 +224,11 @@ final class VideoReceiver {
         frames, List.copyOf(keyFrames), lastTimestamp, width, height, ivfFile, rtxPackets,
         List.copyOf(osns), rtxMismatches, rtxPayloadType, avSyncOffsetMillis(), autoNacked,
         rtxRecovered);
+  }
+
+  /** @return every frame completed so far (up to an hour's), in completion order */
+  synchronized List<VideoFrameArrival> arrivals() {
+    return List.copyOf(arrivals);
   }
 
   /** @return the sequence numbers of the media packets seen most recently, oldest first */

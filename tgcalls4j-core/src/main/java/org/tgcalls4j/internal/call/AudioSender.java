@@ -266,7 +266,9 @@ final class AudioSender implements MediaTrack {
           pacer.released(sourceMediaNanos, nowNanos);
           MediaTimeline shared = timeline;
           if (shared != null) {
-            shared.publish(frames, pacer.startNanos()); // after any (re)start or rebase
+            // after any (re)start or rebase; the epoch tells the video track whether this
+            // origin already counts the last pause (it waits for one that does)
+            shared.publish(frames, pacer.startNanos(), stopsSeen);
           }
           byte[] frame = pending;
           int samples = pendingSamples;
@@ -279,7 +281,7 @@ final class AudioSender implements MediaTrack {
           long frameNanos = samples * 1_000_000_000L / 48_000;
           sourceMediaNanos += frameNanos;
           totalMediaNanos += frameNanos;
-          sources.setPositionMillis(sourceStartMillis + sourceMediaNanos / 1_000_000L);
+          sources.setPositionMillis(frames, sourceStartMillis + sourceMediaNanos / 1_000_000L);
           maybeSendReport(nowNanos);
         }
         return nowNanos; // more frames are due: go on at the next tick

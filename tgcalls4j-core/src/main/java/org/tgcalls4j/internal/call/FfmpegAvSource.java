@@ -53,15 +53,29 @@ final class FfmpegAvSource implements AudioVideoSource {
    */
   static FfmpegAvSource open(MediaSource source, Path ffmpeg, int audioBitrateKbps,
       ThreadFactory threads) throws FfmpegSpawnException {
+    return open(source, ffmpeg, audioBitrateKbps, 0, threads);
+  }
+
+  /**
+   * Binds the two loopback sockets and starts ffmpeg reading the input from
+   * {@code startOffsetMillis} (an input seek: both outputs start there, with timestamps from 0,
+   * the video with a keyframe), for a seek.
+   *
+   * @param startOffsetMillis where to start in the input, ms, at least 0
+   * @throws FfmpegSpawnException if ffmpeg cannot be started or no loopback port can be bound
+   */
+  static FfmpegAvSource open(MediaSource source, Path ffmpeg, int audioBitrateKbps,
+      long startOffsetMillis, ThreadFactory threads) throws FfmpegSpawnException {
     LoopbackInput audioIn = null;
     LoopbackInput videoIn = null;
     try {
       audioIn = new LoopbackInput("audio");
       videoIn = new LoopbackInput("video");
       // the source's EncodeOptions: by default the SFU's x-google-start-bitrate=800 (group-call.md
-      // §3.3), at most 1280x720 and 30 fps
-      List<String> command = FfmpegCommand.opusOggAndVp8Ivf(ffmpeg, source, audioBitrateKbps,
-          KEY_FRAME_INTERVAL_MILLIS, audioIn.ffmpegUrl(), videoIn.ffmpegUrl());
+      // §3.3), at most 1280x720 and 30 fps; a seek starts the input at the target
+      List<String> command = FfmpegCommand.seekingInput(FfmpegCommand.opusOggAndVp8Ivf(ffmpeg,
+          source, audioBitrateKbps, KEY_FRAME_INTERVAL_MILLIS, audioIn.ffmpegUrl(),
+          videoIn.ffmpegUrl()), startOffsetMillis);
       FfmpegProcess process = FfmpegProcess.start(command, threads);
       return new FfmpegAvSource(process, audioIn, videoIn);
     } catch (IOException e) {

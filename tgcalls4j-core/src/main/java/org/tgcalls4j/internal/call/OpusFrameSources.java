@@ -107,7 +107,9 @@ final class OpusFrameSources {
   /**
    * Restarts the slot's current source at {@code positionMillis}: a file or URL is reopened
    * through ffmpeg with {@code -ss} before the input (an accurate input seek when transcoding);
-   * the call keeps its pause state. The old source is closed without a stream-end event. A
+   * a source whose video plays restarts its one ffmpeg ({@link FfmpegAvSource}) that way, so
+   * both tracks start at the target on the new source's one baseline; the call keeps its pause
+   * state. The old source is closed without a stream-end event. A
    * position past the end makes the source end at once, with a normal stream end.
    *
    * @param slot the call's source slot
@@ -116,8 +118,7 @@ final class OpusFrameSources {
    * @param bitrateKbps Opus bitrate, kbit/s
    * @param threads creates ffmpeg's stderr pump thread
    * @throws InvalidParamsException (field {@code source}) if nothing is playing, or the source is
-   *     pushed PCM, a mix, a shell command, a shared source or a source whose video plays,
-   *     which cannot seek
+   *     pushed PCM, a mix, a shell command or a shared source, which cannot seek
    * @throws FfmpegSpawnException if ffmpeg could not be started
    */
   static void seek(SourceSlot slot, long positionMillis, Path ffmpeg, int bitrateKbps,
@@ -135,18 +136,24 @@ final class OpusFrameSources {
     if (media instanceof MediaSource.IvfSource) {
       throw new InvalidParamsException("source", "an IVF source cannot seek");
     }
-    MediaSource reopen = media;
-    if (media instanceof MediaSource.VideoSource video) {
-      if (slot.playsVideo()) {
-        throw new InvalidParamsException("source", "a source with video cannot seek yet");
-      }
-      reopen = video.input(); // only its audio plays (a private call, a join without video)
-    }
     if (media instanceof SharedSource) {
       throw new InvalidParamsException("source", "a shared source plays live for all its calls"
           + " and cannot seek");
     }
-    slot.seek(media, open(reopen, ffmpeg, bitrateKbps, positionMillis, threads), positionMillis);
+    OpusFrameSource reopened;
+    if (media instanceof MediaSource.VideoSource video) {
+      if (slot.playsVideo()) {
+        // the one ffmpeg again, seeking its input: audio and video start at the target together
+        SourceFiles.check(media);
+        reopened = FfmpegAvSource.open(media, ffmpeg, bitrateKbps, positionMillis, threads);
+      } else {
+        // only its audio plays (a private call, a join without video)
+        reopened = open(video.input(), ffmpeg, bitrateKbps, positionMillis, threads);
+      }
+    } else {
+      reopened = open(media, ffmpeg, bitrateKbps, positionMillis, threads);
+    }
+    slot.seek(media, reopened, positionMillis);
   }
 
   /**

@@ -220,8 +220,15 @@ final class SourceSlot {
     return paused;
   }
 
-  void setPositionMillis(long positionMillis) {
-    this.positionMillis = positionMillis;
+  /**
+   * Records the position the sender reached in {@code frames}, unless a replacement or seek made
+   * another source current meanwhile: their position (0, the seek target) stands until the new
+   * source's first frame leaves, which may take ffmpeg's start-up.
+   */
+  synchronized void setPositionMillis(OpusFrameSource frames, long positionMillis) {
+    if (frames == current) {
+      this.positionMillis = positionMillis;
+    }
   }
 
   long positionMillis() {

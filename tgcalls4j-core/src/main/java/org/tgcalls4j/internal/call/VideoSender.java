@@ -35,6 +35,15 @@ import org.tgcalls4j.internal.signaling.VideoSendParameters;
  * track's CNAME goes out every second (RFC 3550 §6.4.1, §6.5.1), and a padding-only keep-alive
  * on the video SSRC after two seconds without video (§5.6).
  *
+ * <p>Control: while the call is muted, frames are still read on their deadlines (the position
+ * runs on, as the audio's does) but not sent, so receivers hold the last frame; after the unmute
+ * delta frames are dropped until the next keyframe (at most the source's keyframe interval), so a
+ * receiver never decodes a frame whose references it did not get. While the source is paused or
+ * held the frame read is kept; on resume it waits for the audio's new baseline (the old one plus
+ * the time stopped, {@link MediaTimeline}'s epoch), so nothing is sent to catch up. A seek or
+ * source change is a new source: its first frame (an ffmpeg's first, a keyframe) starts its own
+ * baseline.
+ *
  * <p>Threads: the sender thread reads, paces and sends; {@link #onRtcp} runs on the transport's
  * I/O thread and sends retransmissions itself (the output is thread-safe, the history is
  * guarded by its own lock).
@@ -52,6 +61,8 @@ final class VideoSender implements MediaTrack {
   private static final long ORIGIN_WAIT_NANOS = 1_000_000_000L;
   /** Longest single park while waiting for a frame's deadline, so pauses and origin moves show. */
   private static final long MAX_PARK_NANOS = 20_000_000L;
+  /** Park while waiting for the audio to publish a baseline: its first frame leaves at once. */
+  private static final long ORIGIN_POLL_NANOS = 2_000_000L;
   private static final int KEEPALIVE_PADDING_BYTES = 4;
   private static final int ONE_BYTE_PROFILE = 0xBEDE;
   private static final int RTX_PAYLOAD_OFFSET_BYTES = 2;
@@ -86,6 +97,10 @@ final class VideoSender implements MediaTrack {
   private boolean baseKnown;
   private long currentOriginOffset90k; // offset of the source being played
   private Object currentSource;
+  /** A frame was skipped for a mute: send nothing until the next keyframe. */
+  private boolean awaitingKeyFrame;
+  /** Whether the first frame after the last mute was seen (a pending request restarted). */
+  private boolean unmuteSeen;
 
   // counters, any thread
   private final AtomicLong framesSent = new AtomicLong();
@@ -98,6 +113,7 @@ final class VideoSender implements MediaTrack {
   private final AtomicLong keyFrameRequestsCoalesced = new AtomicLong();
   private final AtomicLong transportCcReceived = new AtomicLong();
   private final AtomicLong keepalivesSent = new AtomicLong();
+  private final AtomicLong framesSkippedMuted = new AtomicLong();
   private volatile long rembBitrateBps = -1;
   private volatile long rtcpSent;
   private volatile long pendingKeyFrameRequestNanos = -1;
@@ -186,7 +202,7 @@ final class VideoSender implements MediaTrack {
         rtxPacketsSent.get(), nacksReceived.get(), nackedPacketsMissing.get(), pliReceived.get(),
         firReceived.get(), keyFrameRequestsCoalesced.get(), lastKeyFrameDelayMillis,
         maxKeyFrameDelayMillis, rembBitrateBps, transportCcReceived.get(), rtcpSent,
-        keepalivesSent.get());
+        keepalivesSent.get(), framesSkippedMuted.get());
   }
 
   @Override
@@ -363,7 +379,6 @@ final class VideoSender implements MediaTrack {
     IvfHeader header = null;
     AudioVideoSource playing = null;
     boolean ended = false;
-    long sourceStartNanos = 0;
     try {
       while (!closed) {
         long now = clock.nanoTime();
@@ -381,7 +396,6 @@ final class VideoSender implements MediaTrack {
           reader = av.video();
           header = null;
           ended = false;
-          sourceStartNanos = now;
           timestampOffset90k = lastMedia90k < 0 ? 0 : lastMedia90k + 3000;
           currentOriginOffset90k = timestampOffset90k;
           currentSource = av;
@@ -410,17 +424,56 @@ final class VideoSender implements MediaTrack {
           continue;
         }
         long mediaNanos = pts90k * 1_000_000L / 90;
-        if (!awaitDeadline(av, mediaNanos, sourceStartNanos)) {
+        if (!awaitDeadline(av, mediaNanos)) {
           continue; // the source changed or the sender closed: drop the frame
         }
+        long nowNanos = clock.nanoTime();
+        if (!admit(sources.isMuted(),
+            Vp8PayloadHeader.isKeyFrame(reader.frameBuffer(), 0, reader.frameLength()),
+            nowNanos)) {
+          framesSkippedMuted.incrementAndGet();
+          lastMedia90k = timestampOffset90k + pts90k; // its time passed: a next source follows it
+          continue;
+        }
         sendFrame(reader.frameBuffer(), 0, reader.frameLength(), timestampOffset90k + pts90k,
-            clock.nanoTime());
+            nowNanos);
       }
     } catch (InterruptedException e) {
       // close() interrupts us
     } catch (RuntimeException e) {
       log.error("chat {}: video sender thread failed", chatId, e);
     }
+  }
+
+  /**
+   * Decides whether a frame whose deadline came is sent: not while muted, and after a mute not
+   * before the next keyframe (the frames it references were never sent). Sender thread only.
+   *
+   * @param muted whether the call is muted now
+   * @param keyFrame whether the frame is a VP8 keyframe
+   * @param nowNanos the clock now; a keyframe request pending across the mute counts from the
+   *     unmute
+   * @return true to send the frame, false to skip it
+   */
+  boolean admit(boolean muted, boolean keyFrame, long nowNanos) {
+    if (muted) {
+      awaitingKeyFrame = true;
+      unmuteSeen = false;
+      return false;
+    }
+    if (awaitingKeyFrame) {
+      if (!unmuteSeen) {
+        unmuteSeen = true;
+        if (pendingKeyFrameRequestNanos >= 0) {
+          pendingKeyFrameRequestNanos = nowNanos; // asked for while nothing was sent
+        }
+      }
+      if (!keyFrame) {
+        return false;
+      }
+      awaitingKeyFrame = false;
+    }
+    return true;
   }
 
   private void videoEnded(AudioVideoSource av, IOException readError) throws InterruptedException {
@@ -436,32 +489,43 @@ final class VideoSender implements MediaTrack {
 
   /**
    * Waits until the frame's deadline on the shared baseline, holding it while the source is
-   * paused or held.
+   * paused or held. The baseline must count every stop of the source so far (its epoch), so after
+   * a resume the frame waits for the audio's new baseline rather than leave at once on the old
+   * one, whose deadlines lie in the past by the time stopped.
    *
    * @return true to send the frame now; false if the source was replaced or the sender closed
    */
-  private boolean awaitDeadline(AudioVideoSource av, long mediaNanos, long sourceStartNanos)
+  private boolean awaitDeadline(AudioVideoSource av, long mediaNanos)
       throws InterruptedException {
+    long unknownSince = -1;
     while (!closed) {
       long now = clock.nanoTime();
       maybeKeepalive(now);
       maybeSendReport(now);
       OpusFrameSource current = sources.awaitPlayable(200);
       if (current == null) {
+        unknownSince = -1;
         continue; // paused or held: keep the frame
       }
       if (current != av) {
         return false;
       }
+      long epoch = sources.stops();
       now = clock.nanoTime();
-      long origin = timeline.originNanos(av);
+      long origin = timeline.originNanos(av, epoch);
       if (origin == MediaTimeline.UNKNOWN) {
-        if (now - sourceStartNanos < ORIGIN_WAIT_NANOS) {
-          LockSupport.parkNanos(MAX_PARK_NANOS);
+        if (unknownSince < 0) {
+          unknownSince = now;
+        }
+        if (now - unknownSince < ORIGIN_WAIT_NANOS) {
+          LockSupport.parkNanos(ORIGIN_POLL_NANOS);
+          if (Thread.interrupted()) {
+            throw new InterruptedException();
+          }
           continue;
         }
         origin = now - mediaNanos; // no audio from this source: the video sets the baseline
-        timeline.publish(av, origin);
+        timeline.publish(av, origin, epoch);
       }
       long wait = origin + mediaNanos - now;
       if (wait <= 0) {
@@ -496,7 +560,10 @@ final class VideoSender implements MediaTrack {
     lastReportNanos = nowNanos;
     // the RTP time of "now" on the shared baseline (RFC 3550 §6.4.1), so that the audio's report
     // and this one map one NTP instant to the same media position
-    long origin = currentSource == null ? MediaTimeline.UNKNOWN : timeline.originNanos(currentSource);
+    // a baseline from before the last pause or hold is stale: report the last timestamp sent, as
+    // the audio does, until the new one is published
+    long origin = currentSource == null ? MediaTimeline.UNKNOWN
+        : timeline.originNanos(currentSource, sources.stops());
     int rtpNow;
     if (origin == MediaTimeline.UNKNOWN) {
       rtpNow = packetizer.lastRtpTimestamp();

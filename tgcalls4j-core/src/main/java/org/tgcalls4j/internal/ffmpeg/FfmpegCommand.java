@@ -297,6 +297,34 @@ public final class FfmpegCommand {
     return args;
   }
 
+  /**
+   * Makes a command built here start reading its input at a position: {@code -ss} before its
+   * {@code -i}, where {@link #opusOgg} puts it (an input seek, accurate when transcoding: every
+   * output starts at the position, with timestamps from 0). Used to restart a source with video
+   * ({@link #opusOggAndVp8Ivf}) at a seek target, so both its outputs start there together.
+   *
+   * @param args a command with one input, as built by this class; not modified
+   * @param startOffsetMillis where to start in the input, ms; 0 returns a copy of {@code args}
+   * @return the new argument list
+   * @throws IllegalArgumentException if startOffsetMillis is negative, or args has no {@code -i}
+   *     or already seeks
+   */
+  public static List<String> seekingInput(List<String> args, long startOffsetMillis) {
+    if (startOffsetMillis < 0) {
+      throw new IllegalArgumentException("startOffsetMillis must not be negative: " + startOffsetMillis);
+    }
+    int input = args.indexOf("-i");
+    if (input < 0 || args.subList(0, input).contains("-ss")) {
+      throw new IllegalArgumentException("not a command with one unseeked input: " + args);
+    }
+    List<String> out = new ArrayList<>(args);
+    if (startOffsetMillis > 0) {
+      out.addAll(input, List.of("-ss", String.format(Locale.ROOT, "%d.%03d",
+          startOffsetMillis / 1000, startOffsetMillis % 1000)));
+    }
+    return out;
+  }
+
   private static void addInput(List<String> args, MediaSource source, long startOffsetMillis, boolean realtime) {
     if (startOffsetMillis < 0) {
       throw new IllegalArgumentException("startOffsetMillis must not be negative: " + startOffsetMillis);
