@@ -18,7 +18,8 @@ public sealed interface Call extends AutoCloseable permits GroupCall, RtmpStream
 
   /**
    * Plays a source, replacing the current one without a stream-end event. A group call may be
-   * given its source before it connects; playback starts once connected.
+   * given its source before it connects; playback starts once connected. A paused call stays
+   * paused: the new source starts at its beginning on {@link #resume()}.
    *
    * @param source what to play; a {@link SharedSource} is not opened again: the call joins it at its
    *     live position (see there for pause, seek and stop on a shared source)
@@ -34,17 +35,19 @@ public sealed interface Call extends AutoCloseable permits GroupCall, RtmpStream
    * if its source has some (receivers hold the last frame); an RTMP stream switches to its hold
    * stream and keeps the ingest connection.
    *
+   * @return true if the call was playing and is now paused; false if it was paused already
    * @throws ConnectionNotFoundException if the call was stopped or failed
    */
-  void pause() throws TgCallsException;
+  boolean pause() throws TgCallsException;
 
   /**
    * Resumes after {@link #pause()} from the paused position. A group call's tracks continue
    * together, paced from the resume: the paused time is a gap, not media to catch up in a burst.
    *
+   * @return true if the call was paused and now plays; false if it was not paused
    * @throws ConnectionNotFoundException if the call was stopped or failed
    */
-  void resume() throws TgCallsException;
+  boolean resume() throws TgCallsException;
 
   /**
    * Restarts the current source at a position; a paused call stays paused there.

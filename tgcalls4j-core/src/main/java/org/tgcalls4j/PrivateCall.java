@@ -153,15 +153,15 @@ public final class PrivateCall implements Call {
   }
 
   @Override
-  public void pause() throws TgCallsException {
+  public boolean pause() throws TgCallsException {
     checkLive();
-    session.pause();
+    return session.pause();
   }
 
   @Override
-  public void resume() throws TgCallsException {
+  public boolean resume() throws TgCallsException {
     checkLive();
-    session.resume();
+    return session.resume();
   }
 
   /**

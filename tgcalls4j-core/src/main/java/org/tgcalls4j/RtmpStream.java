@@ -48,15 +48,15 @@ public final class RtmpStream implements Call {
   }
 
   @Override
-  public void pause() throws TgCallsException {
+  public boolean pause() throws TgCallsException {
     checkLive();
-    call.pause();
+    return call.pause();
   }
 
   @Override
-  public void resume() throws TgCallsException {
+  public boolean resume() throws TgCallsException {
     checkLive();
-    call.resume();
+    return call.resume();
   }
 
   /**

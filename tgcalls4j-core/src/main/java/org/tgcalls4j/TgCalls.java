@@ -378,11 +378,12 @@ public final class TgCalls implements AutoCloseable {
    * Shortcut: {@link Call#pause} on the chat's main call.
    *
    * @param chatId the call's chat
+   * @return true if the call was playing and is now paused; false if it was paused already
    * @throws ConnectionNotFoundException if the chat has no call
    * @throws ClientClosedException if the client was closed
    */
-  public void pause(long chatId) throws TgCallsException {
-    call(chatId).pause();
+  public boolean pause(long chatId) throws TgCallsException {
+    return call(chatId).pause();
   }
 
   /**
@@ -413,11 +414,12 @@ public final class TgCalls implements AutoCloseable {
    * Shortcut: {@link Call#resume} on the chat's main call.
    *
    * @param chatId the call's chat
+   * @return true if the call was paused and now plays; false if it was not paused
    * @throws ConnectionNotFoundException if the chat has no call
    * @throws ClientClosedException if the client was closed
    */
-  public void resume(long chatId) throws TgCallsException {
-    call(chatId).resume();
+  public boolean resume(long chatId) throws TgCallsException {
+    return call(chatId).resume();
   }
 
   /**

@@ -272,6 +272,40 @@ class GroupCallIT {
     assertThat(calls.stats(CHAT).mediaTimeMillis()).isBetween(1980L, 2100L);
   }
 
+  @Test
+  void aSourceSetWhilePausedWaitsForResumeAndPauseAndResumeSayWhetherTheyChangedAnything()
+      throws Exception {
+    sfu = TestSfu.start(TestSfu.Options.defaults());
+    client(TgCalls.builder().requireFfmpeg(false));
+    String join = calls.createCall(CHAT);
+    calls.setStreamSources(CHAT, MediaSource.file(Media.tone(dir, "first.ogg", 440, 3)));
+    calls.connect(CHAT, sfu.answer(join));
+    Thread.sleep(500);
+    assertThat(calls.resume(CHAT)).as("resume while playing").isFalse();
+    assertThat(calls.pause(CHAT)).as("pause while playing").isTrue();
+    assertThat(calls.pause(CHAT)).as("pause while paused").isFalse();
+    Thread.sleep(100); // a frame already due when pause was called may still go out
+    long atPause = calls.stats(CHAT).packetsSent();
+    short[] beforeSwitch = sfu.recording().pcm48kStereo();
+
+    calls.setStreamSources(CHAT, MediaSource.file(Media.tone(dir, "second.ogg", 660, 1)));
+    assertThat(calls.time(CHAT)).as("the new source's position").isZero();
+    Thread.sleep(600);
+    assertThat(calls.stats(CHAT).packetsSent()).as("still paused after the source change")
+        .isEqualTo(atPause);
+
+    assertThat(calls.resume(CHAT)).as("resume while paused").isTrue();
+    assertThat(streamEnds.poll(10, TimeUnit.SECONDS)).as("the new source's natural end, only")
+        .isEqualTo("ok");
+    assertThat(calls.time(CHAT)).as("the whole new source played").isBetween(980L, 1_100L);
+    Thread.sleep(300);
+    short[] all = sfu.recording().pcm48kStereo();
+    short[] after = java.util.Arrays.copyOfRange(all, beforeSwitch.length, all.length);
+    assertThat(Audio.dominantFrequencyHz(after, 2, 48_000)).as("heard after the resume")
+        .isCloseTo(660.0, org.assertj.core.data.Offset.offset(2.0));
+    assertThat(after.length / 2 / 48).as("ms heard after the resume").isBetween(900, 1_200);
+  }
+
   /** @return the RMS of each 10 ms of 48 kHz stereo PCM, in sample units */
   private static double[] rmsPer10Ms(short[] pcm48kStereo) {
     int window = 960; // 480 stereo frames

@@ -477,14 +477,22 @@ public final class GroupCallSession implements AutoCloseable {
     return v == null ? null : v.stats();
   }
 
-  /** Stops sending frames; the source is held where it is (ffmpeg blocks on its full pipe). */
-  public void pause() {
-    sources.setPaused(true);
+  /**
+   * Stops sending frames; the source is held where it is (ffmpeg blocks on its full pipe).
+   *
+   * @return whether the call was not paused before
+   */
+  public boolean pause() {
+    return sources.setPaused(true);
   }
 
-  /** Continues sending after {@link #pause()} from the paused position. */
-  public void resume() {
-    sources.setPaused(false);
+  /**
+   * Continues sending after {@link #pause()} from the paused position.
+   *
+   * @return whether the call was paused before
+   */
+  public boolean resume() {
+    return sources.setPaused(false);
   }
 
   /** @return media position within the current source, ms */

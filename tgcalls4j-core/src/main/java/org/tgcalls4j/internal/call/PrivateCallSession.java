@@ -512,14 +512,22 @@ public final class PrivateCallSession implements AutoCloseable {
         threads);
   }
 
-  /** Stops sending; the source keeps its position. */
-  public void pause() {
-    sources.setPaused(true);
+  /**
+   * Stops sending; the source keeps its position.
+   *
+   * @return whether the call was not paused before
+   */
+  public boolean pause() {
+    return sources.setPaused(true);
   }
 
-  /** Continues after {@link #pause()}. */
-  public void resume() {
-    sources.setPaused(false);
+  /**
+   * Continues after {@link #pause()}.
+   *
+   * @return whether the call was paused before
+   */
+  public boolean resume() {
+    return sources.setPaused(false);
   }
 
   /**

@@ -20,8 +20,8 @@ final class SourceSlot {
   private volatile long positionMillis;
 
   /**
-   * Plays a new source from its start and unpauses; the previous one is closed without a
-   * stream-end event.
+   * Plays a new source from its start; the previous one is closed without a stream-end event. A
+   * paused slot stays paused: the new source starts on resume.
    *
    * @param frames the opened source
    * @param media what it was opened from, kept for {@link #seek}; null if it cannot be reopened
@@ -37,7 +37,6 @@ final class SourceSlot {
         videoEnded = false;
         this.media = media;
         startMillis = 0;
-        paused = false;
         positionMillis = 0;
         notifyAll();
       }
@@ -90,12 +89,18 @@ final class SourceSlot {
     return frames == current ? startMillis : 0;
   }
 
-  synchronized void setPaused(boolean paused) {
+  /**
+   * @param paused whether the user pauses (true) or resumes (false)
+   * @return whether that changed the state
+   */
+  synchronized boolean setPaused(boolean paused) {
     if (paused && !this.paused && !held) {
       stops++;
     }
+    boolean changed = this.paused != paused;
     this.paused = paused;
     notifyAll();
+    return changed;
   }
 
   /**

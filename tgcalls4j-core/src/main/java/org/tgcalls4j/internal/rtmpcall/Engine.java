@@ -9,9 +9,11 @@ interface Engine {
 
   void setSource(MediaSource source) throws TgCallsException;
 
-  void pause();
+  /** @return whether the stream was not paused before (false also once closed) */
+  boolean pause();
 
-  void resume();
+  /** @return whether the stream was paused before (false also once closed) */
+  boolean resume();
 
   void seek(long positionMillis);
 

@@ -84,28 +84,29 @@ final class FfmpegPushEngine implements Engine {
           ? "ffmpeg could not reach the RTMP ingest" : "start() not called");
     }
     kill();
-    source = newSource;
-    paused = false;
+    source = newSource; // a paused stream stays paused: the new source starts on resume
     startMillis = 0;
     spawn();
   }
 
   @Override
-  public synchronized void pause() {
+  public synchronized boolean pause() {
     if (paused || closed) {
-      return;
+      return false;
     }
     kill();
     paused = true;
+    return true;
   }
 
   @Override
-  public synchronized void resume() {
+  public synchronized boolean resume() {
     if (!paused || closed) {
-      return;
+      return false;
     }
     paused = false;
     respawnReportingFailure();
+    return true;
   }
 
   @Override

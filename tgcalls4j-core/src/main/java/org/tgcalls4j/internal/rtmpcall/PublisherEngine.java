@@ -127,8 +127,7 @@ final class PublisherEngine implements Engine {
     FfmpegProcess kill;
     synchronized (lock) {
       requireRunning();
-      source = newSource;
-      paused = false;
+      source = newSource; // a paused stream stays paused: the new source starts on resume
       sourceStartMillis = 0;
       positionMillis = 0;
       kill = replan();
@@ -137,11 +136,11 @@ final class PublisherEngine implements Engine {
   }
 
   @Override
-  public void pause() {
+  public boolean pause() {
     FfmpegProcess kill = null;
     synchronized (lock) {
       if (paused || closed) {
-        return;
+        return false;
       }
       paused = true;
       if (source != null) {
@@ -150,14 +149,15 @@ final class PublisherEngine implements Engine {
       }
     }
     closeQuietly(kill);
+    return true;
   }
 
   @Override
-  public void resume() {
+  public boolean resume() {
     FfmpegProcess kill = null;
     synchronized (lock) {
       if (!paused || closed) {
-        return;
+        return false;
       }
       paused = false;
       if (source != null) {
@@ -165,6 +165,7 @@ final class PublisherEngine implements Engine {
       }
     }
     closeQuietly(kill);
+    return true;
   }
 
   @Override

@@ -154,14 +154,20 @@ public final class RtmpCall implements AutoCloseable {
   /**
    * Pauses the current source at its position; the connection stays up with the hold stream
    * (fallback mode: ffmpeg is killed and nothing is sent until resume). No-op if paused or closed.
+   *
+   * @return whether this paused the stream
    */
-  public void pause() {
-    engine.pause();
+  public boolean pause() {
+    return engine.pause();
   }
 
-  /** Continues the current source from the paused (or sought) position. No-op if not paused. */
-  public void resume() {
-    engine.resume();
+  /**
+   * Continues the current source from the paused (or sought) position. No-op if not paused.
+   *
+   * @return whether this resumed the stream
+   */
+  public boolean resume() {
+    return engine.resume();
   }
 
   /**

@@ -124,14 +124,16 @@ class RtmpCallTest {
     call.setSource(b);
     sleepUntil(t0, 10000);
     streamTimes.add(call.streamTimeMillis());
-    call.pause();
+    assertThat(call.pause()).as("pause while playing").isTrue();
+    assertThat(call.pause()).as("pause while paused").isFalse();
     long pausedAt = call.positionMillis();
     sleepUntil(t0, 12000);
     assertThat(call.positionMillis()).isEqualTo(pausedAt);
     assertThat(pausedAt).isBetween(2500L, 4500L);
     sleepUntil(t0, 13000);
     streamTimes.add(call.streamTimeMillis());
-    call.resume();
+    assertThat(call.resume()).as("resume while paused").isTrue();
+    assertThat(call.resume()).as("resume while playing").isFalse();
     sleepUntil(t0, 14500);
     assertThat(call.positionMillis()).isBetween(pausedAt + 500, pausedAt + 1600);
     sleepUntil(t0, 15000);
