@@ -415,9 +415,12 @@ final class AudioSender implements MediaTrack {
       return;
     }
     lastReportNanos = nowNanos;
-    byte[] report = RtcpPackets.senderReportWithCname(packetizer.ssrc(),
-        config.wallClockMillis().getAsLong(), pump.rtpTimestampAt(nowNanos),
-        packetizer.packetCount(), packetizer.octetCount(), cname);
+    // the RTP time and the wall clock of one instant, read together: nowNanos is from before the
+    // frame was sent, and a sender thread descheduled since would date the report that much late
+    long reportNanos = System.nanoTime();
+    long wallClockMillis = config.wallClockMillis().getAsLong();
+    byte[] report = RtcpPackets.senderReportWithCname(packetizer.ssrc(), wallClockMillis,
+        pump.rtpTimestampAt(reportNanos), packetizer.packetCount(), packetizer.octetCount(), cname);
     if (wire.sendRtcp(report)) {
       rtcpSent++;
     }
