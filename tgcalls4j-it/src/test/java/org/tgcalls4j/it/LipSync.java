@@ -75,10 +75,22 @@ final class LipSync {
   /**
    * @param reports how many sender reports the rate was fitted to
    * @param spanSeconds NTP time from the first to the last
-   * @param ppm least-squares RTP clock rate against NTP, relative to the nominal rate, 1e-6
-   * @param endToEndPpm the same from the first and the last report only
+   * @param ppm least-squares RTP clock rate against NTP, relative to the nominal rate, 1e-6, with
+   *     the steps taken out
+   * @param steps intervals between consecutive reports whose RTP time moved more than
+   *     {@link #STEP_SECONDS} off their NTP time: the sender moved its baseline (after a stall of
+   *     more than 200 ms it rebases rather than send a burst), which is no clock rate
+   * @param stepMillis those steps added up, ms
+   * @param maxResidualMillis the farthest any report lies from the fitted line, ms
    */
-  record Drift(int reports, double spanSeconds, double ppm, double endToEndPpm) {}
+  record Drift(int reports, double spanSeconds, double ppm, int steps, double stepMillis,
+      double maxResidualMillis) {}
+
+  /**
+   * A jump between two consecutive reports at least this large is a step of the sender's
+   * baseline, not drift: a rebase moves it by more than 0.2 s, noise is milliseconds.
+   */
+  static final double STEP_SECONDS = 0.1;
 
   static List<SenderReport> senderReports(JsonObject timeline, long ssrc) {
     List<SenderReport> out = new ArrayList<>();
@@ -183,7 +195,8 @@ final class LipSync {
 
   /**
    * The RTP clock rate one track's sender reports state against their NTP timestamps, relative
-   * to {@code clockHz}: a least-squares line through (NTP, RTP) and the first-to-last ratio.
+   * to {@code clockHz}: a least-squares line through (NTP, RTP), after taking out the steps of the
+   * sender's baseline (see {@link Drift#steps}).
    */
   static Drift drift(List<SenderReport> reports, int clockHz) {
     if (reports.size() < 2) {
@@ -195,12 +208,22 @@ final class LipSync {
     double[] y = new double[n];
     long unwrapped = 0;
     long previous = first.rtp();
+    int steps = 0;
+    double stepped = 0;
     for (int i = 0; i < n; i++) {
       SenderReport r = reports.get(i);
       unwrapped += (int) (r.rtp() - previous);
       previous = r.rtp();
       x[i] = r.ntpSeconds() - first.ntpSeconds();
-      y[i] = (double) unwrapped / clockHz;
+      y[i] = (double) unwrapped / clockHz - stepped;
+      if (i > 0) {
+        double jump = (y[i] - y[i - 1]) - (x[i] - x[i - 1]);
+        if (Math.abs(jump) > STEP_SECONDS) {
+          steps++;
+          stepped += jump;
+          y[i] -= jump;
+        }
+      }
     }
     double mx = 0;
     double my = 0;
@@ -215,7 +238,10 @@ final class LipSync {
       sxx += (x[i] - mx) * (x[i] - mx);
     }
     double slope = sxy / sxx;
-    double endToEnd = y[n - 1] / x[n - 1];
-    return new Drift(n, x[n - 1], (slope - 1) * 1e6, (endToEnd - 1) * 1e6);
+    double maxResidual = 0;
+    for (int i = 0; i < n; i++) {
+      maxResidual = Math.max(maxResidual, Math.abs(y[i] - (my + slope * (x[i] - mx))));
+    }
+    return new Drift(n, x[n - 1], (slope - 1) * 1e6, steps, stepped * 1000, maxResidual * 1000);
   }
 }
