@@ -195,7 +195,8 @@ class AiortcVideoIT {
   private static String offsets(List<LipSync.Pair> pairs) {
     StringBuilder s = new StringBuilder("[");
     for (LipSync.Pair p : pairs) {
-      s.append(s.length() == 1 ? "" : ", ").append(String.format(Locale.ROOT, "%.1f", p.offsetMillis()));
+      s.append(s.length() == 1 ? "" : ", ")
+          .append(String.format(Locale.ROOT, "%.1f", p.offsetMillis()));
     }
     return s.append(']').toString();
   }
