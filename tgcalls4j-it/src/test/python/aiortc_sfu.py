@@ -3,7 +3,13 @@
 
 Reads tgcalls4j's join JSON (phone.joinGroupCall params, group-call.md §2), answers it in the shape
 of updateGroupCallConnection.params (§3), receives the audio over aiortc's ICE/DTLS/SRTP stack,
-records it to a WAV file and writes what it saw to a stats JSON file.
+records it to a WAV file and writes what it saw to a stats JSON file. With --video it also
+receives the client's camera (VP8 on the FID pair of the join's ssrc-groups, group-call.md §5.3),
+decodes every frame with aiortc's own libvpx decoder and writes, for both tracks, what each
+decoded frame held and every RTCP sender report to a timeline JSON file, from which the test maps
+content (beep onsets, white frames) to NTP time itself: aiortc keeps sender reports only for its
+receiver reports (LSR/DLSR) and hands out frames with RTP timestamps counted from the track's
+first frame, so it does no lip sync of its own.
 
 aiortc is the ICE controlling side (it makes the offer), as the SFU is; like the SFU it is given no
 client candidates and learns the client from its first connectivity check (peer-reflexive).
@@ -23,7 +29,9 @@ import av
 import numpy
 from aiortc import RTCPeerConnection, RTCSessionDescription
 from aiortc.contrib.media import MediaRecorder
-from aiortc.mediastreams import AudioStreamTrack
+from aiortc.mediastreams import AudioStreamTrack, MediaStreamError, MediaStreamTrack
+from aiortc.rtcrtpreceiver import RTCRtpReceiver
+from aiortc.rtp import RtcpSrPacket
 
 # Gather on loopback only: tests must not send traffic anywhere else.
 aioice.ice.get_host_addresses = lambda use_ipv4, use_ipv6: ["127.0.0.1"]
@@ -40,6 +48,68 @@ async def _connect_after_first_check(self):
 
 
 aioice.ice.Connection.connect = _connect_after_first_check
+
+# Every RTCP sender report any receiver is given: (kind, ssrc, NTP, RTP, arrival wall time)
+SENDER_REPORTS = []
+_original_handle_rtcp = RTCRtpReceiver._handle_rtcp_packet
+
+
+async def _handle_rtcp_recording_reports(self, packet):
+    if isinstance(packet, RtcpSrPacket):
+        info = packet.sender_info
+        SENDER_REPORTS.append({
+            "kind": self._RTCRtpReceiver__kind, "ssrc": packet.ssrc,
+            "ntpSeconds": info.ntp_timestamp >> 32, "ntpFraction": info.ntp_timestamp & 0xFFFFFFFF,
+            "rtp": info.rtp_timestamp, "arrival": time.time()})
+    await _original_handle_rtcp(self, packet)
+
+
+RTCRtpReceiver._handle_rtcp_packet = _handle_rtcp_recording_reports
+
+# a sample at least this loud (of 32767) starts a beep
+ONSET_LEVEL = 3000
+
+
+def rtp_timestamp(receiver, frame):
+    """The frame's RTP timestamp as sent: aiortc counts pts from the track's first frame."""
+    origin = receiver._RTCRtpReceiver__timestamp_mapper._origin
+    return (frame.pts + origin) & 0xFFFFFFFF
+
+
+class AudioTap(MediaStreamTrack):
+    """Hands the received audio on to the recorder, noting each frame's RTP time and level."""
+    kind = "audio"
+
+    def __init__(self, track, receiver, frames):
+        super().__init__()
+        self.track = track
+        self.receiver = receiver
+        self.frames = frames
+
+    async def recv(self):
+        frame = await self.track.recv()
+        left = numpy.abs(frame.to_ndarray().reshape(-1)[0::2].astype(numpy.int32))
+        loud = numpy.flatnonzero(left >= ONSET_LEVEL)
+        self.frames.append({
+            "rtp": rtp_timestamp(self.receiver, frame), "samples": frame.samples,
+            "peak": int(left.max()) if left.size else 0,
+            "onset": int(loud[0]) if loud.size else -1, "arrival": time.time()})
+        return frame
+
+
+async def consume_video(track, receiver, frames, seen):
+    """Reads every decoded frame: its RTP time, size and mean luma (0..255)."""
+    while True:
+        try:
+            frame = await track.recv()
+        except MediaStreamError:
+            return
+        luma = frame.to_ndarray(format="gray")  # the Y plane of aiortc's I420 frames
+        seen["frames"] += 1
+        seen["width"], seen["height"] = frame.width, frame.height
+        frames.append({
+            "rtp": rtp_timestamp(receiver, frame), "width": frame.width, "height": frame.height,
+            "luma": float(luma.mean()), "arrival": time.time()})
 
 
 class ToneTrack(AudioStreamTrack):
@@ -100,8 +170,15 @@ def answer_sdp(join, offer_sdp):
     ssrc = join["ssrc"] & 0xFFFFFFFF
     mids = []
     media = []
-    for i, sec in enumerate(sections(offer_sdp)):
+    audio_index = 0
+    for sec in sections(offer_sdp):
         mid = next(l.split(":", 1)[1] for l in sec if l.startswith("a=mid:"))
+        if sec[0].startswith("m=video"):
+            mids.append(mid)
+            media += video_answer(join, sec, mid)
+            continue
+        i = audio_index
+        audio_index += 1
         opus = next(l.split(":", 1)[1].split()[0] for l in sec
                     if l.startswith("a=rtpmap:") and "opus/48000" in l.lower())
         offered = next((l[2:] for l in sec if l[2:] in ("sendrecv", "sendonly", "recvonly")), "recvonly")
@@ -118,6 +195,59 @@ def answer_sdp(join, offer_sdp):
     lines = ["v=0", "o=- 1 1 IN IP4 0.0.0.0", "s=-", "t=0 0",
              "a=group:BUNDLE %s" % " ".join(mids)] + media
     return "\r\n".join(lines) + "\r\n"
+
+
+def video_answer(join, sec, mid):
+    """The client's camera as aiortc must see it: VP8 and its RTX (aiortc's payload types, which
+    the client takes from the answer JSON) and the join's FID pair, sendonly. The RTP header
+    extensions are left out on purpose: aiortc's offer gives audio-level and abs-send-time the
+    same id in one BUNDLE, and its single extension map would then parse the client's one-byte
+    audio level as a three-byte abs-send-time and fail on every audio packet."""
+    fp = join["fingerprints"][0]
+    vp8 = next(l[len("a=rtpmap:"):].split()[0] for l in sec
+               if l.startswith("a=rtpmap:") and " VP8/90000" in l)
+    rtx = next(l[len("a=fmtp:"):].split()[0] for l in sec
+               if l.startswith("a=fmtp:") and l.endswith(" apt=%s" % vp8))
+    fid = next(g["sources"] for g in join.get("ssrc-groups", []) if g["semantics"] == "FID")
+    video, retransmission = fid[0] & 0xFFFFFFFF, fid[1] & 0xFFFFFFFF
+    return [
+        "m=video 9 UDP/TLS/RTP/SAVPF %s %s" % (vp8, rtx), "c=IN IP4 0.0.0.0", "a=mid:%s" % mid,
+        "a=ice-ufrag:%s" % join["ufrag"], "a=ice-pwd:%s" % join["pwd"],
+        "a=fingerprint:%s %s" % (fp["hash"], fp["fingerprint"]), "a=setup:%s" % fp["setup"],
+        "a=sendonly", "a=rtcp-mux", "a=rtpmap:%s VP8/90000" % vp8,
+        "a=rtcp-fb:%s nack" % vp8, "a=rtcp-fb:%s nack pli" % vp8,
+        "a=rtpmap:%s rtx/90000" % rtx, "a=fmtp:%s apt=%s" % (rtx, vp8),
+        "a=ssrc-group:FID %d %d" % (video, retransmission),
+        "a=ssrc:%d cname:tgcalls4j" % video, "a=ssrc:%d cname:tgcalls4j" % retransmission,
+    ]
+
+
+def media_json(attrs):
+    """One m-section's codecs (fmtp parameters as strings) and header extensions, in the answer's
+    payload-types / rtp-hdrexts shape."""
+    payload_types = []
+    for a in attrs:
+        if a.startswith("rtpmap:"):
+            pt, codec = a[len("rtpmap:"):].split(" ", 1)
+            parts = codec.split("/")
+            entry = {"id": int(pt), "name": parts[0], "clockrate": int(parts[1])}
+            if len(parts) > 2:
+                entry["channels"] = int(parts[2])
+            parameters = {}
+            for f in attrs:
+                if f.startswith("fmtp:%s " % pt):
+                    for kv in f.split(" ", 1)[1].split(";"):
+                        if "=" in kv:
+                            k, v = kv.strip().split("=", 1)
+                            parameters[k] = v
+            entry["parameters"] = parameters
+            payload_types.append(entry)
+    extensions = []
+    for a in attrs:
+        if a.startswith("extmap:"):
+            ext_id, uri = a[len("extmap:"):].split(" ", 1)
+            extensions.append({"id": int(ext_id.split("/")[0]), "uri": uri.strip()})
+    return {"payload-types": payload_types, "rtp-hdrexts": extensions}
 
 
 def answer_json(offer_sdp):
@@ -149,7 +279,7 @@ def answer_json(offer_sdp):
         if a.startswith("extmap:"):
             ext_id, uri = a[len("extmap:"):].split(" ", 1)
             extensions.append({"id": int(ext_id.split("/")[0]), "uri": uri.strip()})
-    return {
+    answer = {
         "transport": {
             "ufrag": value("ice-ufrag"), "pwd": value("ice-pwd"),
             "fingerprints": [{"hash": fp_hash, "fingerprint": fp_value, "setup": "active"}],
@@ -157,6 +287,10 @@ def answer_json(offer_sdp):
             "rtcp-mux": True},
         "audio": {"payload-types": payload_types, "rtp-hdrexts": extensions},
     }
+    for sec in sections(offer_sdp):
+        if sec[0].startswith("m=video"):
+            answer["video"] = media_json([l[2:] for l in sec if l.startswith("a=")])
+    return answer
 
 
 async def run(args):
@@ -164,11 +298,20 @@ async def run(args):
     pc = RTCPeerConnection()
     recorder = MediaRecorder(args.wav)
     received = {}
+    audio_frames, video_frames = [], []
+    video_seen = {"frames": 0, "width": 0, "height": 0}
+    consumers = []
 
     @pc.on("track")
     def on_track(track):
-        recorder.addTrack(track)
-        received["receiver"] = next(t.receiver for t in pc.getTransceivers() if t.receiver.track is track)
+        receiver = next(t.receiver for t in pc.getTransceivers() if t.receiver.track is track)
+        if track.kind == "video":
+            received["video"] = receiver
+            consumers.append(asyncio.ensure_future(
+                consume_video(track, receiver, video_frames, video_seen)))
+            return
+        recorder.addTrack(AudioTap(track, receiver, audio_frames) if args.timeline else track)
+        received["receiver"] = receiver
 
     tones = [float(f) for f in args.send_tones.split(",")] if args.send_tones else []
     senders = []
@@ -178,6 +321,8 @@ async def run(args):
         senders.append((t.sender, frequency))
     if not tones:
         pc.addTransceiver("audio", direction="recvonly")
+    if args.video:
+        pc.addTransceiver("video", direction="recvonly")
     await pc.setLocalDescription(await pc.createOffer())
     offer = pc.localDescription.sdp
     await pc.setRemoteDescription(RTCSessionDescription(answer_sdp(join, offer), "answer"))
@@ -206,8 +351,23 @@ async def run(args):
                 stats["packetsReceived"] = s.packetsReceived
                 stats["packetsLost"] = s.packetsLost
                 stats["jitter"] = s.jitter
+    video = received.get("video")
+    if args.video:
+        stats["video"] = dict(video_seen, ssrcs=[], rtp={})
+    if video is not None:
+        stats["video"]["ssrcs"] = [s.source for s in video.getSynchronizationSources()]
+        for s in (await video.getStats()).values():
+            if s.type == "inbound-rtp":  # one per SSRC seen: the media one, RTX apart
+                stats["video"]["rtp"][str(s.ssrc)] = {
+                    "packetsReceived": s.packetsReceived, "packetsLost": s.packetsLost}
     await recorder.stop()
     await pc.close()
+    for c in consumers:
+        c.cancel()
+    if args.timeline:
+        with open(args.timeline, "w", encoding="utf-8") as f:
+            json.dump({"audio": audio_frames, "video": video_frames,
+                       "senderReports": SENDER_REPORTS}, f)
     with open(args.stats, "w", encoding="utf-8") as f:
         json.dump(stats, f)
     return 0 if connected else 1
@@ -223,6 +383,10 @@ def main():
     p.add_argument("--send-tones", default="", help="comma-separated Hz: one Opus track each")
     p.add_argument("--senders", default="", help="where to write {ssrc: Hz} of the tone tracks")
     p.add_argument("--timeout", type=float, default=30, help="seconds to wait for join/connect")
+    p.add_argument("--video", action="store_true", help="also receive and decode the client's VP8")
+    p.add_argument("--timeline", default="",
+                   help="where to write each decoded frame's RTP time and content, and every "
+                        "sender report, as JSON")
     sys.exit(asyncio.run(run(p.parse_args())))
 
 

@@ -48,11 +48,35 @@ final class AiortcSfu implements AutoCloseable {
    *     a sine of that frequency, encoded by aiortc (libopus); {@link #senders} maps SSRC to Hz
    */
   static AiortcSfu start(Path dir, double recordSeconds, double... toneHz) throws IOException {
+    return start(dir, recordSeconds, false, toneHz);
+  }
+
+  /**
+   * Like {@link #start(Path, double)}, aiortc also receiving the client's camera: a bundled
+   * recvonly video m-section, answered with VP8 and RTX on the join's FID pair (group-call.md
+   * §5.3) and aiortc's payload types, which the answer JSON's {@code video} section gives the
+   * client. aiortc decodes every frame with its own libvpx decoder; {@link #awaitStats} then has
+   * a {@code video} object ({@code frames}, {@code width}, {@code height}, {@code ssrcs},
+   * {@code rtp}: per SSRC {@code packetsReceived} and {@code packetsLost}) and {@link #timeline}
+   * what each decoded frame of both tracks held, with every sender report aiortc was given.
+   *
+   * @param dir as {@link #start(Path, double)}, and timeline.json
+   * @param recordSeconds how long aiortc receives once connected
+   */
+  static AiortcSfu startWithVideo(Path dir, double recordSeconds) throws IOException {
+    return start(dir, recordSeconds, true);
+  }
+
+  private static AiortcSfu start(Path dir, double recordSeconds, boolean video, double... toneHz)
+      throws IOException {
     Path script = Path.of("src/test/python/aiortc_sfu.py").toAbsolutePath();
     List<String> command = new java.util.ArrayList<>(List.of(PYTHON.toString(), script.toString(),
         "--join", dir.resolve("join.json").toString(), "--answer", dir.resolve("answer.json").toString(),
         "--wav", dir.resolve("received.wav").toString(), "--stats", dir.resolve("stats.json").toString(),
         "--seconds", Double.toString(recordSeconds)));
+    if (video) {
+      command.addAll(List.of("--video", "--timeline", dir.resolve("timeline.json").toString()));
+    }
     if (toneHz.length > 0) {
       StringBuilder tones = new StringBuilder();
       for (double hz : toneHz) {
@@ -111,6 +135,20 @@ final class AiortcSfu implements AutoCloseable {
       out.put((int) Long.parseLong(ssrc), json.get(ssrc).getAsDouble());
     }
     return out;
+  }
+
+  /**
+   * What aiortc decoded, for content checks (valid after {@link #awaitStats}, with
+   * {@link #startWithVideo}): {@code audio}, one entry per decoded 20 ms frame ({@code rtp} its RTP
+   * timestamp as sent, {@code samples}, {@code peak} the largest left-channel magnitude of 32767,
+   * {@code onset} the index of its first sample at least {@link LipSync#ONSET_LEVEL} loud or -1,
+   * {@code arrival} when aiortc handed it out, Unix seconds); {@code video}, one per decoded frame
+   * ({@code rtp}, {@code width}, {@code height}, {@code luma} its mean Y of 0..255,
+   * {@code arrival}); {@code senderReports}, every RTCP SR in arrival order ({@code kind},
+   * {@code ssrc}, {@code ntpSeconds}, {@code ntpFraction}, {@code rtp}, {@code arrival}).
+   */
+  JsonObject timeline() throws IOException {
+    return JsonParser.parseString(Files.readString(dir.resolve("timeline.json"))).getAsJsonObject();
   }
 
   Wav recording() throws IOException {

@@ -294,6 +294,24 @@ final class AudioSender implements MediaTrack {
       }
     }
 
+    /**
+     * The RTP timestamp of {@code nowNanos} for a sender report. RFC 3550 §6.4.1 computes it from
+     * the report's NTP time on the media clock, not from the last packet: while a source plays it
+     * is the next frame's timestamp less the time until that frame's deadline on the pacer (the
+     * baseline the video track's reports use too). The last packet's timestamp was off by the
+     * lateness of its release, which a receiver's lip sync took for audio that late (tens of ms on
+     * an overloaded machine, AiortcVideoIT). While the pacing does not run (no source, paused or
+     * held, a new source or a resume not yet started) the last packet's timestamp, as before.
+     */
+    private int rtpTimestampAt(long nowNanos) {
+      if (playing == null || rebase || sources.playable() != playing
+          || sources.stops() != stopsSeen) {
+        return packetizer.lastRtpTimestamp();
+      }
+      long untilNextNanos = pacer.deadlineNanos(sourceMediaNanos) - nowNanos;
+      return packetizer.nextRtpTimestamp() - (int) Math.floorDiv(untilNextNanos * 48, 1_000_000L);
+    }
+
     /** A new source (set, replaced or reopened by a seek): reading starts at its beginning. */
     private void switchTo(OpusFrameSource frames) {
       stopReading();
@@ -399,9 +417,12 @@ final class AudioSender implements MediaTrack {
       return;
     }
     lastReportNanos = nowNanos;
-    byte[] report = RtcpPackets.senderReportWithCname(packetizer.ssrc(),
-        config.wallClockMillis().getAsLong(), packetizer.lastRtpTimestamp(),
-        packetizer.packetCount(), packetizer.octetCount(), cname);
+    // the RTP time and the wall clock of one instant, read together: nowNanos is from before the
+    // frame was sent, and a sender thread descheduled since would date the report that much late
+    long reportNanos = System.nanoTime();
+    long wallClockMillis = config.wallClockMillis().getAsLong();
+    byte[] report = RtcpPackets.senderReportWithCname(packetizer.ssrc(), wallClockMillis,
+        pump.rtpTimestampAt(reportNanos), packetizer.packetCount(), packetizer.octetCount(), cname);
     if (wire.sendRtcp(report)) {
       rtcpSent++;
     }

@@ -188,6 +188,14 @@ public final class OpusRtpPacketizer {
     return lastRtpTimestamp;
   }
 
+  /**
+   * @return the RTP timestamp the next packet will carry (after any {@link #skip}); an unsigned
+   *     32-bit value in an int
+   */
+  public int nextRtpTimestamp() {
+    return nextTimestamp;
+  }
+
   private static void putShort(byte[] b, int off, int v) {
     b[off] = (byte) (v >>> 8);
     b[off + 1] = (byte) v;
