@@ -135,4 +135,80 @@ class EncodeOptionsIT {
     assertThat(differing).as("samples where left and right differ").isZero();
     assertThat(loudRight).as("right-channel samples carrying the tone").isGreaterThan(48_000L);
   }
+
+  /** Serves the files of {@code root} over HTTP on 127.0.0.1; the caller stops it. */
+  private static com.sun.net.httpserver.HttpServer serve(Path root) throws Exception {
+    com.sun.net.httpserver.HttpServer http = com.sun.net.httpserver.HttpServer.create(
+        new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0), 0);
+    http.createContext("/", exchange -> {
+      Path file = root.resolve(exchange.getRequestURI().getPath().substring(1)).normalize();
+      if (!file.startsWith(root) || !java.nio.file.Files.isRegularFile(file)) {
+        exchange.sendResponseHeaders(404, -1);
+        exchange.close();
+        return;
+      }
+      byte[] body = java.nio.file.Files.readAllBytes(file);
+      exchange.sendResponseHeaders(200, body.length);
+      try (var out = exchange.getResponseBody()) {
+        out.write(body);
+      }
+    });
+    http.start();
+    return http;
+  }
+
+  @Test
+  void anHlsPlaylistOverHttpPlaysItsVideoAndAudioAndAHostileOneCannotReadLocalFiles()
+      throws Exception {
+    Path hls = java.nio.file.Files.createDirectories(dir.resolve("hls"));
+    TestMedia.run(List.of("ffmpeg", "-hide_banner", "-loglevel", "error", "-nostdin", "-y",
+        "-f", "lavfi", "-i", "testsrc=size=320x240:rate=25:duration=" + SECONDS,
+        "-f", "lavfi", "-i", "sine=frequency=550:sample_rate=48000:duration=" + SECONDS,
+        "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p", "-g", "25",
+        "-c:a", "aac", "-f", "hls", "-hls_time", "1", "-hls_playlist_type", "vod",
+        "-hls_segment_filename", hls.resolve("seg%02d.ts").toString(),
+        hls.resolve("index.m3u8").toString()));
+    // a playlist whose one segment is a local file: it must never be streamed
+    Path secret = dir.resolve("secret.ts");
+    java.nio.file.Files.copy(hls.resolve("seg00.ts"), secret);
+    java.nio.file.Files.writeString(hls.resolve("hostile.m3u8"), "#EXTM3U\n#EXT-X-VERSION:3\n"
+        + "#EXT-X-TARGETDURATION:1\n#EXTINF:1.0,\nfile:" + secret + "\n#EXT-X-ENDLIST\n");
+    Path ivf = dir.resolve("hls.ivf");
+    BlockingQueue<Object> ends = new LinkedBlockingQueue<>();
+    sfu = TestSfu.start(new TestSfu.Options(0, false, ivf));
+    calls = TgCalls.builder()
+        .networkOptions(NetworkOptions.loopbackOnly())
+        .connectTimeout(Duration.ofSeconds(10))
+        .streamListener((chat, error) -> ends.add(error == null ? "ok" : error))
+        .build();
+    com.sun.net.httpserver.HttpServer http = serve(hls);
+    try {
+      String base = "http://127.0.0.1:" + http.getAddress().getPort() + "/";
+      GroupCall call = calls.createGroupCall(6);
+      call.setSource(MediaSource.url(base + "index.m3u8", EncodeOptions.DEFAULT.withVideo()));
+      call.connect(sfu.answer(call.joinJson()));
+      assertThat(ends.poll(30, TimeUnit.SECONDS)).as("stream end").isEqualTo("ok");
+      long framesSent = call.videoStats().framesSent();
+      for (int i = 0; i < 100 && sfu.recording().video().framesCompleted() < framesSent; i++) {
+        Thread.sleep(100);
+      }
+      Recording rec = sfu.recording();
+      assertThat(rec.video().framesCompleted()).as("VP8 frames from the HLS video")
+          .isBetween(25L * SECONDS - 5, 25L * SECONDS + 2);
+      assertThat(Audio.dominantFrequencyHz(rec.pcm48kStereo(), 2, 48_000))
+          .isCloseTo(550.0, Offset.offset(2.0));
+
+      long packetsBefore = call.stats().packetsSent();
+      call.setSource(MediaSource.url(base + "hostile.m3u8", EncodeOptions.DEFAULT.withVideo()));
+      Object end = ends.poll(30, TimeUnit.SECONDS);
+      assertThat(end).as("the hostile playlist fails").isInstanceOf(Exception.class);
+      // ffmpeg's own default whitelist refuses file: too; ours is narrower (no udp, rtp, data)
+      assertThat(((Exception) end).getMessage()).as("ffmpeg's reason")
+          .contains("'file' not on whitelist 'http,https,tcp,tls,crypto'");
+      assertThat(call.stats().packetsSent() - packetsBefore).as("packets from the local file")
+          .isLessThan(5);
+    } finally {
+      http.stop(0);
+    }
+  }
 }

@@ -19,9 +19,13 @@ import org.tgcalls4j.MediaSource;
  * reconnect options ({@code -reconnect}, {@code -reconnect_streamed}, up to 5 s between tries)
  * and a 15 s read/write timeout; other URLs are passed as they are. {@code -reconnect_at_eof} is
  * deliberately left out: it treats the normal end of a finite HTTP file as a drop, and against a
- * server without Range support ffmpeg 5.1 then re-reads the file forever.
+ * server without Range support ffmpeg 5.1 then re-reads the file forever. An HTTP(S) HLS playlist
+ * ({@code .m3u8}/{@code .m3u} path) also gets {@code -http_persistent 1} and a protocol whitelist
+ * without {@code file}, so its segments come over the network only.
  */
 public final class FfmpegCommand {
+  /** What the segments of an HTTP(S) HLS playlist may be read with: the network, not files. */
+  static final String HLS_PROTOCOLS = "http,https,tcp,tls,crypto";
   /** HTTP(S) read/write timeout, in microseconds as ffmpeg's {@code -rw_timeout} wants. */
   static final String HTTP_RW_TIMEOUT_MICROS = "15000000";
   /**
@@ -325,6 +329,12 @@ public final class FfmpegCommand {
     return out;
   }
 
+  /** @return whether the URL's path names an HLS playlist ({@code .m3u8}, {@code .m3u}) */
+  static boolean isHlsPlaylist(URI uri) {
+    String path = uri.getPath() == null ? "" : uri.getPath().toLowerCase(Locale.ROOT);
+    return path.endsWith(".m3u8") || path.endsWith(".m3u");
+  }
+
   private static void addInput(List<String> args, MediaSource source, long startOffsetMillis, boolean realtime) {
     if (startOffsetMillis < 0) {
       throw new IllegalArgumentException("startOffsetMillis must not be negative: " + startOffsetMillis);
@@ -348,6 +358,11 @@ public final class FfmpegCommand {
             "-reconnect_streamed", "1",
             "-reconnect_delay_max", "5",
             "-rw_timeout", HTTP_RW_TIMEOUT_MICROS));
+        if (isHlsPlaylist(uri)) {
+          // segments over one kept-alive connection; and a playlist from the network may name
+          // network segments only, never file: (a hostile playlist would stream local files)
+          args.addAll(List.of("-http_persistent", "1", "-protocol_whitelist", HLS_PROTOCOLS));
+        }
       }
     } else {
       throw new IllegalArgumentException("ffmpeg reads files and URLs only, not " + source);

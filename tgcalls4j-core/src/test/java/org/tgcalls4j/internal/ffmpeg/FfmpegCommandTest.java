@@ -95,6 +95,19 @@ class FfmpegCommandTest {
   }
 
   @Test
+  void hlsPlaylistGetsPersistentHttpAndANetworkOnlyProtocolWhitelist() {
+    List<String> args = FfmpegCommand.opusOgg(FFMPEG,
+        MediaSource.url("https://example.org/live/Index.M3U8?token=a"), 96, 0);
+
+    assertThat(before(args, "-i")).containsSequence("-http_persistent", "1")
+        .containsSequence("-protocol_whitelist", "http,https,tcp,tls,crypto")
+        .containsSequence("-reconnect", "1");
+    assertThat(FfmpegCommand.HLS_PROTOCOLS.split(",")).doesNotContain("file");
+    assertThat(FfmpegCommand.opusOgg(FFMPEG, MediaSource.url("https://example.org/a.mp3"), 96, 0))
+        .doesNotContain("-http_persistent", "-protocol_whitelist");
+  }
+
+  @Test
   void rtmpInputGetsNoHttpOptions() {
     List<String> args = FfmpegCommand.opusOgg(FFMPEG, MediaSource.url("rtmp://127.0.0.1/live/x"), 64, 0);
 
