@@ -417,4 +417,40 @@ class VideoControlIT {
     assertThat(arrivals.size() - gapEnd).as("frames after the resume").isGreaterThan(25);
     assertThat(trackEvents).isEmpty();
   }
+
+  @Test
+  void aSourceSwitchContinuesTheVideoTimelineFrameByFrame() throws Exception {
+    Path ivf = dir.resolve("switch.ivf");
+    GroupCall call = videoCall(ivf);
+    Thread.sleep(1_000);
+    call.setSource(MediaSource.withVideo(MediaSource.file(clip)));
+    Thread.sleep(1_500);
+    stopAndSettle(call);
+
+    List<VideoFrameArrival> arrivals = sfu.videoFrameArrivals();
+    int[] numbers = frameNumbers(ivf);
+    assertThat(numbers).hasSize(arrivals.size());
+    int switchAt = -1;
+    for (int i = 1; i < numbers.length; i++) {
+      if (numbers[i] < numbers[i - 1]) {
+        switchAt = i;
+      }
+    }
+    assertThat(switchAt).as("the new source's first frame").isPositive();
+    assertThat(numbers[switchAt]).as("the new source starts at its first frame").isZero();
+    assertThat(arrivals.get(switchAt).keyFrame()).as("and with a keyframe").isTrue();
+    long rtpStep = (arrivals.get(switchAt).rtpTimestamp() - arrivals.get(switchAt - 1).rtpTimestamp())
+        & 0xFFFF_FFFFL;
+    long wallGapMillis = (arrivals.get(switchAt).arrivalNanos()
+        - arrivals.get(switchAt - 1).arrivalNanos()) / 1_000_000L;
+    System.out.println("VideoControlIT: switch: RTP step " + rtpStep + " ticks, wall gap "
+        + wallGapMillis + " ms");
+    // the media timeline goes on one frame later: no hole and no overlap a receiver would render
+    assertThat(rtpStep).as("90 kHz ticks from the old source's last frame to the new one's first")
+        .isEqualTo(90_000L / FPS);
+    for (int i = switchAt + 1; i < numbers.length; i++) {
+      assertThat(numbers[i]).as("frame %d", i).isEqualTo(numbers[i - 1] + 1);
+    }
+    assertThat(trackEvents).as("a source change ends nothing").isEmpty();
+  }
 }
