@@ -19,7 +19,9 @@ public sealed interface Call extends AutoCloseable permits GroupCall, RtmpStream
   /**
    * Plays a source, replacing the current one without a stream-end event. A group call may be
    * given its source before it connects; playback starts once connected. A paused call stays
-   * paused: the new source starts at its beginning on {@link #resume()}.
+   * paused: the new source starts at its beginning on {@link #resume()}. While a source plays,
+   * this waits until the new one has started (ffmpeg's first output, typically 100-500 ms, at most
+   * 3 s) and the old one plays on meanwhile, so the switch leaves no gap.
    *
    * @param source what to play; a {@link SharedSource} is not opened again: the call joins it at its
    *     live position (see there for pause, seek and stop on a shared source)

@@ -141,6 +141,12 @@ final class FfmpegAvSource implements AudioVideoSource {
     return process.crashError();
   }
 
+  /** Both outputs connected and written to, or ffmpeg gone: the two tracks can start together. */
+  @Override
+  public boolean hasOutput() {
+    return !process.isAlive() || (audioIn.hasData() && videoIn.hasData());
+  }
+
   @Override
   public void close() {
     videoDone.countDown();

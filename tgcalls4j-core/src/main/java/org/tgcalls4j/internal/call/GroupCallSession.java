@@ -450,7 +450,7 @@ public final class GroupCallSession implements AutoCloseable {
       }
       throw e;
     }
-    sources.replace(frames, source);
+    sources.replaceWhenReady(frames, source, SourceSlot.PREROLL_MAX_MILLIS);
   }
 
   /**

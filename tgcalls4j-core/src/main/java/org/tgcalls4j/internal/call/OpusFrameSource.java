@@ -58,6 +58,17 @@ interface OpusFrameSource extends AutoCloseable {
    */
   TgCallsException endError();
 
+  /**
+   * Whether the source's first output is there, so that it can take over from a playing source
+   * without a gap: true once ffmpeg has written something (or ended); true for sources that do not
+   * wait on ffmpeg. Does not wait; called before anyone reads the source.
+   *
+   * @return whether reading would not wait for ffmpeg's start-up
+   */
+  default boolean hasOutput() {
+    return true;
+  }
+
   /** Releases the file or kills the ffmpeg process; idempotent, any thread. */
   @Override
   void close();

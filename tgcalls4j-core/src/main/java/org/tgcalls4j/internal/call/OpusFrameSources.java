@@ -414,6 +414,11 @@ final class OpusFrameSources {
     }
 
     @Override
+    public boolean hasOutput() {
+      return process.outputReady();
+    }
+
+    @Override
     public void close() {
       process.close();
     }

@@ -496,8 +496,8 @@ public final class PrivateCallSession implements AutoCloseable {
    * @throws TgCallsException if the file is missing or ffmpeg cannot be started
    */
   public void setSource(MediaSource source) throws TgCallsException {
-    sources.replace(OpusFrameSources.open(source, config.ffmpeg(), config.audioBitrateKbps(), 0,
-        threads), source);
+    sources.replaceWhenReady(OpusFrameSources.open(source, config.ffmpeg(),
+        config.audioBitrateKbps(), 0, threads), source, SourceSlot.PREROLL_MAX_MILLIS);
   }
 
   /**

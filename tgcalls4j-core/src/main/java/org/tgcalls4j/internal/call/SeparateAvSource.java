@@ -137,6 +137,12 @@ final class SeparateAvSource implements AudioVideoSource {
   }
 
   @Override
+  public boolean hasOutput() {
+    return (audio == null || audio.hasOutput())
+        && (videoProcess == null || videoProcess.outputReady());
+  }
+
+  @Override
   public void close() {
     closed = true;
     videoHandled.countDown();

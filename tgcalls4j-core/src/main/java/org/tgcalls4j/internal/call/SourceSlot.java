@@ -46,6 +46,32 @@ final class SourceSlot {
     }
   }
 
+  /**
+   * As {@link #replace}, but while a source plays the new one first gets up to
+   * {@code maxWaitMillis} to produce its first output (ffmpeg's start-up, typically 100-500 ms),
+   * so that the old one plays on meanwhile and the switch leaves no gap. Waits on the calling
+   * thread (an API caller's), polling every {@value #PREROLL_POLL_MILLIS} ms.
+   *
+   * @param maxWaitMillis longest wait, ms
+   */
+  void replaceWhenReady(OpusFrameSource frames, org.tgcalls4j.MediaSource media,
+      long maxWaitMillis) {
+    long deadline = System.nanoTime() + maxWaitMillis * 1_000_000L;
+    try {
+      while (playable() != null && !frames.hasOutput() && System.nanoTime() - deadline < 0) {
+        Thread.sleep(PREROLL_POLL_MILLIS);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt(); // switch now
+    }
+    replace(frames, media);
+  }
+
+  /** How often {@link #replaceWhenReady} looks at the new source, ms. */
+  static final long PREROLL_POLL_MILLIS = 5;
+  /** Longest time a playing source goes on while its replacement starts, ms. */
+  static final long PREROLL_MAX_MILLIS = 3_000;
+
   /** @return whether the current source carries video too (a group call's {@code withVideo}) */
   synchronized boolean playsVideo() {
     return current instanceof AudioVideoSource;

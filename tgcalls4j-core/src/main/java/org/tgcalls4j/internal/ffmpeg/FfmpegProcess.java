@@ -135,6 +135,24 @@ public final class FfmpegProcess implements AutoCloseable {
   }
 
   /**
+   * @return whether ffmpeg has written output not read yet, or has exited (then reading ends at
+   *     once): a new source is ready to take over from the one playing. Does not wait; any thread
+   *     while nobody reads {@link #stdout()}
+   */
+  public boolean outputReady() {
+    try {
+      return stdout.available() > 0 || !process.isAlive();
+    } catch (IOException e) {
+      return true; // closed: reading ends at once
+    }
+  }
+
+  /** @return whether the ffmpeg process is still running */
+  public boolean isAlive() {
+    return process.isAlive();
+  }
+
+  /**
    * @return the last 512 bytes ffmpeg wrote to standard error, decoded as UTF-8 (a character cut
    *     at the start of the window is dropped); empty if none
    */

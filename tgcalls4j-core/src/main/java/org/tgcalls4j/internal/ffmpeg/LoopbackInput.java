@@ -72,15 +72,7 @@ public final class LoopbackInput extends InputStream {
         throw new IOException(what + " stream closed");
       }
       try {
-        Socket s = server.accept();
-        socket = s;
-        server.close();
-        if (closed) {
-          s.close();
-          throw new IOException(what + " stream closed");
-        }
-        in = s.getInputStream();
-        return in;
+        return accepted(server.accept());
       } catch (SocketTimeoutException e) {
         if (System.nanoTime() - deadline > 0) {
           throw new InterruptedIOException("ffmpeg did not connect its " + what + " output within "
@@ -90,6 +82,47 @@ public final class LoopbackInput extends InputStream {
           throw new InterruptedIOException("interrupted waiting for ffmpeg's " + what + " output");
         }
       }
+    }
+  }
+
+  private InputStream accepted(Socket s) throws IOException {
+    socket = s;
+    server.close();
+    if (closed) {
+      s.close();
+      throw new IOException(what + " stream closed");
+    }
+    in = s.getInputStream();
+    return in;
+  }
+
+  /**
+   * Whether ffmpeg has connected and written bytes not read yet; accepts a pending connection,
+   * waiting for one at most 1 ms. Call it before reading starts, on the thread that will read (or
+   * one that hands over to it), never while another thread reads.
+   *
+   * @return true if a read would return data (or the end) without waiting for ffmpeg
+   */
+  public boolean hasData() {
+    try {
+      if (in == null) {
+        if (closed) {
+          return true; // a read fails at once
+        }
+        server.setSoTimeout(1);
+        try {
+          accepted(server.accept());
+        } catch (SocketTimeoutException e) {
+          return false;
+        } finally {
+          if (!server.isClosed()) {
+            server.setSoTimeout(ACCEPT_POLL_MILLIS);
+          }
+        }
+      }
+      return in.available() > 0;
+    } catch (IOException e) {
+      return true; // a read fails at once
     }
   }
 
