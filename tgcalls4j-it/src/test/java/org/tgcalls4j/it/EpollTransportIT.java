@@ -55,6 +55,10 @@ class EpollTransportIT {
         .filter(n -> n.startsWith("tgcalls4j-loop-epoll-")).toList();
   }
 
+  private static long received(TestSfu sfu, GroupCall call) {
+    return sfu.recording().packetsBySsrc().getOrDefault(call.audioSsrc(), 0L);
+  }
+
   private void assertHeard(TestSfu sfu, GroupCall call, int toneHz) {
     Recording rec = sfu.recording();
     assertThat(rec.packetsBySsrc().get(call.audioSsrc())).as("packets of %d Hz", toneHz)
@@ -89,7 +93,11 @@ class EpollTransportIT {
     // netty starts a loop's thread with its first task: the shared port's loop at least
     assertThat(epollLoops()).as("epoll loop threads").isNotEmpty();
 
-    Thread.sleep(SECONDS * 1000L + 500);
+    // the tones last SECONDS; on a loaded machine the last packets may take a while longer
+    for (int i = 0; i < 150
+        && (received(first, a) < SECONDS * 50L || received(second, b) < SECONDS * 50L); i++) {
+      Thread.sleep(100);
+    }
     assertHeard(first, a, 440);
     assertHeard(second, b, 660);
   }
@@ -104,7 +112,9 @@ class EpollTransportIT {
     call.connect(sfu.answer(call.joinJson()));
     assertThat(epollLoops()).isEmpty();
     assertThat(ProcessResources.threadNames()).anyMatch(n -> n.matches("tgcalls4j-loop-\\d+"));
-    Thread.sleep(SECONDS * 1000L + 500);
+    for (int i = 0; i < 150 && received(sfu, call) < SECONDS * 50L; i++) {
+      Thread.sleep(100);
+    }
     assertHeard(sfu, call, 880);
   }
 }
