@@ -55,6 +55,10 @@ class SharedPortIT {
     return sfu;
   }
 
+  private static long received(TestSfu sfu, GroupCall call) {
+    return sfu.recording().packetsBySsrc().getOrDefault(call.audioSsrc(), 0L);
+  }
+
   private static int freePort() throws Exception {
     try (DatagramSocket probe = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
       return probe.getLocalPort();
@@ -85,7 +89,11 @@ class SharedPortIT {
     assertThat(seenByFirst.getPort()).as("the first call's client port").isEqualTo(port);
     assertThat(seenBySecond.getPort()).as("the second call's client port").isEqualTo(port);
 
-    Thread.sleep(SECONDS * 1000L + 500);
+    // the tones last SECONDS; on a loaded machine the last packets may take a while longer
+    for (int w = 0; w < 150 && (received(first, group.get(0)) < SECONDS * 50L
+        || received(second, group.get(1)) < SECONDS * 50L); w++) {
+      Thread.sleep(100);
+    }
     for (int i = 0; i < 2; i++) {
       Recording rec = (i == 0 ? first : second).recording();
       assertThat(rec.packetsBySsrc().get(group.get(i).audioSsrc())).as("call %d packets", i)
@@ -124,7 +132,10 @@ class SharedPortIT {
     assertThat(first.clientAddress().getPort()).isEqualTo(port);
     assertThat(second.clientAddress().getPort()).as("b's own socket").isNotEqualTo(port);
 
-    Thread.sleep(SECONDS * 1000L + 500);
+    for (int w = 0; w < 150 && (received(first, a) < SECONDS * 50L
+        || received(second, b) < SECONDS * 50L); w++) {
+      Thread.sleep(100);
+    }
     assertThat(Audio.dominantFrequencyHz(first.recording().pcm48kStereo(), 2, 48_000))
         .isCloseTo(440.0, Offset.offset(2.0));
     assertThat(Audio.dominantFrequencyHz(second.recording().pcm48kStereo(), 2, 48_000))
