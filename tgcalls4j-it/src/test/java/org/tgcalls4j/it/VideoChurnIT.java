@@ -34,7 +34,8 @@ import org.tgcalls4j.testsfu.VideoRecording;
  * Issue 11's churn item: 100 group calls with camera video through one client, at most 4 at once,
  * each to its own test SFU. Every call connects, sends a keyframe and a few more frames that the
  * SFU reassembles, and is stopped while its ffmpeg is still encoding. Afterwards nothing may be
- * left over: no call thread (video sender, read-ahead, ffmpeg stderr pump), no thread beyond the
+ * left over: no call thread (read-ahead of the Ogg and the IVF, ffmpeg stderr pump; a video call
+ * has no sender thread, which each call checks while it sends), no thread beyond the
  * client's fixed ones, no bound socket (the call's UDP socket, the two loopback TCP listeners of
  * its ffmpeg), no file descriptor beyond a small slack, no child process, no reachable call.
  */
@@ -190,6 +191,9 @@ class VideoChurnIT {
           Thread.sleep(10);
         }
         maxFfmpeg.accumulateAndGet(ProcessResources.ffmpegChildren(), Math::max);
+        // the video is paced on the call's event loop: no sender thread per video call
+        assertThat(ProcessResources.threadNames()).as("chat %d: video sender threads", chat)
+            .noneMatch(n -> n.startsWith("tgcalls4j-video"));
         VideoRecording received = sfu.recording().video();
         assertThat(received.videoSsrc()).isEqualTo(call.audioSsrc() + 1);
         assertThat(received.payloadTypeSeen()).isEqualTo(100);

@@ -11,10 +11,21 @@ import org.tgcalls4j.internal.ivf.IvfReader;
  */
 interface AudioVideoSource extends OpusFrameSource {
   /**
-   * @return the VP8 stream, read only by the video sender's thread; its frames' pts are on the
+   * @return the VP8 stream, read by one thread (the call's loop or the video's read-ahead thread,
+   *     see {@link #videoReadsWithoutWaiting()}); its frames' pts are on the
    *     same time origin as the audio's media time (0 = the first audio sample)
    */
   IvfReader video();
+
+  /**
+   * @return whether {@link #video()} never waits long (an IVF file): the video sender then reads
+   *     it on the call's event loop. By default false: a stream an ffmpeg child writes is read a
+   *     few frames ahead by a thread of its own ({@link VideoFrames#readAhead}), so the loop never
+   *     waits on it
+   */
+  default boolean videoReadsWithoutWaiting() {
+    return false;
+  }
 
   /**
    * Called by the video sender once the video stream ended, to tell a video leg that ended while
@@ -27,15 +38,15 @@ interface AudioVideoSource extends OpusFrameSource {
    * @return true if the whole source has ended (then {@link #endError()} returns at once); false
    *     if it still runs after the wait. By default true: a source without a process ends with
    *     its streams
-   * @throws InterruptedException if the video sender is interrupted (closed) while waiting
+   * @throws InterruptedException if the video sender is closed while this waits
    */
   default boolean awaitEnd(long timeoutMillis) throws InterruptedException {
     return true;
   }
 
   /**
-   * The error the video track's stream end carries, asked by {@link TrackEnds} on the video
-   * sender's thread once the video stream ended; may wait briefly (for a process to exit).
+   * The error the video track's stream end carries, asked by {@link TrackEnds} off the call's
+   * loop once the video stream ended; may wait briefly (for a process to exit).
    *
    * @param sourceEnded what {@link #awaitEnd} answered: whether the whole source ended
    * @param readError why reading the video failed, or null at a clean end of its stream
@@ -50,8 +61,7 @@ interface AudioVideoSource extends OpusFrameSource {
 
   /**
    * Told by {@link TrackEnds} once it has reported the video's end, or found that there was
-   * nothing to report (the source was replaced or stopped meanwhile); on the video sender's
-   * thread. A source whose audio outlasts nothing of its own (silence while the video plays)
+   * nothing to report (the source was replaced or stopped meanwhile); off the call's loop. A source whose audio outlasts nothing of its own (silence while the video plays)
    * ends its audio after this, so that the audio's end follows the video's. By default nothing.
    */
   default void videoEndHandled() {

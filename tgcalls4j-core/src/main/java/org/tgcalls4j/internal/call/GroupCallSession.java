@@ -211,7 +211,8 @@ public final class GroupCallSession implements AutoCloseable {
           videoSender = new VideoSender(chatId, VideoSsrcLayout.videoSsrc(audioSsrc),
               VideoSsrcLayout.rtxSsrc(audioSsrc),
               answer.video() != null ? answer.video() : DEFAULT_VIDEO, sources, timeline,
-              sender.cname(), config, threads, output, NanoClock.SYSTEM, trackEnds::videoEnded);
+              sender.cname(), config, config.loops().wheel(loop), threads, output,
+              NanoClock.SYSTEM, trackEnds::videoEnded);
         }
       }
       if (incoming == null && config.audioIn() != null) {

@@ -24,8 +24,9 @@ import org.tgcalls4j.internal.ogg.OpusPacket;
  * video's.
  *
  * <p>Threads: the audio is read by one thread (the call's event loop when
- * {@link #readsWithoutWaiting()}, else a {@link ReadAhead} thread), the video by the video sender's
- * thread; {@link #close()} from any thread.
+ * {@link #readsWithoutWaiting()}, else a {@link ReadAhead} thread), the video likewise (an IVF
+ * file on the loop, an ffmpeg child's output by a {@link VideoFrames#readAhead} thread);
+ * {@link #close()} from any thread.
  */
 final class SeparateAvSource implements AudioVideoSource {
   /** 20 ms at 48 kHz. */
@@ -61,6 +62,12 @@ final class SeparateAvSource implements AudioVideoSource {
   @Override
   public IvfReader video() {
     return video;
+  }
+
+  /** An IVF file is read on the call's loop; an ffmpeg child's output by a read-ahead thread. */
+  @Override
+  public boolean videoReadsWithoutWaiting() {
+    return videoProcess == null;
   }
 
   /** Without an audio leg, or with an Ogg file: nothing here waits. */

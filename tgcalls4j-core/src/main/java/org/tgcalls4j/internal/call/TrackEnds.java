@@ -29,7 +29,8 @@ import org.tgcalls4j.TgCallsException;
  * {@link AudioVideoSource#videoEndError} (there: the video's own ffmpeg's crash). Either way the
  * source is told {@link AudioVideoSource#videoEndHandled()} afterwards.
  *
- * <p>Threads: {@link #videoEnded} runs on the video sender's thread and blocks up to the grace
+ * <p>Threads: {@link #videoEnded} runs off the call's loop (the video sender hands it to the
+ * ffmpeg reader's thread, or for a file to the client's control pool) and blocks up to the grace
  * time while the source stays current; events are posted under the slot's lock, which orders them
  * before any later audio end.
  */

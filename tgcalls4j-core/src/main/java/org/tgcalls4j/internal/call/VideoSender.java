@@ -1,28 +1,29 @@
 package org.tgcalls4j.internal.call;
 
+import io.netty.channel.IoEventLoop;
 import java.io.IOException;
 import java.util.List;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.locks.LockSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.tgcalls4j.VideoStats;
-import org.tgcalls4j.internal.ivf.IvfHeader;
-import org.tgcalls4j.internal.ivf.IvfReader;
 import org.tgcalls4j.internal.pacing.MediaTimeline;
 import org.tgcalls4j.internal.pacing.NanoClock;
+import org.tgcalls4j.internal.pacing.PacingWheel;
 import org.tgcalls4j.internal.pc.MediaTrack;
 import org.tgcalls4j.internal.rtcp.RtcpPacket;
 import org.tgcalls4j.internal.rtcp.RtcpPackets;
 import org.tgcalls4j.internal.rtp.Vp8PayloadHeader;
 import org.tgcalls4j.internal.rtp.Vp8RtpPacketizer;
 import org.tgcalls4j.internal.signaling.VideoSendParameters;
+import org.tgcalls4j.internal.transport.Loops;
 
 /**
- * The camera video track of one group call (group-call.md §5.2-§5.6) and its sender thread:
- * reads VP8 frames from the current {@link AudioVideoSource}, paces each on the call's
- * {@link MediaTimeline} (the audio sender's baseline, so both tracks stay in lip sync),
+ * The camera video track of one group call (group-call.md §5.2-§5.6), paced on the call's event
+ * loop as the audio is ({@link PacingWheel}: no thread of its own): reads VP8 frames from the
+ * current {@link AudioVideoSource}, paces each on the call's {@link MediaTimeline} (the audio
+ * sender's baseline, so both tracks stay in lip sync),
  * packetizes them (RFC 7741, with the abs-send-time and video-orientation extensions the answer
  * lists, RFC 8285 one-byte form) and sends them on the video SSRC. It keeps the last
  * {@value #HISTORY_PACKETS} packets and answers generic NACKs (RFC 4585 §6.2.1) with RTX
@@ -44,9 +45,13 @@ import org.tgcalls4j.internal.signaling.VideoSendParameters;
  * source change is a new source: its first frame (an ffmpeg's first, a keyframe) starts its own
  * baseline.
  *
- * <p>Threads: the sender thread reads, paces and sends; {@link #onRtcp} runs on the transport's
- * I/O thread and sends retransmissions itself (the output is thread-safe, the history is
- * guarded by its own lock).
+ * <p>Threads: a {@link PacingWheel.Paced} task on the call's loop paces and sends; a source whose
+ * video waits on ffmpeg's output is read a few frames ahead by a thread of its own
+ * ({@link VideoFrames#readAhead}, the thread that ffmpeg child needs anyway), an IVF file is read
+ * on the loop. A video end is reported off the loop ({@link VideoEndListener} may wait): on that
+ * reader's thread, or for a file on the client's control pool. {@link #onRtcp} runs on the
+ * transport's loop, the same loop, and sends retransmissions itself; the history keeps its own
+ * lock for tests and {@link #stats()} from other threads (uncontended on the loop).
  */
 final class VideoSender implements MediaTrack {
   private static final Logger log = LoggerFactory.getLogger(VideoSender.class);
@@ -59,10 +64,14 @@ final class VideoSender implements MediaTrack {
   static final long RETRANSMIT_MIN_INTERVAL_NANOS = 100_000_000L;
   /** How long the video waits for the audio's baseline of a new source before making its own. */
   private static final long ORIGIN_WAIT_NANOS = 1_000_000_000L;
-  /** Longest single park while waiting for a frame's deadline, so pauses and origin moves show. */
-  private static final long MAX_PARK_NANOS = 20_000_000L;
-  /** Park while waiting for the audio to publish a baseline: its first frame leaves at once. */
+  /** Poll while waiting for the audio to publish a baseline: its first frame leaves at once. */
   private static final long ORIGIN_POLL_NANOS = 2_000_000L;
+  /** How often a sender without video to send (none, audio only, paused, ended) looks again. */
+  private static final long IDLE_POLL_NANOS = 20_000_000L;
+  /** How soon a sender whose ffmpeg reader has no frame yet asks again. */
+  private static final long SOURCE_POLL_NANOS = 2_000_000L;
+  /** Most frames one turn sends when it is behind; the rest go at the next tick (1 ms). */
+  private static final int MAX_FRAMES_PER_TURN = 8;
   private static final int KEEPALIVE_PADDING_BYTES = 4;
   private static final int ONE_BYTE_PROFILE = 0xBEDE;
   private static final int RTX_PAYLOAD_OFFSET_BYTES = 2;
@@ -78,7 +87,10 @@ final class VideoSender implements MediaTrack {
   private final RtpOutput wire;
   private final NanoClock clock;
   private final VideoEndListener onVideoEnd;
-  private final Thread thread;
+  private final ThreadFactory threads;
+  private final PacingWheel wheel;
+  private final IoEventLoop loop;
+  private final Pump pump;
   private volatile boolean closed;
   private volatile boolean started;
 
@@ -88,7 +100,7 @@ final class VideoSender implements MediaTrack {
   private final long[] historyRetransmitNanos = new long[HISTORY_PACKETS];
   private int rtxSequenceNumber;
 
-  // sender thread only
+  // the loop only (and a test's thread before start())
   private long lastReportNanos;
   private long lastVideoNanos;
   private long timestampOffset90k;
@@ -120,13 +132,17 @@ final class VideoSender implements MediaTrack {
   private volatile long lastKeyFrameDelayMillis = -1;
   private volatile long maxKeyFrameDelayMillis = -1;
 
-  /** Told, on the sender thread, that the video stream of a source ended. */
+  /**
+   * Told, off the loop (on the ffmpeg reader's thread, or for a file on the client's control
+   * pool), that the video stream of a source ended.
+   */
   @FunctionalInterface
   interface VideoEndListener {
     /**
      * Called once per source whose video stream reached its end or failed while the sender was
      * reading it (also when the source was just replaced or closed: the listener checks). May
-     * block briefly; the sender sends nothing meanwhile.
+     * block briefly: it never runs on the loop, and the sender goes on meanwhile (keep-alives,
+     * reports, a next source).
      *
      * @param av the source
      * @param readError why reading failed, or null at a clean end of the stream
@@ -137,10 +153,10 @@ final class VideoSender implements MediaTrack {
 
   /** A sender that reports no video end (tests of pacing and RTCP). */
   VideoSender(long chatId, int ssrc, int rtxSsrc, VideoSendParameters params, SourceSlot sources,
-      MediaTimeline timeline, String cname, SessionConfig config, ThreadFactory threads,
-      RtpOutput wire, NanoClock clock) {
-    this(chatId, ssrc, rtxSsrc, params, sources, timeline, cname, config, threads, wire, clock,
-        (av, error) -> { });
+      MediaTimeline timeline, String cname, SessionConfig config, PacingWheel wheel,
+      ThreadFactory threads, RtpOutput wire, NanoClock clock) {
+    this(chatId, ssrc, rtxSsrc, params, sources, timeline, cname, config, wheel, threads, wire,
+        clock, (av, error) -> { });
   }
 
   /**
@@ -150,12 +166,16 @@ final class VideoSender implements MediaTrack {
    * @param sources the call's source slot; only {@link AudioVideoSource}s carry video
    * @param timeline the baseline the audio sender publishes
    * @param cname the audio track's CNAME, so receivers synchronize the two (RFC 3550 §6.5.1)
-   * @param clock the pacing clock, {@link NanoClock#SYSTEM} outside tests (the audio pacer's clock)
+   * @param config the call's settings; its control pool reports an IVF file's video end
+   * @param wheel the pacing wheel of the call's loop (the audio sender's)
+   * @param threads makes the read-ahead thread of a source whose video waits on ffmpeg (which
+   *     also reports that video's end)
+   * @param clock the pacing clock, {@link NanoClock#SYSTEM} outside tests (the wheel's clock)
    * @param onVideoEnd told when a source's video stream ends
    */
   VideoSender(long chatId, int ssrc, int rtxSsrc, VideoSendParameters params, SourceSlot sources,
-      MediaTimeline timeline, String cname, SessionConfig config, ThreadFactory threads,
-      RtpOutput wire, NanoClock clock, VideoEndListener onVideoEnd) {
+      MediaTimeline timeline, String cname, SessionConfig config, PacingWheel wheel,
+      ThreadFactory threads, RtpOutput wire, NanoClock clock, VideoEndListener onVideoEnd) {
     this.chatId = chatId;
     this.rtxSsrc = rtxSsrc;
     this.params = params;
@@ -169,17 +189,22 @@ final class VideoSender implements MediaTrack {
     this.wire = wire;
     this.clock = clock;
     this.onVideoEnd = onVideoEnd;
-    this.thread = threads.newThread(this::run);
-    thread.setName("tgcalls4j-video-" + chatId);
-    thread.setDaemon(true);
+    this.threads = threads;
+    this.wheel = wheel;
+    this.loop = wheel.loop();
     java.util.Arrays.fill(historySeq, -1);
+    this.pump = new Pump();
   }
 
-  /** Starts the sender thread; once. */
+  /** Starts sending on the loop; once. Any thread. */
   void start() {
     if (!started) {
       started = true;
-      thread.start();
+      Loops.execute(loop, () -> {
+        if (!closed) {
+          wheel.schedule(pump, clock.nanoTime());
+        }
+      });
     }
   }
 
@@ -374,80 +399,176 @@ final class VideoSender implements MediaTrack {
     p[at + 2] = (byte) value;
   }
 
-  private void run() {
-    IvfReader reader = null;
-    IvfHeader header = null;
-    AudioVideoSource playing = null;
-    boolean ended = false;
-    try {
-      while (!closed) {
-        long now = clock.nanoTime();
-        maybeKeepalive(now);
-        maybeSendReport(now);
-        OpusFrameSource current = sources.awaitPlayable(200);
+  /**
+   * The sender's reading and pacing state, on the loop only: each turn sends the keep-alive and
+   * the sender report when they are due and every frame whose deadline on the shared baseline has
+   * come, and returns the next deadline (the next frame's, the next keep-alive or report, or a
+   * short poll while it waits for a source, for the ffmpeg reader, or for the audio's baseline).
+   */
+  private final class Pump extends PacingWheel.Paced {
+    private AudioVideoSource playing;
+    private VideoFrames frames;
+    /** The next frame, read before its deadline; null when none is read yet. */
+    private VideoFrames.Frame pending;
+    /** The playing source's video ended: nothing more to read from it. */
+    private boolean ended;
+    /** Since when the pending frame waits for a baseline for the current epoch, or -1. */
+    private long unknownSince = -1;
+    /** The reader whose stream's end was reported last; its report may still wait. */
+    private VideoFrames ending;
+
+    @Override
+    protected long onDue(long tickNanos) {
+      if (closed) {
+        stopAll();
+        return Long.MAX_VALUE;
+      }
+      try {
+        return turn();
+      } catch (RuntimeException e) {
+        log.error("chat {}: video sender failed", chatId, e);
+        stopAll();
+        return Long.MAX_VALUE;
+      }
+    }
+
+    private long turn() {
+      long now = clock.nanoTime();
+      maybeKeepalive(now);
+      maybeSendReport(now);
+      for (int i = 0; i < MAX_FRAMES_PER_TURN; i++) {
+        OpusFrameSource current = sources.playable();
+        if (current == null) {
+          unknownSince = -1;
+          return housekeeping(now + IDLE_POLL_NANOS); // none, paused or held: keep the frame
+        }
         if (!(current instanceof AudioVideoSource av)) {
-          if (current != null) {
-            LockSupport.parkNanos(200_000_000L); // audio only: keep-alives and reports
+          if (playing != null) {
+            stopReading(); // audio only: keep-alives and reports
+            playing = null;
+            pending = null;
           }
-          continue;
+          return housekeeping(now + IDLE_POLL_NANOS);
         }
         if (av != playing) {
-          playing = av;
-          reader = av.video();
-          header = null;
-          ended = false;
-          timestampOffset90k = lastMedia90k < 0 ? 0 : lastMedia90k + 3000;
-          currentOriginOffset90k = timestampOffset90k;
-          currentSource = av;
+          switchTo(av);
         }
         if (ended) {
-          LockSupport.parkNanos(200_000_000L);
-          continue;
+          return housekeeping(now + IDLE_POLL_NANOS);
         }
-        long pts90k;
-        try {
-          if (header == null) {
-            header = reader.header();
+        if (pending == null) {
+          VideoFrames.Frame frame;
+          try {
+            frame = frames.poll();
+          } catch (IOException e) {
+            if (!closed && sources.playable() == av) {
+              log.debug("chat {}: video stream ended: {}", chatId, e.toString());
+            }
+            videoEnded(av, e);
+            continue;
           }
-          if (!reader.nextFrame()) {
-            ended = true;
+          if (frame == VideoFrames.NOT_READY) {
+            return housekeeping(now + SOURCE_POLL_NANOS);
+          }
+          if (frame == null) {
             videoEnded(av, null);
             continue;
           }
-          pts90k = header.ptsTo90kHz(reader.framePts());
-        } catch (IOException e) {
-          if (!closed && sources.awaitPlayable(0) == av) {
-            log.debug("chat {}: video stream ended: {}", chatId, e.toString());
+          pending = frame;
+          now = clock.nanoTime(); // a file's frame was read just now
+        }
+        long mediaNanos = pending.pts90k() * 1_000_000L / 90;
+        // the baseline must count every stop of the source so far (its epoch): after a resume the
+        // frame waits for the audio's new baseline rather than leave at once on the old one, whose
+        // deadlines lie in the past by the time stopped
+        long epoch = sources.stops();
+        long origin = timeline.originNanos(av, epoch);
+        if (origin == MediaTimeline.UNKNOWN) {
+          if (unknownSince < 0) {
+            unknownSince = now;
           }
-          ended = true;
-          videoEnded(av, e);
-          continue;
+          if (now - unknownSince < ORIGIN_WAIT_NANOS) {
+            return housekeeping(now + ORIGIN_POLL_NANOS);
+          }
+          origin = now - mediaNanos; // no audio from this source: the video sets the baseline
+          timeline.publish(av, origin, epoch);
         }
-        long mediaNanos = pts90k * 1_000_000L / 90;
-        if (!awaitDeadline(av, mediaNanos)) {
-          continue; // the source changed or the sender closed: drop the frame
+        long deadline = origin + mediaNanos;
+        if (deadline > now) {
+          return housekeeping(deadline);
         }
-        long nowNanos = clock.nanoTime();
-        if (!admit(sources.isMuted(),
-            Vp8PayloadHeader.isKeyFrame(reader.frameBuffer(), 0, reader.frameLength()),
-            nowNanos)) {
+        VideoFrames.Frame frame = pending;
+        pending = null;
+        unknownSince = -1;
+        long pts90k = frame.pts90k();
+        if (!admit(sources.isMuted(), Vp8PayloadHeader.isKeyFrame(frame.data(), 0, frame.length()),
+            now)) {
           framesSkippedMuted.incrementAndGet();
           lastMedia90k = timestampOffset90k + pts90k; // its time passed: a next source follows it
           continue;
         }
-        sendFrame(reader.frameBuffer(), 0, reader.frameLength(), timestampOffset90k + pts90k,
-            nowNanos);
+        sendFrame(frame.data(), 0, frame.length(), timestampOffset90k + pts90k, now);
       }
-    } catch (InterruptedException e) {
-      // close() interrupts us
-    } catch (RuntimeException e) {
-      log.error("chat {}: video sender thread failed", chatId, e);
+      return now; // more frames are due: go on at the next tick
+    }
+
+    /** @return {@code wanted}, or the next keep-alive or sender report if that is due earlier */
+    private long housekeeping(long wanted) {
+      long next = Math.min(wanted, lastVideoNanos + KEEPALIVE_INTERVAL_NANOS);
+      return baseKnown ? Math.min(next, lastReportNanos + SENDER_REPORT_INTERVAL_NANOS) : next;
+    }
+
+    /** A new source (set, replaced or reopened by a seek): its first frame starts its baseline. */
+    private void switchTo(AudioVideoSource av) {
+      stopReading();
+      playing = av;
+      pending = null;
+      ended = false;
+      unknownSince = -1;
+      frames = av.videoReadsWithoutWaiting() ? VideoFrames.direct(av.video())
+          : VideoFrames.readAhead(av.video(), threads, "tgcalls4j-read-video-" + chatId);
+      timestampOffset90k = lastMedia90k < 0 ? 0 : lastMedia90k + 3000;
+      currentOriginOffset90k = timestampOffset90k;
+      currentSource = av;
+    }
+
+    /**
+     * The source's video ended: the end is reported off the loop, since reporting may wait (on
+     * the ffmpeg reader's thread, or for a file on the client's control pool).
+     */
+    private void videoEnded(AudioVideoSource av, IOException readError) {
+      ended = true;
+      pending = null;
+      if (!closed) {
+        frames.afterEnd(() -> reportEnd(av, readError), config.control());
+        ending = frames; // a report that waits is interrupted by close()
+      } else {
+        frames.stop();
+      }
+      frames = null;
+    }
+
+    /** Stops reading, and a video end's report that waits (close()). */
+    private void stopReading() {
+      if (frames != null) {
+        frames.stop();
+        frames = null;
+      }
+    }
+
+    private void stopAll() {
+      stopReading();
+      if (ending != null) {
+        ending.stop();
+        ending = null;
+      }
     }
   }
 
   /**
    * Decides whether a frame whose deadline came is sent: not while muted, and after a mute not
-   * before the next keyframe (the frames it references were never sent). Sender thread only.
+   * before the next keyframe (the frames it references were never sent). The loop only (or a
+   * test's thread).
    *
    * @param muted whether the call is muted now
    * @param keyFrame whether the frame is a VP8 keyframe
@@ -476,67 +597,21 @@ final class VideoSender implements MediaTrack {
     return true;
   }
 
-  private void videoEnded(AudioVideoSource av, IOException readError) throws InterruptedException {
+  /**
+   * Tells {@link #onVideoEnd}, off the loop (it may wait up to
+   * {@link TrackEnds#VIDEO_END_GRACE_MILLIS} for ffmpeg to exit), unless the sender was closed.
+   */
+  private void reportEnd(AudioVideoSource av, IOException readError) {
     if (closed) {
       return;
     }
     try {
       onVideoEnd.videoEnded(av, readError);
+    } catch (InterruptedException e) {
+      // close() stops a report that waits
     } catch (RuntimeException e) {
       log.warn("chat {}: reporting the video's end failed", chatId, e);
     }
-  }
-
-  /**
-   * Waits until the frame's deadline on the shared baseline, holding it while the source is
-   * paused or held. The baseline must count every stop of the source so far (its epoch), so after
-   * a resume the frame waits for the audio's new baseline rather than leave at once on the old
-   * one, whose deadlines lie in the past by the time stopped.
-   *
-   * @return true to send the frame now; false if the source was replaced or the sender closed
-   */
-  private boolean awaitDeadline(AudioVideoSource av, long mediaNanos)
-      throws InterruptedException {
-    long unknownSince = -1;
-    while (!closed) {
-      long now = clock.nanoTime();
-      maybeKeepalive(now);
-      maybeSendReport(now);
-      OpusFrameSource current = sources.awaitPlayable(200);
-      if (current == null) {
-        unknownSince = -1;
-        continue; // paused or held: keep the frame
-      }
-      if (current != av) {
-        return false;
-      }
-      long epoch = sources.stops();
-      now = clock.nanoTime();
-      long origin = timeline.originNanos(av, epoch);
-      if (origin == MediaTimeline.UNKNOWN) {
-        if (unknownSince < 0) {
-          unknownSince = now;
-        }
-        if (now - unknownSince < ORIGIN_WAIT_NANOS) {
-          LockSupport.parkNanos(ORIGIN_POLL_NANOS);
-          if (Thread.interrupted()) {
-            throw new InterruptedException();
-          }
-          continue;
-        }
-        origin = now - mediaNanos; // no audio from this source: the video sets the baseline
-        timeline.publish(av, origin, epoch);
-      }
-      long wait = origin + mediaNanos - now;
-      if (wait <= 0) {
-        return true;
-      }
-      LockSupport.parkNanos(Math.min(wait, MAX_PARK_NANOS));
-      if (Thread.interrupted()) {
-        throw new InterruptedException();
-      }
-    }
-    return false;
   }
 
   private void maybeKeepalive(long nowNanos) {
@@ -591,16 +666,17 @@ final class VideoSender implements MediaTrack {
     b[off + 3] = (byte) v;
   }
 
-  /** Stops the thread and waits for it (unless called on it). */
+  /**
+   * Stops sending: no packet leaves after this returns (it waits up to 2 s for a turn already
+   * running on the loop), the read-ahead thread is stopped (if it waits on ffmpeg, it ends once
+   * the source is closed), and a video end's report that waits is interrupted. Idempotent, any
+   * thread.
+   */
   void close() {
     closed = true;
-    thread.interrupt();
-    if (Thread.currentThread() != thread) {
-      try {
-        thread.join(2000);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    }
+    Loops.runAndWait(loop, () -> {
+      wheel.cancel(pump);
+      pump.stopAll();
+    }, 2000);
   }
 }

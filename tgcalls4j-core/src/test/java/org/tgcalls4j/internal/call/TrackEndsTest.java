@@ -120,7 +120,8 @@ class TrackEndsTest {
     audio.setTimeline(timeline);
     TrackEnds ends = new TrackEnds(slot, sessionEvents, "chat 1", GRACE_MILLIS);
     video = new VideoSender(1, 1235, 1236, new VideoSendParameters(100, 101, 0, 0, 0), slot,
-        timeline, audio.cname(), config, r -> new Thread(r), sink, NanoClock.SYSTEM,
+        timeline, audio.cname(), config, LOOPS.wheel(LOOPS.next()), r -> new Thread(r), sink,
+        NanoClock.SYSTEM,
         ends::videoEnded);
     audio.start();
     video.start();

@@ -63,7 +63,7 @@ class VideoSenderControlTest {
         new SecureRandom(), System::currentTimeMillis, DtlsCertificate.generate(), control, 0,
         30_000, null, false, null);
     sender = new VideoSender(1, SSRC, SSRC + 1, PARAMS, slot, timeline, "cname1", config,
-        r -> new Thread(r), new RtpOutput() {
+        LOOPS.wheel(LOOPS.next()), r -> new Thread(r), new RtpOutput() {
           @Override
           public boolean sendRtp(byte[] p) {
             long now = System.nanoTime();

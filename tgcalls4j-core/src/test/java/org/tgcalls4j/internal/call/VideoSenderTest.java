@@ -57,11 +57,15 @@ class VideoSenderTest {
   }
 
   private VideoSender sender(VideoSendParameters params) {
+    return sender(params, (av, error) -> { });
+  }
+
+  private VideoSender sender(VideoSendParameters params, VideoSender.VideoEndListener onEnd) {
     SessionConfig config = new SessionConfig(Path.of("/usr/bin/ffmpeg"), NetworkOptions.loopbackOnly(),
         5_000, r -> new Thread(r), LOOPS, DtlsSetup.PASSIVE, 64, new SecureRandom(), System::currentTimeMillis,
         DtlsCertificate.generate(), control, 0, 30_000, null, false, null);
     sender = new VideoSender(1, SSRC, RTX_SSRC, params, slot, timeline, "cname1", config,
-        r -> new Thread(r), new RtpOutput() {
+        LOOPS.wheel(LOOPS.next()), r -> new Thread(r), new RtpOutput() {
           @Override
           public boolean sendRtp(byte[] packet) {
             synchronized (rtp) {
@@ -83,7 +87,7 @@ class VideoSenderTest {
             }
             return true;
           }
-        }, NanoClock.SYSTEM);
+        }, NanoClock.SYSTEM, onEnd);
     return sender;
   }
 
@@ -274,7 +278,11 @@ class VideoSenderTest {
     private final IvfReader video;
 
     Av(byte[] ivf) {
-      video = new IvfReader(new ByteArrayInputStream(ivf));
+      this(new ByteArrayInputStream(ivf));
+    }
+
+    Av(java.io.InputStream ivf) {
+      video = new IvfReader(ivf);
     }
 
     @Override
@@ -406,5 +414,60 @@ class VideoSenderTest {
     }
     assertThat(((RtcpPacket.SenderReport) report.get(0)).ssrc()).isEqualTo(SSRC);
     assertThat(((RtcpPacket.SourceDescription) report.get(1)).chunks().get(0).cname()).isEqualTo("cname1");
+  }
+
+  /** How long a task posted to the sender's loop waits to run, ms. */
+  private static long loopDelayMillis() throws Exception {
+    long start = System.nanoTime();
+    LOOPS.next().submit(() -> { }).get(5, java.util.concurrent.TimeUnit.SECONDS);
+    return (System.nanoTime() - start) / 1_000_000L;
+  }
+
+  @Test
+  void aStalledFfmpegStreamAndAWaitingEndReportNeverHoldTheLoopAndNoVideoThreadRuns()
+      throws Exception {
+    // 5 frames, then a stream that stalls as a stuck ffmpeg's socket does, until released
+    java.util.concurrent.CountDownLatch unstall = new java.util.concurrent.CountDownLatch(1);
+    java.io.InputStream stalling = new java.io.SequenceInputStream(
+        new ByteArrayInputStream(ivf(5)), new java.io.InputStream() {
+          @Override
+          public int read() throws java.io.IOException {
+            try {
+              unstall.await();
+            } catch (InterruptedException e) {
+              Thread.currentThread().interrupt();
+            }
+            return -1; // then a clean end
+          }
+        });
+    Av av = new Av(stalling);
+    java.util.concurrent.CountDownLatch endTold = new java.util.concurrent.CountDownLatch(1);
+    java.util.concurrent.CountDownLatch releaseEnd = new java.util.concurrent.CountDownLatch(1);
+    List<String> endThreads = new java.util.concurrent.CopyOnWriteArrayList<>();
+    VideoSender s = sender(PARAMS, (source, error) -> {
+      endThreads.add(Thread.currentThread().getName() + " " + error);
+      endTold.countDown();
+      releaseEnd.await(); // as TrackEnds waits for ffmpeg to exit
+    });
+    timeline.publish(av, System.nanoTime());
+    slot.replace(av, null);
+    s.start();
+    org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(5))
+        .until(() -> s.stats().framesSent() == 5);
+
+    Thread.sleep(200); // the reader now waits on the stalled stream
+    assertThat(loopDelayMillis()).as("the loop while the stream stalls").isLessThan(500);
+    assertThat(java.util.Arrays.stream(Thread.getAllStackTraces().keySet().toArray(new Thread[0]))
+        .map(Thread::getName)).as("threads").noneMatch(n -> n.startsWith("tgcalls4j-video"));
+
+    unstall.countDown();
+    assertThat(endTold.await(5, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+    assertThat(loopDelayMillis()).as("the loop while the end's report waits").isLessThan(500);
+    assertThat(endThreads).containsExactly("tgcalls4j-read-video-1 null");
+    long keepalives = s.stats().keepalivesSent();
+    Thread.sleep(2_300); // the sender goes on meanwhile: a keep-alive after 2 s without video
+    assertThat(s.stats().keepalivesSent()).isGreaterThan(keepalives);
+    releaseEnd.countDown();
+    assertThat(s.stats().framesSent()).isEqualTo(5);
   }
 }
