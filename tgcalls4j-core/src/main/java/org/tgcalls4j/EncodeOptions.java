@@ -41,9 +41,9 @@ public final class EncodeOptions {
   /** @see #MIN_VIDEO_BITRATE_KBPS */
   public static final int MAX_VIDEO_BITRATE_KBPS = 20_000;
   /** Smallest and largest picture bound, pixels, for width and height alike. */
-  public static final int MIN_VIDEO_SIZE = 16;
-  /** @see #MIN_VIDEO_SIZE */
-  public static final int MAX_VIDEO_SIZE = 4096;
+  public static final int MIN_VIDEO_SIZE_PIXELS = 16;
+  /** @see #MIN_VIDEO_SIZE_PIXELS */
+  public static final int MAX_VIDEO_SIZE_PIXELS = 4096;
   /** Highest frame rate bound, frames per second (the lowest is 1). */
   public static final int MAX_VIDEO_FPS = 60;
 
@@ -188,8 +188,8 @@ public final class EncodeOptions {
    * @throws IllegalArgumentException if width or height is out of range (the message names which)
    */
   public EncodeOptions withVideoSize(int width, int height) {
-    requireRange("videoWidth", width, MIN_VIDEO_SIZE, MAX_VIDEO_SIZE);
-    requireRange("videoHeight", height, MIN_VIDEO_SIZE, MAX_VIDEO_SIZE);
+    requireRange("videoWidth", width, MIN_VIDEO_SIZE_PIXELS, MAX_VIDEO_SIZE_PIXELS);
+    requireRange("videoHeight", height, MIN_VIDEO_SIZE_PIXELS, MAX_VIDEO_SIZE_PIXELS);
     return new EncodeOptions(tracks, audioBitrateKbps, audioChannels, videoBitrateKbps, width,
         height, videoFps);
   }

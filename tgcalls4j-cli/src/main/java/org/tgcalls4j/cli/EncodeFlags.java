@@ -23,8 +23,8 @@ final class EncodeFlags {
   Integer videoBitrateKbps;
 
   @Option(names = "--width", paramLabel = "PIXELS", description = "Widest picture sent; a wider "
-      + "source is scaled down keeping its aspect ratio, " + EncodeOptions.MIN_VIDEO_SIZE + " to "
-      + EncodeOptions.MAX_VIDEO_SIZE + " (default: 1280). Needs --video.")
+      + "source is scaled down keeping its aspect ratio, " + EncodeOptions.MIN_VIDEO_SIZE_PIXELS + " to "
+      + EncodeOptions.MAX_VIDEO_SIZE_PIXELS + " (default: 1280). Needs --video.")
   Integer width;
 
   @Option(names = "--height", paramLabel = "PIXELS", description = "Tallest picture sent, as "
@@ -75,10 +75,10 @@ final class EncodeFlags {
       o = o.withVideoBitrateKbps(check("--video-bitrate", videoBitrateKbps,
           EncodeOptions.MIN_VIDEO_BITRATE_KBPS, EncodeOptions.MAX_VIDEO_BITRATE_KBPS, "kbit/s"));
     }
-    int w = width == null ? o.videoWidth() : check("--width", width, EncodeOptions.MIN_VIDEO_SIZE,
-        EncodeOptions.MAX_VIDEO_SIZE, "pixels");
+    int w = width == null ? o.videoWidth() : check("--width", width, EncodeOptions.MIN_VIDEO_SIZE_PIXELS,
+        EncodeOptions.MAX_VIDEO_SIZE_PIXELS, "pixels");
     int h = height == null ? o.videoHeight() : check("--height", height,
-        EncodeOptions.MIN_VIDEO_SIZE, EncodeOptions.MAX_VIDEO_SIZE, "pixels");
+        EncodeOptions.MIN_VIDEO_SIZE_PIXELS, EncodeOptions.MAX_VIDEO_SIZE_PIXELS, "pixels");
     o = o.withVideoSize(w, h);
     if (fps != null) {
       o = o.withVideoFps(check("--fps", fps, 1, EncodeOptions.MAX_VIDEO_FPS, "frames per second"));
