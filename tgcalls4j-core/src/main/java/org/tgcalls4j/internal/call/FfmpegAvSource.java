@@ -73,9 +73,8 @@ final class FfmpegAvSource implements AudioVideoSource {
       videoIn = new LoopbackInput("video");
       // the source's EncodeOptions: by default the SFU's x-google-start-bitrate=800 (group-call.md
       // §3.3), at most 1280x720 and 30 fps; a seek starts the input at the target
-      List<String> command = FfmpegCommand.seekingInput(FfmpegCommand.opusOggAndVp8Ivf(ffmpeg,
-          source, audioBitrateKbps, KEY_FRAME_INTERVAL_MILLIS, audioIn.ffmpegUrl(),
-          videoIn.ffmpegUrl()), startOffsetMillis);
+      List<String> command = FfmpegCommand.opusOggAndVp8Ivf(ffmpeg, source, audioBitrateKbps,
+          KEY_FRAME_INTERVAL_MILLIS, audioIn.ffmpegUrl(), videoIn.ffmpegUrl(), startOffsetMillis);
       FfmpegProcess process = FfmpegProcess.start(command, threads);
       return new FfmpegAvSource(process, audioIn, videoIn);
     } catch (IOException e) {

@@ -125,16 +125,21 @@ public final class FfmpegCommand {
    * @param keyFrameIntervalMillis longest time between keyframes, 100 to 10000 ms
    * @param audioOutput where ffmpeg writes the Ogg stream (an ffmpeg URL)
    * @param videoOutput where ffmpeg writes the IVF stream (an ffmpeg URL)
+   * @param startOffsetMillis where to start in the input, ms, at least 0: an input seek
+   *     ({@code -ss} before {@code -i}, as {@link #opusOgg} puts it), so both outputs start there
+   *     with timestamps from 0 (a seek restarts a source with video this way)
    * @return the argument list, the binary first
-   * @throws IllegalArgumentException if a number is out of range or the source is not a file or URL
+   * @throws IllegalArgumentException if a number is out of range or negative, or the source is
+   *     not a file or URL
    * @throws NullPointerException if an argument is null
    */
   public static List<String> opusOggAndVp8Ivf(Path ffmpeg, MediaSource source,
       int clientAudioBitrateKbps, int keyFrameIntervalMillis, String audioOutput,
-      String videoOutput) {
+      String videoOutput, long startOffsetMillis) {
     EncodeOptions options = options(source);
     return opusOggAndVp8Ivf(ffmpeg, source, audioBitrateKbps(options, clientAudioBitrateKbps),
-        options.videoBitrateKbps(), keyFrameIntervalMillis, audioOutput, videoOutput);
+        options.videoBitrateKbps(), keyFrameIntervalMillis, audioOutput, videoOutput,
+        startOffsetMillis);
   }
 
   /**
@@ -164,6 +169,13 @@ public final class FfmpegCommand {
    */
   public static List<String> opusOggAndVp8Ivf(Path ffmpeg, MediaSource source, int audioBitrateKbps,
       int videoBitrateKbps, int keyFrameIntervalMillis, String audioOutput, String videoOutput) {
+    return opusOggAndVp8Ivf(ffmpeg, source, audioBitrateKbps, videoBitrateKbps,
+        keyFrameIntervalMillis, audioOutput, videoOutput, 0);
+  }
+
+  private static List<String> opusOggAndVp8Ivf(Path ffmpeg, MediaSource source,
+      int audioBitrateKbps, int videoBitrateKbps, int keyFrameIntervalMillis, String audioOutput,
+      String videoOutput, long startOffsetMillis) {
     if (audioBitrateKbps < 6 || audioBitrateKbps > 510) {
       throw new IllegalArgumentException("audioBitrateKbps must be in [6, 510]: " + audioBitrateKbps);
     }
@@ -178,7 +190,7 @@ public final class FfmpegCommand {
     Objects.requireNonNull(videoOutput, "videoOutput");
     EncodeOptions options = options(source);
     List<String> args = start(ffmpeg);
-    addInput(args, source, 0, false);
+    addInput(args, source, startOffsetMillis, false); // an input seek: both outputs start there
     String interval = String.format(Locale.ROOT, "%d.%03d",
         keyFrameIntervalMillis / 1000, keyFrameIntervalMillis % 1000);
     args.addAll(List.of("-map", "0:a:0"));
@@ -299,34 +311,6 @@ public final class FfmpegCommand {
     args.add(ffmpeg.toString());
     args.addAll(List.of("-hide_banner", "-loglevel", "error", "-nostdin"));
     return args;
-  }
-
-  /**
-   * Makes a command built here start reading its input at a position: {@code -ss} before its
-   * {@code -i}, where {@link #opusOgg} puts it (an input seek, accurate when transcoding: every
-   * output starts at the position, with timestamps from 0). Used to restart a source with video
-   * ({@link #opusOggAndVp8Ivf}) at a seek target, so both its outputs start there together.
-   *
-   * @param args a command with one input, as built by this class; not modified
-   * @param startOffsetMillis where to start in the input, ms; 0 returns a copy of {@code args}
-   * @return the new argument list
-   * @throws IllegalArgumentException if startOffsetMillis is negative, or args has no {@code -i}
-   *     or already seeks
-   */
-  public static List<String> seekingInput(List<String> args, long startOffsetMillis) {
-    if (startOffsetMillis < 0) {
-      throw new IllegalArgumentException("startOffsetMillis must not be negative: " + startOffsetMillis);
-    }
-    int input = args.indexOf("-i");
-    if (input < 0 || args.subList(0, input).contains("-ss")) {
-      throw new IllegalArgumentException("not a command with one unseeked input: " + args);
-    }
-    List<String> out = new ArrayList<>(args);
-    if (startOffsetMillis > 0) {
-      out.addAll(input, List.of("-ss", String.format(Locale.ROOT, "%d.%03d",
-          startOffsetMillis / 1000, startOffsetMillis % 1000)));
-    }
-    return out;
   }
 
   /** @return whether the URL's path names an HLS playlist ({@code .m3u8}, {@code .m3u}) */

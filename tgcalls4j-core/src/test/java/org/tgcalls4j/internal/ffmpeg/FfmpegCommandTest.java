@@ -169,7 +169,7 @@ class FfmpegCommandTest {
         .withVideoFps(15).withVideoBitrateKbps(200).withAudioChannels(1).withAudioBitrateKbps(48);
     List<String> args = FfmpegCommand.opusOggAndVp8Ivf(FFMPEG,
         MediaSource.file(Path.of("/films/a.mkv"), small), 128, 1000, "tcp://127.0.0.1:4001",
-        "tcp://127.0.0.1:4002");
+        "tcp://127.0.0.1:4002", 0);
 
     assertThat(args.subList(args.indexOf("-map"), args.indexOf("tcp://127.0.0.1:4001")))
         .containsSequence("-b:a", "48k").containsSequence("-ac", "1");
@@ -188,7 +188,7 @@ class FfmpegCommandTest {
     MediaSource viaWithVideo = MediaSource.withVideo(MediaSource.file(Path.of("/films/a.mkv")));
 
     assertThat(viaOptions).isEqualTo(viaWithVideo).isInstanceOf(MediaSource.VideoSource.class);
-    List<String> args = FfmpegCommand.opusOggAndVp8Ivf(FFMPEG, viaOptions, 96, 1000, "a", "b");
+    List<String> args = FfmpegCommand.opusOggAndVp8Ivf(FFMPEG, viaOptions, 96, 1000, "a", "b", 0);
     assertThat(args).isEqualTo(FfmpegCommand.opusOggAndVp8Ivf(FFMPEG, viaWithVideo, 96, 800,
         1000, "a", "b"));
     assertThat(args).containsSequence("-b:a", "96k").containsSequence("-b:v", "800k")
