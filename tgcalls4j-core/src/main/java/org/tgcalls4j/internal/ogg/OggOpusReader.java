@@ -1,6 +1,5 @@
 package org.tgcalls4j.internal.ogg;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -38,7 +37,13 @@ public final class OggOpusReader implements AutoCloseable {
   private final byte[] lacing = new byte[255];
   private byte[] body = new byte[INITIAL_BODY_BYTES];
   private final ArrayDeque<byte[]> completePackets = new ArrayDeque<>();
-  private final ByteArrayOutputStream partialPacket = new ByteArrayOutputStream();
+  /**
+   * The packet being reassembled across segments and pages: {@code partialPacket[0,
+   * partialPacketBytes)}, grown as needed up to {@link #MAX_AUDIO_PACKET_BYTES}. A packet within
+   * one page's body never passes through it (the common case: copied straight from the body).
+   */
+  private byte[] partialPacket = new byte[0];
+  private int partialPacketBytes;
   /** Index (from 0) of the last page read, counting pages of every logical stream. */
   private int pageIndex = -1;
   private int partialPacketStartPage = -1;
@@ -203,31 +208,52 @@ public final class OggOpusReader implements AutoCloseable {
           : "page " + page + " does not continue the packet begun on page " + partialPacketStartPage);
     }
     int pos = 0;
+    int packetStart = 0; // where the packet being laced began in this page's body
     for (int i = 0; i < segmentCount; i++) {
       int segment = lacing[i] & 0xFF;
       if (partialPacketStartPage < 0) {
         partialPacketStartPage = page;
+        packetStart = pos;
       }
-      append(page, body, pos, segment);
       pos += segment;
-      if (segment < 255) {
-        completePackets.add(partialPacket.toByteArray());
-        partialPacket.reset();
-        partialPacketStartPage = -1;
+      if (segment == 255) {
+        continue;
       }
+      if (partialPacketStartPage == page) { // begun and ended on this page: one copy from the body
+        int length = pos - packetStart;
+        checkPacketLength(page, length);
+        completePackets.add(Arrays.copyOfRange(body, packetStart,
+            packetStart + (skippingTags ? Math.min(length, OPUS_TAGS.length) : length)));
+      } else {
+        append(page, body, packetStart, pos - packetStart);
+        completePackets.add(Arrays.copyOf(partialPacket, partialPacketBytes));
+        partialPacketBytes = 0;
+      }
+      partialPacketStartPage = -1;
+    }
+    if (partialPacketStartPage >= 0) { // continues on the next page
+      append(page, body, packetStart, pos - packetStart);
     }
   }
 
   private void append(int page, byte[] body, int off, int len) throws OggFormatException {
     if (skippingTags) {
       // only the magic is needed; OpusTags may be megabytes of cover art
-      partialPacket.write(body, off, Math.max(0, Math.min(len, OPUS_TAGS.length - partialPacket.size())));
-      return;
+      len = Math.max(0, Math.min(len, OPUS_TAGS.length - partialPacketBytes));
+    } else {
+      checkPacketLength(page, partialPacketBytes + len);
     }
-    if (partialPacket.size() + len > MAX_AUDIO_PACKET_BYTES) {
+    if (partialPacketBytes + len > partialPacket.length) {
+      partialPacket = Arrays.copyOf(partialPacket, Math.max(partialPacketBytes + len, 2 * partialPacket.length));
+    }
+    System.arraycopy(body, off, partialPacket, partialPacketBytes, len);
+    partialPacketBytes += len;
+  }
+
+  private void checkPacketLength(int page, int length) throws OggFormatException {
+    if (!skippingTags && length > MAX_AUDIO_PACKET_BYTES) {
       throw new OggFormatException("packet on page " + page + " exceeds " + MAX_AUDIO_PACKET_BYTES + " bytes");
     }
-    partialPacket.write(body, off, len);
   }
 
   private static OpusHead parseHead(byte[] p) throws OggFormatException {
