@@ -116,7 +116,12 @@ public final class ScaleBench {
     long rss0Kb = ScaleFigures.selfStatusField("VmRSS");
     Set<Long> everConnected = ConcurrentHashMap.newKeySet();
     Map<String, Integer> lost = new ConcurrentHashMap<>();
-    TgCalls client = TgCalls.builder()
+    TgCalls.Builder builder = TgCalls.builder();
+    Integer handshakeThreads = Integer.getInteger("scale.dtlsHandshakeThreads");
+    if (handshakeThreads != null) {
+      builder.dtlsHandshakeThreads(handshakeThreads);
+    }
+    TgCalls client = builder
         .networkOptions(NetworkOptions.loopbackOnly())
         .connectTimeout(o.connectTimeout())
         .connectionListener((chatId, state, cause) -> {
@@ -129,8 +134,12 @@ public final class ScaleBench {
         .build();
     try {
       long setupStart = System.nanoTime();
+      long setupCpu0 = os.getProcessCpuTime();
       List<Joined> joined = connectAll(client, o);
       double setupSeconds = (System.nanoTime() - setupStart) / 1e9;
+      double setupCpuSeconds = (os.getProcessCpuTime() - setupCpu0) / 1e9;
+      // threads that ended during the set-up (idle pool threads) are missing: a lower bound per name
+      Map<String, Double> setupCpuByThread = ScaleFigures.cpuSecondsByThreadName();
       List<GroupCall> live = new ArrayList<>();
       List<Double> connectMillis = new ArrayList<>();
       Map<String, Integer> errors = new TreeMap<>();
@@ -150,12 +159,14 @@ public final class ScaleBench {
       Map<Long, Long> alloc0 = allocatedBytes(threads, self);
       long sent0 = packetsSent(live);
       long cpu0 = os.getProcessCpuTime();
+      long[] ticks0 = ScaleFigures.selfUserAndSystemTicks();
       long wall0 = System.nanoTime();
       long from = System.currentTimeMillis();
       Thread.sleep((long) (o.seconds() * 1000));
       long to = System.currentTimeMillis();
       long wall1 = System.nanoTime();
       long cpu1 = os.getProcessCpuTime();
+      long[] ticks1 = ScaleFigures.selfUserAndSystemTicks();
       long sent1 = packetsSent(live);
       Map<Long, Long> alloc1 = allocatedBytes(threads, self);
       long osThreads = ScaleFigures.selfStatusField("Threads");
@@ -185,12 +196,24 @@ public final class ScaleBench {
       r.put("states_at_end", statesAtEnd);
       r.put("lost_after_connect", new TreeMap<>(lost));
       r.put("setup_s", ScaleFigures.round(setupSeconds, 1));
+      // CPU of the whole process while connecting: handshakes, ICE, and the media of the calls
+      // already up
+      r.put("setup_cpu_s", ScaleFigures.round(setupCpuSeconds, 1));
+      Map<String, Object> setupThreads = new LinkedHashMap<>();
+      setupCpuByThread.entrySet().stream()
+          .sorted(Map.Entry.<String, Double>comparingByValue().reversed())
+          .filter(e -> e.getValue() >= 0.1)
+          .forEach(e -> setupThreads.put(e.getKey(), ScaleFigures.round(e.getValue(), 1)));
+      r.put("setup_cpu_s_by_thread", setupThreads);
       r.put("connect_ms_p50", ScaleFigures.round(ScaleFigures.percentile(connects, 50), 1));
       r.put("connect_ms_p95", ScaleFigures.round(ScaleFigures.percentile(connects, 95), 1));
       r.put("connect_ms_max", ScaleFigures.round(ScaleFigures.percentile(connects, 100), 1));
       r.put("window_s", ScaleFigures.round(wallSeconds, 3));
       r.put("cpu_pct_total", ScaleFigures.round(cpuPct, 1));
       r.put("cpu_pct_per_call", ScaleFigures.round(cpuPct / n, 4));
+      // the kernel's share (system calls: sendto, the loopback delivery it runs, epoll) apart
+      r.put("cpu_user_pct", ScaleFigures.round((ticks1[0] - ticks0[0]) / wallSeconds, 1));
+      r.put("cpu_system_pct", ScaleFigures.round((ticks1[1] - ticks0[1]) / wallSeconds, 1));
       int connectedAtEnd = statesAtEnd.getOrDefault(ConnectionState.CONNECTED.name(), 0);
       r.put("cpu_pct_per_connected_call",
           connectedAtEnd == 0 ? -1 : ScaleFigures.round(cpuPct / connectedAtEnd, 4));

@@ -67,6 +67,48 @@ final class ScaleFigures {
     }
   }
 
+  /**
+   * @return this process's user and system CPU time so far, in clock ticks of
+   *     {@code /proc/self/stat} (fields 14 and 15; 100 per second on Linux), or {-1, -1}
+   */
+  static long[] selfUserAndSystemTicks() {
+    try {
+      String stat = Files.readString(Path.of("/proc/self/stat"));
+      // the command name (field 2) is in parentheses and may hold spaces: count from after it
+      String[] fields = stat.substring(stat.lastIndexOf(')') + 2).trim().split("\\s+");
+      return new long[] {Long.parseLong(fields[11]), Long.parseLong(fields[12])};
+    } catch (IOException | RuntimeException e) {
+      return new long[] {-1, -1};
+    }
+  }
+
+  /**
+   * @return CPU seconds (user + system) so far of every OS thread of this process, summed by
+   *     thread name with trailing numbers dropped ({@code tgcalls4j-control-7} counts as
+   *     {@code tgcalls4j-control}; the JVM's {@code C2 CompilerThre}, {@code GC Thread#0} and so
+   *     on by their own names), from {@code /proc/self/task/[tid]/stat}; empty where there is none
+   */
+  static java.util.Map<String, Double> cpuSecondsByThreadName() {
+    java.util.Map<String, Double> byName = new java.util.TreeMap<>();
+    try (java.util.stream.Stream<Path> tasks = Files.list(Path.of("/proc/self/task"))) {
+      for (Path task : (Iterable<Path>) tasks::iterator) {
+        try {
+          String stat = Files.readString(task.resolve("stat"));
+          String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'))
+              .replaceAll("[-#]?\\d+$", "");
+          String[] fields = stat.substring(stat.lastIndexOf(')') + 2).trim().split("\\s+");
+          double seconds = (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) / 100.0;
+          byName.merge(name, seconds, Double::sum);
+        } catch (IOException | RuntimeException e) {
+          // the thread ended meanwhile
+        }
+      }
+    } catch (IOException e) {
+      // not Linux
+    }
+    return byName;
+  }
+
   /** @return {@code x} rounded to {@code digits} decimals; NaN and infinities become -1 as in pion */
   static double round(double x, int digits) {
     if (Double.isNaN(x) || Double.isInfinite(x)) {
