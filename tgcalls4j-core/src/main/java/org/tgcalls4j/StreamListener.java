@@ -79,4 +79,18 @@ public interface StreamListener {
    * @param state what the call sends now
    */
   default void onUpgrade(Call call, MediaState state) {}
+
+  /**
+   * The call's senders dropped frames because they reached them more than the client's lateness
+   * limit after their deadline although the source had them in time: the machine (the client's
+   * event loops) is overloaded, or the JVM paused. See
+   * {@link TgCalls.Builder#pacingLatenessLimit}. At most once a second per call, while drops go
+   * on; the client also logs one WARN line for all its calls at most every 10 s. A stalled source
+   * is not reported here. Does nothing by default.
+   *
+   * @param call the call whose frames were dropped
+   * @param framesDropped audio and video frames dropped since the last such call for this call
+   * @param limitMillis the lateness limit, ms
+   */
+  default void onPacingOverload(Call call, long framesDropped, long limitMillis) {}
 }

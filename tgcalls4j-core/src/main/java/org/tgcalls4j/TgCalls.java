@@ -26,6 +26,8 @@ import org.tgcalls4j.internal.dtls.DtlsHandshakePool;
 import org.tgcalls4j.internal.ffmpeg.FfmpegProcess;
 import org.tgcalls4j.internal.ffmpeg.FlvEncoding;
 import org.tgcalls4j.internal.logging.LogContext;
+import org.tgcalls4j.internal.pacing.Pacer;
+import org.tgcalls4j.internal.pacing.PacingOverload;
 import org.tgcalls4j.internal.pc.TransportWarmup;
 import org.tgcalls4j.internal.transport.EventLoops;
 import org.tgcalls4j.internal.transport.SharedUdpPort;
@@ -99,7 +101,8 @@ public final class TgCalls implements AutoCloseable {
         System::currentTimeMillis, DtlsCertificate.generate(), control, b.rejoinWindow.toMillis(),
         b.consentTimeout.toMillis(), audioIn, b.mixIncomingAudio,
         b.sharedUdpPort < 0 ? null : new SharedUdpPort(new InetSocketAddress(
-            BindAddresses.resolve(b.networkOptions), b.sharedUdpPort), loops.next()));
+            BindAddresses.resolve(b.networkOptions), b.sharedUdpPort), loops.next()),
+        new PacingOverload(b.pacingLatenessLimit.toNanos()));
     // the first connect of a process would otherwise spend ~180 ms loading ICE, DTLS and SRTP code
     TransportWarmup.startOnce(threads, loops.next(), sessionConfig.certificate());
   }
@@ -306,6 +309,13 @@ public final class TgCalls implements AutoCloseable {
       public void onUpgrade(MediaState state) {
         Call call = self.get();
         dispatcher.post(logContext, () -> settings.streamListener.onUpgrade(call, state));
+      }
+
+      @Override
+      public void onPacingOverload(long framesDropped, long limitMillis) {
+        Call call = self.get();
+        dispatcher.post(logContext,
+            () -> settings.streamListener.onPacingOverload(call, framesDropped, limitMillis));
       }
 
       @Override
@@ -679,6 +689,7 @@ public final class TgCalls implements AutoCloseable {
         Boolean.parseBoolean(System.getProperty("tgcalls4j.nativeTransport", "true"));
     private IncomingAudioListener incomingAudioListener;
     private boolean mixIncomingAudio;
+    private Duration pacingLatenessLimit = Duration.ofNanos(Pacer.REBASE_THRESHOLD_NANOS);
 
     private Builder() {}
 
@@ -704,6 +715,7 @@ public final class TgCalls implements AutoCloseable {
       b.nativeTransport = nativeTransport;
       b.incomingAudioListener = incomingAudioListener;
       b.mixIncomingAudio = mixIncomingAudio;
+      b.pacingLatenessLimit = pacingLatenessLimit;
       return b;
     }
 
@@ -906,6 +918,40 @@ public final class TgCalls implements AutoCloseable {
         throw new IllegalArgumentException("privateCallTimeout must be at least 1 s: " + timeout);
       }
       this.privateCallTimeout = timeout;
+      return this;
+    }
+
+    /**
+     * How late a frame may go out before the client stops catching up on it. Each call's senders
+     * release frames on deadlines derived from media time and send a frame that is already late at
+     * once, so a short stall is caught up back to back. A frame more than this limit past its
+     * deadline is not caught up:
+     *
+     * <ul>
+     *   <li>if the source had it in time and the sender reached it late (the event loops are
+     *       overloaded, a long GC pause), it is dropped: read from the source and not sent, its
+     *       RTP time skipped (sequence numbers stay contiguous), counted in
+     *       {@link PacingStats#framesDroppedLate}; the pacing keeps its baseline, so a live source
+     *       stays live. A video track then also drops delta frames until the next keyframe. The
+     *       client logs one WARN line about it at most every 10 s (for all its calls), and
+     *       {@link StreamListener#onPacingOverload} hears of it at most once a second per call;
+     *   <li>if the source had nothing until after the deadline (ffmpeg starting or stalled, a
+     *       shared source behind), the pacing restarts from that frame instead, counted in
+     *       {@link PacingStats#overloadRestarts}.
+     * </ul>
+     *
+     * <p>A smaller limit keeps latency lower under overload but drops audio sooner; a larger one
+     * rides out longer stalls with a burst. Default 200 ms; at least 20 ms (one audio frame).
+     *
+     * @param limit the lateness limit, at least 20 ms
+     * @return this
+     * @throws IllegalArgumentException if not positive or shorter than 20 ms
+     */
+    public Builder pacingLatenessLimit(Duration limit) {
+      if (limit.isNegative() || limit.isZero() || limit.toNanos() < Pacer.MIN_LATENESS_LIMIT_NANOS) {
+        throw new IllegalArgumentException("pacingLatenessLimit must be at least 20 ms: " + limit);
+      }
+      this.pacingLatenessLimit = limit;
       return this;
     }
 

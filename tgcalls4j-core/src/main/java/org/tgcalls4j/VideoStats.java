@@ -27,10 +27,33 @@ package org.tgcalls4j;
  * @param framesSkippedMuted frames read on schedule but not sent because of
  *     {@link GroupCall#mute()}: those due while muted, and after the unmute the delta frames
  *     dropped until the next keyframe (at most the source's keyframe interval, 1 s)
+ * @param framesDroppedLate frames not sent because the sender reached them more than the client's
+ *     lateness limit after their deadline ({@link TgCalls.Builder#pacingLatenessLimit}, default
+ *     200 ms) although the source had them in time (an overloaded machine, a long GC pause), and
+ *     the delta frames after such a drop until the next keyframe (receivers could not decode them
+ *     without the dropped frame; ffmpeg cannot be asked for a keyframe, so this waits at most the
+ *     source's keyframe interval, 1 s)
  */
 public record VideoStats(int ssrc, int rtxSsrc, long framesSent, long keyFramesSent,
     long packetsSent, long payloadBytesSent, long rtxPacketsSent, long nacksReceived,
     long nackedPacketsMissing, long pliReceived, long firReceived, long keyFrameRequestsCoalesced,
     long lastKeyFrameDelayMillis, long maxKeyFrameDelayMillis, long rembBitrateBps,
     long transportCcFeedbackReceived, long rtcpPacketsSent, long keepalivesSent,
-    long framesSkippedMuted) {}
+    long framesSkippedMuted, long framesDroppedLate) {
+
+  /**
+   * The counters without {@code framesDroppedLate} (0), as before drops existed; parameters as in
+   * the record's own constructor.
+   */
+  public VideoStats(int ssrc, int rtxSsrc, long framesSent, long keyFramesSent, long packetsSent,
+      long payloadBytesSent, long rtxPacketsSent, long nacksReceived, long nackedPacketsMissing,
+      long pliReceived, long firReceived, long keyFrameRequestsCoalesced,
+      long lastKeyFrameDelayMillis, long maxKeyFrameDelayMillis, long rembBitrateBps,
+      long transportCcFeedbackReceived, long rtcpPacketsSent, long keepalivesSent,
+      long framesSkippedMuted) {
+    this(ssrc, rtxSsrc, framesSent, keyFramesSent, packetsSent, payloadBytesSent, rtxPacketsSent,
+        nacksReceived, nackedPacketsMissing, pliReceived, firReceived, keyFrameRequestsCoalesced,
+        lastKeyFrameDelayMillis, maxKeyFrameDelayMillis, rembBitrateBps,
+        transportCcFeedbackReceived, rtcpPacketsSent, keepalivesSent, framesSkippedMuted, 0);
+  }
+}

@@ -37,6 +37,15 @@ import org.tgcalls4j.internal.transport.Loops;
  * concerns its SSRC: report blocks (kept for stats) and feedback (counted; audio has no
  * retransmission or keyframes to act on). It outlives transports: after a rejoin the same SSRC,
  * sequence numbers and timestamps continue on the new transport.
+ *
+ * <p>Under overload: a frame the loop reaches more than the client's lateness limit after its
+ * deadline although the source had it in time is dropped (read, not sent, its RTP time skipped,
+ * sequence numbers contiguous, counted in {@link PacingStats#framesDroppedLate} and reported to
+ * the call's {@link LateDrops}); the pacing keeps its baseline, so a live source stays live and
+ * the frames within the limit go out back to back. A frame late because the source had nothing
+ * after its deadline (it answered {@link OpusFrameSource#NOT_READY}: ffmpeg starting or stalled,
+ * a shared source behind) restarts the pacing from it instead, as before
+ * ({@link PacingStats#overloadRestarts}).
  */
 final class AudioSender implements MediaTrack {
   private static final Logger log = LoggerFactory.getLogger(AudioSender.class);
@@ -87,6 +96,8 @@ final class AudioSender implements MediaTrack {
   private volatile RemoteReport remoteReport = RemoteReport.NONE;
   private final AtomicLong feedbackReceived = new AtomicLong();
   private final PacingLateness pacingLateness = new PacingLateness();
+  private final NanoClock clock;
+  private final LateDrops lateDrops;
   /** Where the pacing baseline is published for the video track; null without video. */
   private volatile MediaTimeline timeline;
 
@@ -98,6 +109,21 @@ final class AudioSender implements MediaTrack {
       SourceSlot sources, SessionConfig config, PacingWheel wheel, ThreadFactory threads,
       SessionEvents events, RtpOutput wire, Consumer<TgCallsException> onFailure,
       LongSupplier connectStartNanos) {
+    this(chatId, ssrc, payloadType, audioLevelExtensionId, sources, config, wheel, threads, events,
+        wire, onFailure, connectStartNanos, NanoClock.SYSTEM);
+  }
+
+  /**
+   * @param connectStartNanos when the current connect started (on {@code clock}), for
+   *     {@link #connectToFirstPacketMillis()}
+   * @param clock the pacing clock, {@link NanoClock#SYSTEM} outside tests (the wheel's clock)
+   */
+  AudioSender(long chatId, int ssrc, int payloadType, int audioLevelExtensionId,
+      SourceSlot sources, SessionConfig config, PacingWheel wheel, ThreadFactory threads,
+      SessionEvents events, RtpOutput wire, Consumer<TgCallsException> onFailure,
+      LongSupplier connectStartNanos, NanoClock clock) {
+    this.clock = clock;
+    this.lateDrops = new LateDrops(chatId, config.pacingOverload(), events);
     this.chatId = chatId;
     this.packetizer = new OpusRtpPacketizer(ssrc, payloadType, audioLevelExtensionId, config.random());
     this.packetBuffer = new byte[packetizer.headerBytes() + INITIAL_FRAME_ROOM_BYTES
@@ -123,6 +149,11 @@ final class AudioSender implements MediaTrack {
     this.timeline = timeline;
   }
 
+  /** @return where this call's dropped frames are reported; shared with its video track */
+  LateDrops lateDrops() {
+    return lateDrops;
+  }
+
   /** @return the CNAME of this call's RTCP (RFC 3550 §6.5.1), shared by its video track */
   String cname() {
     return cname;
@@ -134,7 +165,7 @@ final class AudioSender implements MediaTrack {
       started = true;
       Loops.execute(loop, () -> {
         if (!closed) {
-          wheel.schedule(pump, System.nanoTime());
+          wheel.schedule(pump, clock.nanoTime());
         }
       });
     }
@@ -200,10 +231,21 @@ final class AudioSender implements MediaTrack {
    * The sender's state, on the loop only: each turn sends every frame that is due and returns the
    * next deadline.
    */
+  /**
+   * Runs one turn of the pump on the caller's thread, without the wheel (tests that drive the
+   * clock themselves; the sender must not be {@link #start()}ed).
+   *
+   * @param nowNanos the time of the turn on this sender's clock
+   * @return the next deadline the pump asks for, or {@link Long#MAX_VALUE}
+   */
+  long runTurn(long nowNanos) {
+    return pump.onDue(nowNanos);
+  }
+
   private final class Pump extends PacingWheel.Paced {
-    private final Pacer pacer = new Pacer(NanoClock.SYSTEM, deadline -> {
+    private final Pacer pacer = new Pacer(clock, deadline -> {
       throw new IllegalStateException("the loop never sleeps");
-    }, pacingLateness);
+    }, pacingLateness, lateDrops.limitNanos());
     private OpusFrameSource playing;
     private ReadAhead readAhead;
     private long sourceMediaNanos;
@@ -213,9 +255,25 @@ final class AudioSender implements MediaTrack {
     /** The next frame, read before its deadline; null when none is read yet. */
     private byte[] pending;
     private int pendingSamples;
+    /**
+     * When the source last had nothing for the frame to be read next ({@link #readNext} false),
+     * or {@link Long#MIN_VALUE}; cleared as each frame leaves. A frame beyond the lateness limit is
+     * the source's lateness (rebase) if this lies after its deadline, the sender's (drop) if not.
+     */
+    private long lastDryNanos = Long.MIN_VALUE;
+    private int droppedThisTurn;
 
     @Override
     protected long onDue(long tickNanos) {
+      droppedThisTurn = 0;
+      long next = turn(tickNanos);
+      if (droppedThisTurn > 0) {
+        lateDrops.dropped(droppedThisTurn, clock.nanoTime());
+      }
+      return next;
+    }
+
+    private long turn(long tickNanos) {
       long nowNanos = tickNanos;
       if (closed) {
         stopReading();
@@ -242,6 +300,7 @@ final class AudioSender implements MediaTrack {
           if (pending == null) {
             if (!readNext(frames)) {
               if (playing == frames) {
+                lastDryNanos = nowNanos;
                 // nothing to read yet: ask at the next tick, or not before the frame's own deadline
                 // (a shared source publishes each frame around then; polling every tick until
                 // then would take the station's lock 20 times per frame and call)
@@ -253,7 +312,7 @@ final class AudioSender implements MediaTrack {
             // reading may have taken a while (a PCM frame is encoded here; the first encode of a
             // process is slow): deadlines are compared with the time after it, and a (re)start of
             // the pacing begins now, not at the tick, or the next frames would go out in a burst
-            nowNanos = System.nanoTime();
+            nowNanos = clock.nanoTime();
           }
           if (rebase) {
             pacer.start(nowNanos - sourceMediaNanos);
@@ -262,6 +321,18 @@ final class AudioSender implements MediaTrack {
           long deadline = pacer.deadlineNanos(sourceMediaNanos);
           if (deadline > nowNanos) {
             return deadline;
+          }
+          if (lastDryNanos <= deadline && pacer.isBeyondLimit(sourceMediaNanos, nowNanos)) {
+            // the frame was there in time and this loop reached it too late (overloaded, a GC
+            // pause): drop it and keep the baseline, rather than restart pacing behind live
+            pacer.dropped(sourceMediaNanos, nowNanos);
+            int samples = pendingSamples;
+            pending = null;
+            lastDryNanos = Long.MIN_VALUE;
+            packetizer.skip(samples); // receivers see the gap in time, not in sequence numbers
+            advance(frames, samples);
+            droppedThisTurn++;
+            continue;
           }
           pacer.released(sourceMediaNanos, nowNanos);
           MediaTimeline shared = timeline;
@@ -273,15 +344,13 @@ final class AudioSender implements MediaTrack {
           byte[] frame = pending;
           int samples = pendingSamples;
           pending = null;
+          lastDryNanos = Long.MIN_VALUE;
           if (frame.length == 0) { // OpusFrameSource.NOTHING: let one 20 ms slot pass
             packetizer.skip(samples);
           } else {
             send(sources.isMuted() ? silence(samples) : frame, samples);
           }
-          long frameNanos = samples * 1_000_000_000L / 48_000;
-          sourceMediaNanos += frameNanos;
-          totalMediaNanos += frameNanos;
-          sources.setPositionMillis(frames, sourceStartMillis + sourceMediaNanos / 1_000_000L);
+          advance(frames, samples);
           maybeSendReport(nowNanos);
         }
         return nowNanos; // more frames are due: go on at the next tick
@@ -292,6 +361,14 @@ final class AudioSender implements MediaTrack {
             "the sender failed: " + e, e));
         return Long.MAX_VALUE;
       }
+    }
+
+    /** Moves media time and the source's position past a frame sent or dropped. */
+    private void advance(OpusFrameSource frames, int samples) {
+      long frameNanos = samples * 1_000_000_000L / 48_000;
+      sourceMediaNanos += frameNanos;
+      totalMediaNanos += frameNanos;
+      sources.setPositionMillis(frames, sourceStartMillis + sourceMediaNanos / 1_000_000L);
     }
 
     /**
@@ -317,6 +394,7 @@ final class AudioSender implements MediaTrack {
       stopReading();
       playing = frames;
       pending = null;
+      lastDryNanos = Long.MIN_VALUE;
       sourceMediaNanos = 0;
       sourceStartMillis = sources.startMillisOf(frames); // after a seek: the seek target
       rebase = true;
@@ -406,7 +484,7 @@ final class AudioSender implements MediaTrack {
     int length = packetizer.packetizeInto(frame, 0, frame.length, samples, AUDIO_LEVEL_DBOV, true,
         packetBuffer, 0);
     if (wire.sendRtpInPlace(packetBuffer, 0, length) && firstPacketNanos < 0) {
-      firstPacketNanos = System.nanoTime();
+      firstPacketNanos = clock.nanoTime();
       log.debug("chat {}: first RTP packet sent {} ms after connect", chatId,
           connectToFirstPacketMillis());
     }
@@ -417,9 +495,10 @@ final class AudioSender implements MediaTrack {
       return;
     }
     lastReportNanos = nowNanos;
+    lateDrops.poll(nowNanos); // drops still unreported at the end of their second or 10 s
     // the RTP time and the wall clock of one instant, read together: nowNanos is from before the
     // frame was sent, and a sender thread descheduled since would date the report that much late
-    long reportNanos = System.nanoTime();
+    long reportNanos = clock.nanoTime();
     long wallClockMillis = config.wallClockMillis().getAsLong();
     byte[] report = RtcpPackets.senderReportWithCname(packetizer.ssrc(), wallClockMillis,
         pump.rtpTimestampAt(reportNanos), packetizer.packetCount(), packetizer.octetCount(), cname);

@@ -213,6 +213,7 @@ public final class GroupCallSession implements AutoCloseable {
               answer.video() != null ? answer.video() : DEFAULT_VIDEO, sources, timeline,
               sender.cname(), config, config.loops().wheel(loop), threads, output,
               NanoClock.SYSTEM, trackEnds::videoEnded);
+          videoSender.shareLateDrops(sender.lateDrops());
         }
       }
       if (incoming == null && config.audioIn() != null) {

@@ -9,6 +9,7 @@ import org.tgcalls4j.DtlsSetup;
 import org.tgcalls4j.NetworkOptions;
 import org.tgcalls4j.internal.audio.AudioReceiveScheduler;
 import org.tgcalls4j.internal.dtls.DtlsCertificate;
+import org.tgcalls4j.internal.pacing.PacingOverload;
 import org.tgcalls4j.internal.transport.EventLoops;
 import org.tgcalls4j.internal.transport.SharedUdpPort;
 
@@ -35,9 +36,23 @@ import org.tgcalls4j.internal.transport.SharedUdpPort;
  *     incoming-audio listener (received RTP is then not decoded)
  * @param mixIncomingAudio deliver one mixed frame per 20 ms instead of one per SSRC
  * @param sharedPort the client's single UDP port for group calls, or null (a socket per call)
+ * @param pacingOverload the client's lateness limit for its senders and the report of frames
+ *     dropped beyond it
  */
 public record SessionConfig(Path ffmpeg, NetworkOptions network, long connectTimeoutMillis,
     ThreadFactory threads, EventLoops loops, DtlsSetup dtlsSetup, int audioBitrateKbps, RandomGenerator random,
     LongSupplier wallClockMillis, DtlsCertificate certificate, Executor control,
     long rejoinWindowMillis, long consentTimeoutMillis, AudioReceiveScheduler audioIn,
-    boolean mixIncomingAudio, SharedUdpPort sharedPort) {}
+    boolean mixIncomingAudio, SharedUdpPort sharedPort, PacingOverload pacingOverload) {
+
+  /** Settings with the default lateness limit (200 ms) and a report of their own (tests). */
+  public SessionConfig(Path ffmpeg, NetworkOptions network, long connectTimeoutMillis,
+      ThreadFactory threads, EventLoops loops, DtlsSetup dtlsSetup, int audioBitrateKbps,
+      RandomGenerator random, LongSupplier wallClockMillis, DtlsCertificate certificate,
+      Executor control, long rejoinWindowMillis, long consentTimeoutMillis,
+      AudioReceiveScheduler audioIn, boolean mixIncomingAudio, SharedUdpPort sharedPort) {
+    this(ffmpeg, network, connectTimeoutMillis, threads, loops, dtlsSetup, audioBitrateKbps, random,
+        wallClockMillis, certificate, control, rejoinWindowMillis, consentTimeoutMillis, audioIn,
+        mixIncomingAudio, sharedPort, PacingOverload.withDefaultLimit());
+  }
+}

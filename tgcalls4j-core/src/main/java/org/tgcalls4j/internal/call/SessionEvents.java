@@ -56,4 +56,14 @@ public interface SessionEvents {
    * @param frame a new frame, owned by the callee
    */
   default void onAudioFrame(AudioFrame frame) {}
+
+  /**
+   * The call's senders dropped frames they reached more than the client's lateness limit after
+   * their deadline (the loop was overloaded); at most once a second per call. Does nothing by
+   * default. Invoked on the call's loop: the client re-posts it to its dispatcher.
+   *
+   * @param framesDropped frames dropped since the last such event (audio and video)
+   * @param limitMillis the lateness limit, ms
+   */
+  default void onPacingOverload(long framesDropped, long limitMillis) {}
 }

@@ -41,8 +41,15 @@ public final class SharedFrameHub implements AutoCloseable {
   /** Frames kept for views; must exceed {@link #MAX_LAG_FRAMES}. */
   static final int RING_FRAMES = 16;
   /**
-   * Lag beyond which a view jumps to live: 10 frames, 200 ms, the pacer's own rebase threshold
-   * ({@link Pacer#REBASE_THRESHOLD_NANOS}); a smaller lag is caught up by the call's pacer.
+   * Lag beyond which a view jumps to live: 10 frames, 200 ms, the pacer's default lateness limit
+   * ({@link Pacer#REBASE_THRESHOLD_NANOS}); a smaller lag is caught up by the call's pacer. The
+   * jump does not follow the client's configured limit. Within the default limit (and below it)
+   * a call whose view jumped finds the newest frame beyond the limit on its own baseline (the
+   * skipped frames do not advance its media time) and drops it, then restarts its pacing from
+   * the next frame, which the hub had not published yet (a source stall from the call's view).
+   * With a limit above 200 ms, a view that jumped after a stall shorter than the limit leaves the
+   * call's baseline behind by the skipped time: its frames still leave as the hub publishes them,
+   * but count as that late in its pacing stats.
    */
   static final int MAX_LAG_FRAMES = 10;
   private static final int SKIPPED_SLOT_SAMPLES = 960;

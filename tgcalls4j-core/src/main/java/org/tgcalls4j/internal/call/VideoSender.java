@@ -45,6 +45,15 @@ import org.tgcalls4j.internal.transport.Loops;
  * source change is a new source: its first frame (an ffmpeg's first, a keyframe) starts its own
  * baseline.
  *
+ * <p>Overload: the video shares the audio's baseline and the client's lateness limit. A frame
+ * that the loop reaches more than the limit after its deadline although it was read in time is
+ * dropped (counted in {@link VideoStats#framesDroppedLate}, reported to the call's
+ * {@link LateDrops}); since the next delta frames reference it, they are dropped too until the
+ * next keyframe. ffmpeg cannot be asked for one, so that wait is at most the source's keyframe
+ * interval (1 s for the sources the library encodes; an IVF file's own interval). A frame late
+ * because its reader had nothing until after its deadline (ffmpeg stalled) goes out at once, as
+ * before: a source stall is the audio's to rebase.
+ *
  * <p>Threads: a {@link PacingWheel.Paced} task on the call's loop paces and sends; a source whose
  * video waits on ffmpeg's output is read a few frames ahead by a thread of its own
  * ({@link VideoFrames#readAhead}, the thread that ffmpeg child needs anyway), an IVF file is read
@@ -126,6 +135,9 @@ final class VideoSender implements MediaTrack {
   private final AtomicLong transportCcReceived = new AtomicLong();
   private final AtomicLong keepalivesSent = new AtomicLong();
   private final AtomicLong framesSkippedMuted = new AtomicLong();
+  private final AtomicLong framesDroppedLate = new AtomicLong();
+  /** Where drops are reported: the audio track's (shared), or the sender's own until then. */
+  private volatile LateDrops lateDrops;
   private volatile long rembBitrateBps = -1;
   private volatile long rtcpSent;
   private volatile long pendingKeyFrameRequestNanos = -1;
@@ -189,11 +201,31 @@ final class VideoSender implements MediaTrack {
     this.wire = wire;
     this.clock = clock;
     this.onVideoEnd = onVideoEnd;
+    this.lateDrops = new LateDrops(chatId, config.pacingOverload(), null);
     this.threads = threads;
     this.wheel = wheel;
     this.loop = wheel.loop();
     java.util.Arrays.fill(historySeq, -1);
     this.pump = new Pump();
+  }
+
+  /**
+   * Reports this track's dropped frames with the audio track's, so the call's overload event
+   * counts both and stays within its rate; call before {@link #start()}.
+   */
+  void shareLateDrops(LateDrops drops) {
+    this.lateDrops = drops;
+  }
+
+  /**
+   * Runs one turn of the pump on the caller's thread, without the wheel (tests that drive the
+   * clock themselves; the sender must not be {@link #start()}ed).
+   *
+   * @param nowNanos the time of the turn on this sender's clock (the pump reads its clock too)
+   * @return the next deadline the pump asks for, or {@link Long#MAX_VALUE}
+   */
+  long runTurn(long nowNanos) {
+    return pump.onDue(nowNanos);
   }
 
   /** Starts sending on the loop; once. Any thread. */
@@ -227,7 +259,7 @@ final class VideoSender implements MediaTrack {
         rtxPacketsSent.get(), nacksReceived.get(), nackedPacketsMissing.get(), pliReceived.get(),
         firReceived.get(), keyFrameRequestsCoalesced.get(), lastKeyFrameDelayMillis,
         maxKeyFrameDelayMillis, rembBitrateBps, transportCcReceived.get(), rtcpSent,
-        keepalivesSent.get(), framesSkippedMuted.get());
+        keepalivesSent.get(), framesSkippedMuted.get(), framesDroppedLate.get());
   }
 
   @Override
@@ -416,6 +448,15 @@ final class VideoSender implements MediaTrack {
     private long unknownSince = -1;
     /** The reader whose stream's end was reported last; its report may still wait. */
     private VideoFrames ending;
+    /**
+     * When the reader last had no frame for the pending slot, or {@link Long#MIN_VALUE}; cleared
+     * as each frame leaves. A frame beyond the lateness limit is dropped only if this lies before
+     * its deadline (the frame was there in time: the sender was late).
+     */
+    private long lastDryNanos = Long.MIN_VALUE;
+    /** A frame was dropped late: drop delta frames until the next keyframe. */
+    private boolean droppingUntilKeyFrame;
+    private int droppedThisTurn;
 
     @Override
     protected long onDue(long tickNanos) {
@@ -423,12 +464,18 @@ final class VideoSender implements MediaTrack {
         stopAll();
         return Long.MAX_VALUE;
       }
+      droppedThisTurn = 0;
       try {
         return turn();
       } catch (RuntimeException e) {
         log.error("chat {}: video sender failed", chatId, e);
         stopAll();
         return Long.MAX_VALUE;
+      } finally {
+        if (droppedThisTurn > 0) {
+          framesDroppedLate.addAndGet(droppedThisTurn);
+          lateDrops.dropped(droppedThisTurn, clock.nanoTime());
+        }
       }
     }
 
@@ -468,6 +515,7 @@ final class VideoSender implements MediaTrack {
             continue;
           }
           if (frame == VideoFrames.NOT_READY) {
+            lastDryNanos = now;
             return housekeeping(now + SOURCE_POLL_NANOS);
           }
           if (frame == null) {
@@ -500,9 +548,17 @@ final class VideoSender implements MediaTrack {
         VideoFrames.Frame frame = pending;
         pending = null;
         unknownSince = -1;
+        long dry = lastDryNanos;
+        lastDryNanos = Long.MIN_VALUE;
         long pts90k = frame.pts90k();
-        if (!admit(sources.isMuted(), Vp8PayloadHeader.isKeyFrame(frame.data(), 0, frame.length()),
-            now)) {
+        boolean muted = sources.isMuted();
+        boolean keyFrame = Vp8PayloadHeader.isKeyFrame(frame.data(), 0, frame.length());
+        if (!muted && dropLate(now - deadline, dry <= deadline, keyFrame)) {
+          droppedThisTurn++;
+          lastMedia90k = timestampOffset90k + pts90k; // its time passed: a next source follows it
+          continue;
+        }
+        if (!admit(muted, keyFrame, now)) {
           framesSkippedMuted.incrementAndGet();
           lastMedia90k = timestampOffset90k + pts90k; // its time passed: a next source follows it
           continue;
@@ -510,6 +566,27 @@ final class VideoSender implements MediaTrack {
         sendFrame(frame.data(), 0, frame.length(), timestampOffset90k + pts90k, now);
       }
       return now; // more frames are due: go on at the next tick
+    }
+
+    /**
+     * Decides whether a frame whose deadline came is dropped for lateness: beyond the limit with
+     * the frame read in time, or a delta frame after such a drop (its reference was not sent).
+     *
+     * @param latenessNanos now minus the frame's deadline, ns (not negative)
+     * @param readInTime whether the reader had the frame by its deadline
+     * @param keyFrame whether it is a VP8 keyframe
+     * @return true to drop it
+     */
+    private boolean dropLate(long latenessNanos, boolean readInTime, boolean keyFrame) {
+      if (readInTime && latenessNanos > lateDrops.limitNanos()) {
+        droppingUntilKeyFrame = true; // even a keyframe: the deltas after it reference it
+        return true;
+      }
+      if (droppingUntilKeyFrame && !keyFrame) {
+        return true;
+      }
+      droppingUntilKeyFrame = false;
+      return false;
     }
 
     /** @return {@code wanted}, or the next keep-alive or sender report if that is due earlier */
@@ -525,6 +602,8 @@ final class VideoSender implements MediaTrack {
       pending = null;
       ended = false;
       unknownSince = -1;
+      lastDryNanos = Long.MIN_VALUE;
+      droppingUntilKeyFrame = false; // a new source starts with a keyframe
       frames = av.videoReadsWithoutWaiting() ? VideoFrames.direct(av.video())
           : VideoFrames.readAhead(av.video(), threads, "tgcalls4j-read-video-" + chatId);
       timestampOffset90k = lastMedia90k < 0 ? 0 : lastMedia90k + 3000;
@@ -633,6 +712,7 @@ final class VideoSender implements MediaTrack {
       return;
     }
     lastReportNanos = nowNanos;
+    lateDrops.poll(nowNanos);
     // the RTP time of "now" on the shared baseline (RFC 3550 §6.4.1), so that the audio's report
     // and this one map one NTP instant to the same media position
     // a baseline from before the last pause or hold is stale: report the last timestamp sent, as

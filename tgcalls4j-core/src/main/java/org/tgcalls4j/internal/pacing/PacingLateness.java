@@ -13,6 +13,7 @@ public final class PacingLateness {
   private static final long HIGHEST_MICROS = 60_000_000L;
   private final IntCountsHistogram histogram = new IntCountsHistogram(1, HIGHEST_MICROS, 2);
   private long rebases;
+  private long drops;
 
   /** @param latenessNanos release time minus deadline, ns; negative counts as 0 */
   public synchronized void record(long latenessNanos) {
@@ -25,9 +26,14 @@ public final class PacingLateness {
     rebases++;
   }
 
+  /** Counts a frame not sent because the sender reached it beyond the lateness limit. */
+  public synchronized void recordDrop() {
+    drops++;
+  }
+
   /** @return the summary so far */
   public synchronized PacingStats snapshot() {
     return new PacingStats(histogram.getTotalCount(), histogram.getValueAtPercentile(50),
-        histogram.getValueAtPercentile(99), histogram.getMaxValue(), rebases);
+        histogram.getValueAtPercentile(99), histogram.getMaxValue(), rebases, drops);
   }
 }

@@ -93,6 +93,31 @@ class PacerTest {
   }
 
   @Test
+  void aDroppedFrameKeepsTheStartAndTheLimitIsTheRebaseThresholdToo() {
+    FakeTime time = new FakeTime(START);
+    PacingLateness lateness = new PacingLateness();
+    Pacer pacer = new Pacer(time, time, lateness, 50_000_000L);
+    pacer.start(START);
+    time.advanceMillis(100); // frames 0..5 were due at 0..100 ms
+
+    assertThat(pacer.isBeyondLimit(mediaTime(2), time.nanoTime())).as("60 ms late").isTrue();
+    assertThat(pacer.isBeyondLimit(mediaTime(3), time.nanoTime())).as("exactly 50 ms late").isFalse();
+    pacer.dropped(mediaTime(0), time.nanoTime());
+    pacer.dropped(mediaTime(1), time.nanoTime());
+    pacer.dropped(mediaTime(2), time.nanoTime());
+    assertThat(pacer.startNanos()).isEqualTo(START);
+    pacer.released(mediaTime(3), time.nanoTime());
+    assertThat(pacer.rebaseCount()).isZero();
+    pacer.released(mediaTime(0), time.nanoTime() + 1); // 100 ms late, released: a rebase at 50 ms
+    assertThat(pacer.rebaseCount()).isEqualTo(1);
+    assertThat(pacer.dropCount()).isEqualTo(3);
+    org.tgcalls4j.PacingStats stats = lateness.snapshot();
+    assertThat(stats.framesDroppedLate()).isEqualTo(3);
+    assertThat(stats.framesPaced()).as("released frames only").isEqualTo(2);
+    assertThat(stats.overloadRestarts()).isEqualTo(1);
+  }
+
+  @Test
   void refusesToWaitBeforeStart() {
     FakeTime time = new FakeTime(0);
     Pacer pacer = new Pacer(time, time);
