@@ -228,10 +228,6 @@ final class AudioSender implements MediaTrack {
   }
 
   /**
-   * The sender's state, on the loop only: each turn sends every frame that is due and returns the
-   * next deadline.
-   */
-  /**
    * Runs one turn of the pump on the caller's thread, without the wheel (tests that drive the
    * clock themselves; the sender must not be {@link #start()}ed).
    *
@@ -242,6 +238,10 @@ final class AudioSender implements MediaTrack {
     return pump.onDue(nowNanos);
   }
 
+  /**
+   * The sender's state, on the loop only: each turn sends every frame that is due and returns the
+   * next deadline.
+   */
   private final class Pump extends PacingWheel.Paced {
     private final Pacer pacer = new Pacer(clock, deadline -> {
       throw new IllegalStateException("the loop never sleeps");
