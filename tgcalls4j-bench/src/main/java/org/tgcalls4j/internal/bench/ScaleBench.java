@@ -393,8 +393,10 @@ public final class ScaleBench {
   /** "p50/p99/max" in ms over the calls: the median p50, the worst p99 and the worst max. */
   static String pacing(List<GroupCall> calls) {
     List<Long> p50s = new ArrayList<>();
-    long p99 = 0;
+    List<Long> p99s = new ArrayList<>();
     long max = 0;
+    long dropped = 0;
+    long restarts = 0;
     for (GroupCall call : calls) {
       org.tgcalls4j.PacingStats p;
       try {
@@ -402,18 +404,24 @@ public final class ScaleBench {
       } catch (org.tgcalls4j.TgCallsException e) {
         continue;
       }
+      dropped += p.framesDroppedLate();
+      restarts += p.overloadRestarts();
       if (p.framesPaced() == 0) {
         continue;
       }
       p50s.add(p.latenessP50Micros());
-      p99 = Math.max(p99, p.latenessP99Micros());
+      p99s.add(p.latenessP99Micros());
       max = Math.max(max, p.latenessMaxMicros());
     }
     if (p50s.isEmpty()) {
       return "n/a";
     }
     java.util.Collections.sort(p50s);
-    return String.format(java.util.Locale.ROOT, "%.2f/%.2f/%.1f", p50s.get(p50s.size() / 2) / 1000.0,
-        p99 / 1000.0, max / 1000.0);
+    java.util.Collections.sort(p99s);
+    // the median call's p50, the worst call's p99 and max; then the median call's p99, and the
+    // frames dropped beyond the lateness limit and pacing restarts after source stalls, over all
+    return String.format(java.util.Locale.ROOT, "%.2f/%.2f/%.1f (median p99 %.2f, %d dropped, %d restarts)",
+        p50s.get(p50s.size() / 2) / 1000.0, p99s.get(p99s.size() - 1) / 1000.0, max / 1000.0,
+        p99s.get(p99s.size() / 2) / 1000.0, dropped, restarts);
   }
 }
