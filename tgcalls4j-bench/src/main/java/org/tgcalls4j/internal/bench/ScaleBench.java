@@ -121,6 +121,10 @@ public final class ScaleBench {
     if (handshakeThreads != null) {
       builder.dtlsHandshakeThreads(handshakeThreads);
     }
+    Integer sharedPort = Integer.getInteger("scale.sharedUdpPort");
+    if (sharedPort != null) {
+      builder.sharedUdpPort(sharedPort); // 0: one free port for every call
+    }
     TgCalls client = builder
         .networkOptions(NetworkOptions.loopbackOnly())
         .connectTimeout(o.connectTimeout())
@@ -189,6 +193,9 @@ public final class ScaleBench {
 
       Map<String, Object> r = new LinkedHashMap<>();
       r.put("sender", "tgcalls4j");
+      r.put("transport", Thread.getAllStackTraces().keySet().stream()
+          .anyMatch(t -> t.getName().startsWith("tgcalls4j-loop-epoll")) ? "epoll" : "nio");
+      r.put("shared_udp_port", sharedPort != null);
       r.put("n", n);
       r.put("connected", live.size());
       r.put("failed", n - live.size());
