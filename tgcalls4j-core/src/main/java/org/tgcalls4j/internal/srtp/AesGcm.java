@@ -24,6 +24,8 @@ final class AesGcm {
   private static final int BLOCK = 16;
   private static final VarHandle LONG_BIG_ENDIAN =
       MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
+  private static final VarHandle INT_BIG_ENDIAN =
+      MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.BIG_ENDIAN);
   /** x^4 reductions of the 4 bits shifted out, pre-shifted into the top 16 bits (R = 0xE1 || 0^120). */
   private static final long[] REDUCE_4BIT = {
     0x0000L << 48, 0x1C20L << 48, 0x3840L << 48, 0x2460L << 48,
@@ -37,10 +39,10 @@ final class AesGcm {
   private final long[] tableHi = new long[16];
   private final long[] tableLo = new long[16];
   // scratch
-  private final byte[] tagMask = new byte[BLOCK];
   private final byte[] partial = new byte[BLOCK];
-  private final byte[] oneBlockIn = new byte[BLOCK];
-  private byte[] counters = new byte[2048];
+  /** Counter blocks IV || 1 + i; the counters are written when the array is made, the IV per call. */
+  private byte[] counters = counterBlocks(2048);
+  /** E(K, J0) (the tag mask) at [0, 16), then the keystream E(K, inc32(J0)), ... */
   private byte[] keystream = new byte[2048];
   // GHASH state
   private long yHi;
@@ -96,8 +98,8 @@ final class AesGcm {
       int aad2Length, byte[] data, int offset, int length) throws GeneralSecurityException {
     keystream(iv, length);
     ghash(aad, aadOffset, aadLength, aad2, aad2Offset, aad2Length, data, offset, length);
-    long tagHi = yHi ^ readLong(tagMask, 0);
-    long tagLo = yLo ^ readLong(tagMask, 8);
+    long tagHi = yHi ^ readLong(keystream, 0);
+    long tagLo = yLo ^ readLong(keystream, 8);
     int tagAt = offset + length;
     long difference = (tagHi ^ readLong(data, tagAt)) | (tagLo ^ readLong(data, tagAt + 8));
     if (difference != 0) {
@@ -107,32 +109,43 @@ final class AesGcm {
     return true;
   }
 
-  /** tagMask = E(K, J0) and keystream = E(K, inc32(J0)), ... for {@code length} bytes. */
+  /** keystream = E(K, J0), E(K, inc32(J0)), ... for the tag mask and {@code length} bytes. */
   private void keystream(byte[] iv, int length) throws GeneralSecurityException {
     int blocks = 1 + (length + BLOCK - 1) / BLOCK;
     int bytes = blocks * BLOCK;
     if (bytes > counters.length) {
-      counters = new byte[bytes];
+      counters = counterBlocks(bytes);
       keystream = new byte[bytes];
     }
-    for (int i = 0, at = 0; i < blocks; i++, at += BLOCK) {
-      // J0 = IV || 0^31 || 1 for a 96-bit IV (SP 800-38D §7.1); block i has counter 1 + i
-      System.arraycopy(iv, 0, counters, at, IV_BYTES);
-      int counter = 1 + i;
-      counters[at + 12] = (byte) (counter >>> 24);
-      counters[at + 13] = (byte) (counter >>> 16);
-      counters[at + 14] = (byte) (counter >>> 8);
-      counters[at + 15] = (byte) counter;
+    // J0 = IV || 0^31 || 1 for a 96-bit IV (SP 800-38D §7.1); only the IV changes from call to call
+    long ivHead = readLong(iv, 0);
+    int ivTail = (int) INT_BIG_ENDIAN.get(iv, 8);
+    byte[] c = counters;
+    for (int at = 0; at < bytes; at += BLOCK) {
+      writeLong(c, at, ivHead);
+      INT_BIG_ENDIAN.set(c, at + 8, ivTail);
     }
-    if (ecb.update(counters, 0, bytes, keystream, 0) != bytes) {
+    if (ecb.update(c, 0, bytes, keystream, 0) != bytes) {
       throw new GeneralSecurityException("AES/ECB did not encrypt every counter block");
     }
-    System.arraycopy(keystream, 0, tagMask, 0, BLOCK);
+  }
+
+  /** Blocks of 16 bytes whose last four hold the counter 1 + i of block i, big-endian. */
+  private static byte[] counterBlocks(int bytes) {
+    byte[] c = new byte[bytes];
+    for (int at = 0, counter = 1; at < bytes; at += BLOCK, counter++) {
+      INT_BIG_ENDIAN.set(c, at + 12, counter);
+    }
+    return c;
   }
 
   private void xorKeystream(byte[] data, int offset, int length) {
     byte[] k = keystream;
-    for (int i = 0; i < length; i++) {
+    int i = 0;
+    for (; i + 8 <= length; i += 8) {
+      writeLong(data, offset + i, readLong(data, offset + i) ^ readLong(k, BLOCK + i));
+    }
+    for (; i < length; i++) {
       data[offset + i] ^= k[BLOCK + i];
     }
   }
@@ -217,8 +230,8 @@ final class AesGcm {
   }
 
   private void writeTag(byte[] out, int at) {
-    long tagHi = yHi ^ readLong(tagMask, 0);
-    long tagLo = yLo ^ readLong(tagMask, 8);
+    long tagHi = yHi ^ readLong(keystream, 0);
+    long tagLo = yLo ^ readLong(keystream, 8);
     writeLong(out, at, tagHi);
     writeLong(out, at + 8, tagLo);
   }
