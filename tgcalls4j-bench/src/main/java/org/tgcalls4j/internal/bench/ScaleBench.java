@@ -137,9 +137,14 @@ public final class ScaleBench {
         })
         .build();
     try {
+      // SCALE_SHARED_SOURCE=1: one reader of the file for every call (TgCalls.share), as a radio
+      // bot would play one station into many chats; else each call reads the file itself, as each
+      // track of pion's sender does
+      MediaSource source = Boolean.getBoolean("scale.sharedSource")
+          ? client.share(MediaSource.file(o.file())) : null;
       long setupStart = System.nanoTime();
       long setupCpu0 = os.getProcessCpuTime();
-      List<Joined> joined = connectAll(client, o);
+      List<Joined> joined = connectAll(client, o, source);
       double setupSeconds = (System.nanoTime() - setupStart) / 1e9;
       double setupCpuSeconds = (os.getProcessCpuTime() - setupCpu0) / 1e9;
       // threads that ended during the set-up (idle pool threads) are missing: a lower bound per name
@@ -196,6 +201,7 @@ public final class ScaleBench {
       r.put("transport", Thread.getAllStackTraces().keySet().stream()
           .anyMatch(t -> t.getName().startsWith("tgcalls4j-loop-epoll")) ? "epoll" : "nio");
       r.put("shared_udp_port", sharedPort != null);
+      r.put("shared_source", source != null);
       r.put("n", n);
       r.put("connected", live.size());
       r.put("failed", n - live.size());
@@ -255,7 +261,8 @@ public final class ScaleBench {
    * gives it the file, posts its join JSON to the sink and blocks in {@link GroupCall#connect}.
    * The workers end before the measurement, so they are not counted in its threads.
    */
-  private static List<Joined> connectAll(TgCalls client, Options o) throws InterruptedException {
+  private static List<Joined> connectAll(TgCalls client, Options o, MediaSource shared)
+      throws InterruptedException {
     ExecutorService pool = Executors.newFixedThreadPool(o.parallel());
     List<Future<Joined>> futures = new ArrayList<>();
     AtomicInteger done = new AtomicInteger();
@@ -264,7 +271,7 @@ public final class ScaleBench {
     for (int i = 0; i < o.calls(); i++) {
       long chatId = i + 1;
       futures.add(pool.submit(() -> {
-        Joined j = joinOne(client, chatId, o);
+        Joined j = joinOne(client, chatId, o, shared);
         int connected = j.error() == null ? ok.incrementAndGet() : ok.get();
         int k = done.incrementAndGet();
         if (k % 100 == 0 || k == o.calls()) {
@@ -286,11 +293,11 @@ public final class ScaleBench {
     return joined;
   }
 
-  private static Joined joinOne(TgCalls client, long chatId, Options o) {
+  private static Joined joinOne(TgCalls client, long chatId, Options o, MediaSource shared) {
     GroupCall call = null;
     try {
       call = client.createGroupCall(chatId);
-      call.setSource(MediaSource.file(o.file()));
+      call.setSource(shared != null ? shared : MediaSource.file(o.file()));
       String answer = httpPost(o.sink() + "/join", call.joinJson());
       long t0 = System.nanoTime();
       call.connect(answer);
