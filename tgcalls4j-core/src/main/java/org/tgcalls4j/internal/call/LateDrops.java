@@ -1,6 +1,7 @@
 package org.tgcalls4j.internal.call;
 
 import org.tgcalls4j.internal.pacing.PacingOverload;
+import org.tgcalls4j.internal.pacing.ReportThrottle;
 
 /**
  * One call's frames dropped beyond the client's lateness limit, from its audio and its video
@@ -20,8 +21,7 @@ final class LateDrops {
   private volatile boolean pending;
   // guarded by this
   private long unreported;
-  private long lastEventNanos;
-  private boolean everReported;
+  private final ReportThrottle throttle = new ReportThrottle(EVENT_INTERVAL_NANOS);
 
   /**
    * @param callId the call's chat or user id
@@ -63,14 +63,12 @@ final class LateDrops {
   }
 
   private void maybeReport(long nowNanos) {
-    if (unreported == 0 || (everReported && nowNanos - lastEventNanos < EVENT_INTERVAL_NANOS)) {
+    if (unreported == 0 || !throttle.tryReport(nowNanos)) {
       return;
     }
     long frames = unreported;
     unreported = 0;
     pending = false;
-    everReported = true;
-    lastEventNanos = nowNanos;
     if (events != null) {
       events.onPacingOverload(frames, client.limitNanos() / 1_000_000L);
     }

@@ -26,8 +26,7 @@ public final class PacingOverload {
   private long dropped;
   private final Set<Long> calls = new HashSet<>();
   private long windowStartNanos;
-  private long lastLogNanos;
-  private boolean everLogged;
+  private final ReportThrottle throttle = new ReportThrottle(REPORT_INTERVAL_NANOS);
   private long logLines;
 
   /**
@@ -88,7 +87,7 @@ public final class PacingOverload {
   }
 
   private void maybeLog(long nowNanos) {
-    if (dropped == 0 || (everLogged && nowNanos - lastLogNanos < REPORT_INTERVAL_NANOS)) {
+    if (dropped == 0 || !throttle.tryReport(nowNanos)) {
       return;
     }
     long seconds = Math.max(1, (nowNanos - windowStartNanos + 999_999_999L) / 1_000_000_000L);
@@ -96,8 +95,6 @@ public final class PacingOverload {
         + " call(s) (the event loops did not get to them in time: too many calls for the CPU, or"
         + " long GC pauses)", dropped, limitNanos / 1_000_000L, seconds, calls.size());
     logLines++;
-    everLogged = true;
-    lastLogNanos = nowNanos;
     dropped = 0;
     calls.clear();
     pending = false;
