@@ -220,8 +220,8 @@ public final class OggOpusReader implements AutoCloseable {
         continue;
       }
       if (partialPacketStartPage == page) { // begun and ended on this page: one copy from the body
+        // (at most 255 * 255 bytes, under MAX_AUDIO_PACKET_BYTES: no length check needed)
         int length = pos - packetStart;
-        checkPacketLength(page, length);
         completePackets.add(Arrays.copyOfRange(body, packetStart,
             packetStart + (skippingTags ? Math.min(length, OPUS_TAGS.length) : length)));
       } else {
@@ -240,20 +240,15 @@ public final class OggOpusReader implements AutoCloseable {
     if (skippingTags) {
       // only the magic is needed; OpusTags may be megabytes of cover art
       len = Math.max(0, Math.min(len, OPUS_TAGS.length - partialPacketBytes));
-    } else {
-      checkPacketLength(page, partialPacketBytes + len);
+    } else if (partialPacketBytes + len > MAX_AUDIO_PACKET_BYTES) {
+      throw new OggFormatException("packet on page " + page + " exceeds " + MAX_AUDIO_PACKET_BYTES + " bytes");
     }
     if (partialPacketBytes + len > partialPacket.length) {
-      partialPacket = Arrays.copyOf(partialPacket, Math.max(partialPacketBytes + len, 2 * partialPacket.length));
+      partialPacket = Arrays.copyOf(partialPacket, Math.max(partialPacketBytes + len,
+          Math.min(2 * partialPacket.length, MAX_AUDIO_PACKET_BYTES)));
     }
     System.arraycopy(body, off, partialPacket, partialPacketBytes, len);
     partialPacketBytes += len;
-  }
-
-  private void checkPacketLength(int page, int length) throws OggFormatException {
-    if (!skippingTags && length > MAX_AUDIO_PACKET_BYTES) {
-      throw new OggFormatException("packet on page " + page + " exceeds " + MAX_AUDIO_PACKET_BYTES + " bytes");
-    }
   }
 
   private static OpusHead parseHead(byte[] p) throws OggFormatException {
