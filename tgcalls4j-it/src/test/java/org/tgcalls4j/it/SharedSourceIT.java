@@ -106,10 +106,13 @@ class SharedSourceIT {
     return call;
   }
 
-  /** The step frequency (300, 350, ... Hz) with the most power in the window, by Goertzel. */
+  /**
+   * The step frequency (300, 350, ... Hz) with the most power in the window, by Goertzel; 0 for a
+   * silent window (every step's power 0), which would otherwise read as the first step, 300 Hz.
+   */
   private static int loudestStepHz(short[] stereo, int fromFrame) {
     int best = 0;
-    double bestPower = -1;
+    double bestPower = 0;
     for (int hz = 300; hz <= 2250; hz += 50) { // every step of the 40 s source
       double coefficient = 2 * Math.cos(2 * Math.PI * hz / SAMPLE_RATE);
       double s1 = 0;
@@ -231,6 +234,7 @@ class SharedSourceIT {
     long expectedPackets = (snapshotPosition - connectedAt) / 20; // every call was connected by then
     long received = 0;
     int[] heard = new int[EARLY_CALLS];
+    StringBuilder offLive = new StringBuilder(); // calls whose last window is not the live step
     for (int i = 0; i < EARLY_CALLS; i++) {
       Recording rec = recordings.get(i);
       GroupCall call = early.get(i);
@@ -248,8 +252,11 @@ class SharedSourceIT {
         for (int w = 0; w < 10 && pcm.length / 2 - (w + 1) * WINDOW_FRAMES >= 0; w++) {
           back.append(loudestStepHz(pcm, pcm.length / 2 - (w + 1) * WINDOW_FRAMES)).append(' ');
         }
-        System.out.printf("shared: call %d heard, newest window first: %s (%d frames)%n",
-            call.chatId(), back, pcm.length / 2);
+        String line = String.format("call %d (sent %d, its SFU received %d, %d frames decoded)"
+            + " heard, newest window first: %s", call.chatId(), call.stats().packetsSent(),
+            rec.packetsBySsrc().getOrDefault(call.audioSsrc(), 0L), pcm.length / 2, back);
+        System.out.println("shared: " + line);
+        offLive.append(line).append('\n');
       }
     }
     System.out.printf("shared: live step %d Hz; early calls heard %s; %d packets received%n",
@@ -257,7 +264,8 @@ class SharedSourceIT {
     // a window of received packets lies in the live step; when the SFU drops packets under load
     // it may reach back into the step before, never further (and never the 300 Hz start)
     // (the pause can come just after a step: the last window then lies in the step before)
-    assertThat(Arrays.stream(heard).boxed().toList()).as("the live step in every early call")
+    assertThat(Arrays.stream(heard).boxed().toList())
+        .as("the live step in every early call (0: silence); off the live step:%n%s", offLive)
         .isSubsetOf(liveHz, liveHz - 50);
 
     Recording lateRec = recordings.get(EARLY_CALLS);
