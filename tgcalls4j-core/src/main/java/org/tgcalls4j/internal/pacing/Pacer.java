@@ -34,8 +34,6 @@ public final class Pacer {
   private long startNanos;
   private long lateCount;
   private long maxLatenessNanos;
-  private long rebaseCount;
-  private long dropCount;
   private final long limitNanos;
 
   /**
@@ -146,7 +144,6 @@ public final class Pacer {
     }
     if (late > limitNanos) {
       startNanos += late;
-      rebaseCount++;
       if (lateness != null) {
         lateness.recordRebase();
       }
@@ -173,15 +170,9 @@ public final class Pacer {
    */
   public void dropped(long mediaTimeNanos, long nowNanos) {
     deadlineNanos(mediaTimeNanos); // started?
-    dropCount++;
     if (lateness != null) {
       lateness.recordDrop();
     }
-  }
-
-  /** @return how many frames {@link #dropped} counted */
-  public long dropCount() {
-    return dropCount;
   }
 
   /** @return the clock time of media time 0, moved forward by every rebase */
@@ -197,10 +188,5 @@ public final class Pacer {
   /** @return the largest lateness seen, in nanoseconds; 0 if never late */
   public long maxLatenessNanos() {
     return maxLatenessNanos;
-  }
-
-  /** @return how many times the start was moved forward after a lateness above the threshold */
-  public long rebaseCount() {
-    return rebaseCount;
   }
 }
