@@ -46,8 +46,9 @@ import org.tgcalls4j.internal.call.SharedFrameHub;
  *       {@link StreamListener#onStreamEnd} with a null error and then sends nothing.</li>
  * </ul>
  *
- * <p>A call that falls more than 200 ms behind the station (its thread stalled, its connection
- * lost and rejoined) skips ahead to the live frame rather than slowing the others; the station
+ * <p>A call that falls more than the client's {@link TgCalls.Builder#pacingLatenessLimit pacing
+ * lateness limit} (default 200 ms) behind the station (its thread stalled, its connection lost
+ * and rejoined) skips ahead to the live frame rather than slowing the others; the station
  * never waits for a call. {@link #framesSkipped()} counts such skips.
  *
  * <p>Threads: one reader thread per station (plus, for an ffmpeg-backed source, ffmpeg's stderr

@@ -163,7 +163,7 @@ public final class TgCalls implements AutoCloseable {
       throw new InvalidParamsException("source", "already a shared source; give it to the calls");
     }
     SharedFrameHub hub = SharedFrameHub.open(source, settings.ffmpegPath, settings.audioBitrateKbps,
-        settings.threadFactory, shared::remove);
+        settings.pacingLatenessLimit.toNanos(), settings.threadFactory, shared::remove);
     shared.add(hub);
     if (hub.isClosed()) { // a source that ended (or failed) before the add: it removed itself first
       shared.remove(hub);

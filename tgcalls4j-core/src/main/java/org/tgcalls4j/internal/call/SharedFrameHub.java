@@ -24,9 +24,12 @@ import org.tgcalls4j.internal.pacing.Sleeper;
  * and reads the ring in order; the call's own sender packetizes, so SSRC, sequence numbers, RTP
  * timestamps and SRTP stay per call.
  *
- * <p>The hub never waits for a view: a view that falls more than {@link #MAX_LAG_FRAMES} behind
- * (its call paused, held without a connection, or stalled) jumps to the newest frame and counts
- * what it skipped.
+ * <p>The hub never waits for a view: a view that falls more than the client's pacing lateness
+ * limit behind (its call paused, held without a connection, or stalled) jumps to the newest frame
+ * and counts what it skipped. The call then finds that frame beyond the limit on its own baseline
+ * (the skipped frames do not advance its media time) and drops it, and restarts its pacing from
+ * the next frame, which the hub had not published yet (a source stall from the call's view); a
+ * lag within the limit is caught up by the call's pacer.
  *
  * <p>Lifetime: the reader starts at construction (the source is live from then on, whether or not
  * a call listens). When the source ends, views drain what was published and then end (each call
@@ -38,21 +41,15 @@ import org.tgcalls4j.internal.pacing.Sleeper;
  */
 public final class SharedFrameHub implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(SharedFrameHub.class);
-  /** Frames kept for views; must exceed {@link #MAX_LAG_FRAMES}. */
-  static final int RING_FRAMES = 16;
-  /**
-   * Lag beyond which a view jumps to live: 10 frames, 200 ms, the pacer's default lateness limit
-   * ({@link Pacer#REBASE_THRESHOLD_NANOS}); a smaller lag is caught up by the call's pacer. The
-   * jump does not follow the client's configured limit. Within the default limit (and below it)
-   * a call whose view jumped finds the newest frame beyond the limit on its own baseline (the
-   * skipped frames do not advance its media time) and drops it, then restarts its pacing from
-   * the next frame, which the hub had not published yet (a source stall from the call's view).
-   * With a limit above 200 ms, a view that jumped after a stall shorter than the limit leaves the
-   * call's baseline behind by the skipped time: its frames still leave as the hub publishes them,
-   * but count as that late in its pacing stats.
-   */
-  static final int MAX_LAG_FRAMES = 10;
+  /** Frames a view may lag behind the newest before it jumps to live: the lateness limit. */
+  private final int maxLagFrames;
   private static final int SKIPPED_SLOT_SAMPLES = 960;
+  /** A frame's length for the lag limit: 20 ms, what ffmpeg and the encoders write. */
+  private static final long FRAME_NANOS = 20_000_000L;
+  /** Ring slots beyond the lag limit, so a view at the limit still finds its next frame. */
+  private static final int RING_SPARE_FRAMES = 6;
+  /** The longest lag kept, 3,000 frames (60 s): the ring holds references, 8 bytes each. */
+  private static final int MAX_LAG_LIMIT_FRAMES = 3_000;
   private static final AtomicInteger NAMES = new AtomicInteger();
 
   private final OpusFrameSource source;
@@ -62,8 +59,9 @@ public final class SharedFrameHub implements AutoCloseable {
   private final Thread thread;
 
   // Guarded by this.
-  private final byte[][] ring = new byte[RING_FRAMES][];
-  /** Frames published so far; frame n sits in ring[n % RING_FRAMES]. */
+  /** Holds more than {@link #maxLagFrames} frames. */
+  private final byte[][] ring;
+  /** Frames published so far; frame n sits in ring[n % ring.length]. */
   private long published;
   private final List<View> views = new ArrayList<>();
   private boolean everSubscribed;
@@ -78,12 +76,17 @@ public final class SharedFrameHub implements AutoCloseable {
    * @param source the opened source; the hub owns it from now on
    * @param clock the pacing clock
    * @param sleeper waits on that clock
+   * @param latenessLimitNanos the client's pacing lateness limit, ns, at least 20 ms: a view that
+   *     lags more than this many 20 ms frames jumps to live
    * @param threads makes the reader thread; null to start none (tests drive {@link #publish} and
    *     {@link #end} themselves)
    * @param onClosed given this hub once after it closed (unregisters it); on the closing thread
    */
-  SharedFrameHub(OpusFrameSource source, NanoClock clock, Sleeper sleeper, ThreadFactory threads,
-      java.util.function.Consumer<SharedFrameHub> onClosed) {
+  SharedFrameHub(OpusFrameSource source, NanoClock clock, Sleeper sleeper, long latenessLimitNanos,
+      ThreadFactory threads, java.util.function.Consumer<SharedFrameHub> onClosed) {
+    this.maxLagFrames = (int) Math.max(1, Math.min(MAX_LAG_LIMIT_FRAMES,
+        latenessLimitNanos / FRAME_NANOS));
+    this.ring = new byte[maxLagFrames + RING_SPARE_FRAMES][];
     this.source = source;
     this.clock = clock;
     this.sleeper = sleeper;
@@ -105,6 +108,7 @@ public final class SharedFrameHub implements AutoCloseable {
    * @param source a file, URL, PCM or mix source
    * @param ffmpeg the ffmpeg binary
    * @param bitrateKbps Opus bitrate when transcoding or encoding, kbit/s
+   * @param latenessLimitNanos the client's pacing lateness limit, ns: how far a view may lag
    * @param threads makes the reader thread and ffmpeg's stderr pump
    * @param onClosed given the hub once after it closed, which may be before this returns (a
    *     source that ends at once)
@@ -113,12 +117,13 @@ public final class SharedFrameHub implements AutoCloseable {
    * @throws org.tgcalls4j.FfmpegSpawnException if ffmpeg could not be started
    */
   public static SharedFrameHub open(MediaSource source, Path ffmpeg, int bitrateKbps,
-      ThreadFactory threads, java.util.function.Consumer<SharedFrameHub> onClosed)
+      long latenessLimitNanos, ThreadFactory threads,
+      java.util.function.Consumer<SharedFrameHub> onClosed)
       throws TgCallsException {
     OpusFrameSource frames = OpusFrameSources.open(source, ffmpeg, bitrateKbps, 0, threads);
     try {
       return new SharedFrameHub(frames, NanoClock.SYSTEM, Sleeper.parking(NanoClock.SYSTEM),
-          threads, onClosed);
+          latenessLimitNanos, threads, onClosed);
     } catch (RuntimeException e) {
       frames.close(); // no thread could be made: nothing else owns the source
       throw e;
@@ -170,6 +175,11 @@ public final class SharedFrameHub implements AutoCloseable {
     return positionNanos / 1_000_000L;
   }
 
+  /** @return frames a view may lag before it jumps to live */
+  int maxLagFrames() {
+    return maxLagFrames;
+  }
+
   /** @return frames published so far */
   synchronized long published() {
     return published;
@@ -180,7 +190,7 @@ public final class SharedFrameHub implements AutoCloseable {
     if (closed || ended) {
       return;
     }
-    ring[(int) (published % RING_FRAMES)] = frame;
+    ring[(int) (published % ring.length)] = frame;
     published++;
     notifyAll();
   }
@@ -321,12 +331,12 @@ public final class SharedFrameHub implements AutoCloseable {
             return null;
           }
           long lag = published - next;
-          if (lag > MAX_LAG_FRAMES) {
+          if (lag > maxLagFrames) {
             skippedFrames += lag - 1;
             next = published - 1; // the newest frame: live again
           }
           if (next < published) {
-            byte[] frame = ring[(int) (next % RING_FRAMES)];
+            byte[] frame = ring[(int) (next % ring.length)];
             next++;
             return frame.length == 0 ? NOTHING : frame.clone();
           }

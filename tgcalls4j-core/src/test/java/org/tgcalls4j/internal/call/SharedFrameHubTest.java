@@ -18,6 +18,7 @@ import org.tgcalls4j.FfmpegCrashedException;
 import org.tgcalls4j.InvalidParamsException;
 import org.tgcalls4j.TgCallsException;
 import org.tgcalls4j.internal.pacing.NanoClock;
+import org.tgcalls4j.internal.pacing.Pacer;
 import org.tgcalls4j.internal.pacing.Sleeper;
 
 /**
@@ -61,9 +62,14 @@ class SharedFrameHubTest {
   private final FakeSource source = new FakeSource();
   private final AtomicInteger onClosed = new AtomicInteger();
 
-  /** A hub without a reader thread: the test publishes. */
+  /** A hub without a reader thread and the default lateness limit (200 ms): the test publishes. */
   private SharedFrameHub manualHub() {
-    return new SharedFrameHub(source, () -> 0, deadline -> { }, null, h -> onClosed.incrementAndGet());
+    return manualHub(Pacer.REBASE_THRESHOLD_NANOS);
+  }
+
+  private SharedFrameHub manualHub(long latenessLimitNanos) {
+    return new SharedFrameHub(source, () -> 0, deadline -> { }, latenessLimitNanos, null,
+        h -> onClosed.incrementAndGet());
   }
 
   @Test
@@ -114,13 +120,37 @@ class SharedFrameHubTest {
   void aViewWithinTheLagLimitCatchesUpFrameByFrame() throws Exception {
     SharedFrameHub hub = manualHub();
     OpusFrameSource view = hub.subscribe();
-    for (int i = 1; i <= SharedFrameHub.MAX_LAG_FRAMES; i++) {
+    assertThat(hub.maxLagFrames()).as("200 ms of 20 ms frames").isEqualTo(10);
+    for (int i = 1; i <= 10; i++) {
       hub.publish(frame(i));
     }
-    for (int i = 1; i <= SharedFrameHub.MAX_LAG_FRAMES; i++) {
+    for (int i = 1; i <= 10; i++) {
       assertThat(number(view.nextFrame())).isEqualTo(i);
     }
     assertThat(hub.skippedFrames()).isZero();
+  }
+
+  @Test
+  void theLagLimitFollowsTheClientsLatenessLimit() throws Exception {
+    SharedFrameHub patient = manualHub(1_000_000_000L); // 1 s: 50 frames
+    OpusFrameSource slow = patient.subscribe();
+    for (int i = 1; i <= 50; i++) {
+      patient.publish(frame(i));
+    }
+    assertThat(number(slow.nextFrame())).as("50 behind: caught up frame by frame").isEqualTo(1);
+    assertThat(patient.skippedFrames()).isZero();
+    for (int i = 51; i <= 52; i++) {
+      patient.publish(frame(i));
+    }
+    assertThat(number(slow.nextFrame())).as("51 behind: live").isEqualTo(52);
+    assertThat(patient.skippedFrames()).isEqualTo(50);
+
+    SharedFrameHub strict = manualHub(Pacer.MIN_LATENESS_LIMIT_NANOS); // 20 ms: one frame
+    OpusFrameSource view = strict.subscribe();
+    strict.publish(frame(1));
+    strict.publish(frame(2));
+    assertThat(number(view.nextFrame())).as("two behind: live").isEqualTo(2);
+    assertThat(strict.skippedFrames()).isEqualTo(1);
   }
 
   @Test
@@ -239,7 +269,8 @@ class SharedFrameHubTest {
     }
     source.frames.add(OpusFrameSource.NOTHING); // a skipped slot lasts 20 ms too
     source.frames.add(frame(7));
-    SharedFrameHub hub = new SharedFrameHub(source, clock, sleeper, Thread::new,
+    SharedFrameHub hub = new SharedFrameHub(source, clock, sleeper, Pacer.REBASE_THRESHOLD_NANOS,
+        Thread::new,
         h -> onClosed.incrementAndGet());
     try {
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
