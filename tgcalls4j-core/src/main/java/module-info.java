@@ -14,11 +14,11 @@ module org.tgcalls4j {
 
   requires org.slf4j;
   requires com.google.gson;
-  // org.bouncycastle.tls, .tls.crypto, .tls.crypto.impl.jcajce (bctls-jdk18on)
+  // org.bouncycastle.tls, .tls.crypto, .tls.crypto.impl.bc (bctls-jdk18on)
   requires org.bouncycastle.tls;
   // org.bouncycastle.cert.jcajce, .operator, .operator.jcajce (bcpkix-jdk18on)
   requires org.bouncycastle.pkix;
-  // org.bouncycastle.asn1.x500 (bcprov-jdk18on)
+  // org.bouncycastle.asn1.x500, .crypto.params, .crypto.util (bcprov-jdk18on)
   requires org.bouncycastle.provider;
   // Opus in-process (Concentus 1.0.2 has no Automatic-Module-Name: the name comes from its file)
   requires concentus;

@@ -14,6 +14,8 @@ import java.util.Date;
 import java.util.HexFormat;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
+import org.bouncycastle.crypto.params.AsymmetricKeyParameter;
+import org.bouncycastle.crypto.util.PrivateKeyFactory;
 import org.bouncycastle.operator.OperatorCreationException;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 
@@ -33,11 +35,14 @@ public final class DtlsCertificate {
   private static final Duration VALID_AFTER = Duration.ofDays(30);
 
   private final PrivateKey privateKey;
+  /** The same key for Bouncy Castle's own (lightweight) ECDSA, which the handshakes sign with. */
+  private final AsymmetricKeyParameter signingKey;
   private final byte[] der;
   private final String sha256Fingerprint;
 
-  private DtlsCertificate(PrivateKey privateKey, byte[] der) {
+  private DtlsCertificate(PrivateKey privateKey, byte[] der) throws java.io.IOException {
     this.privateKey = privateKey;
+    this.signingKey = PrivateKeyFactory.createKey(privateKey.getEncoded());
     this.der = der;
     this.sha256Fingerprint = fingerprint("SHA-256", der);
   }
@@ -88,6 +93,11 @@ public final class DtlsCertificate {
   /** @return the private key matching the certificate */
   PrivateKey privateKey() {
     return privateKey;
+  }
+
+  /** @return the private key matching the certificate, as Bouncy Castle's lightweight key */
+  AsymmetricKeyParameter signingKey() {
+    return signingKey;
   }
 
   /** @return a copy of the DER-encoded X.509 certificate */

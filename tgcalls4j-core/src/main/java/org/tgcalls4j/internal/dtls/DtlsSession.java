@@ -17,8 +17,8 @@ import org.bouncycastle.tls.TlsFatalAlert;
 import org.bouncycastle.tls.TlsUtils;
 import org.bouncycastle.tls.crypto.TlsCertificate;
 import org.bouncycastle.tls.crypto.TlsCryptoParameters;
-import org.bouncycastle.tls.crypto.impl.jcajce.JcaDefaultTlsCredentialedSigner;
-import org.bouncycastle.tls.crypto.impl.jcajce.JcaTlsCrypto;
+import org.bouncycastle.tls.crypto.impl.bc.BcDefaultTlsCredentialedSigner;
+import org.bouncycastle.tls.crypto.impl.bc.BcTlsCrypto;
 import org.tgcalls4j.internal.srtp.SrtpProfile;
 
 /**
@@ -52,7 +52,7 @@ final class DtlsSession {
   private static final SignatureAndHashAlgorithm RSA_PKCS1_SHA256 =
       SignatureAndHashAlgorithm.getInstance(HashAlgorithm.sha256, SignatureAlgorithm.rsa);
 
-  private final JcaTlsCrypto crypto;
+  private final BcTlsCrypto crypto;
   private final DtlsRole role;
   private final DtlsCertificate localCertificate;
   private final Certificate localChain;
@@ -63,7 +63,7 @@ final class DtlsSession {
   private volatile DtlsSrtpKeys keys;
 
   DtlsSession(
-      JcaTlsCrypto crypto,
+      BcTlsCrypto crypto,
       DtlsRole role,
       DtlsCertificate localCertificate,
       RemoteFingerprint remoteFingerprint,
@@ -78,7 +78,7 @@ final class DtlsSession {
     this.handshakeTimeoutMillis = handshakeTimeoutMillis;
   }
 
-  JcaTlsCrypto crypto() {
+  BcTlsCrypto crypto() {
     return crypto;
   }
 
@@ -117,8 +117,8 @@ final class DtlsSession {
 
   /** @return our certificate and P-256 key, signing with ecdsa_secp256r1_sha256 */
   TlsCredentialedSigner signer(TlsContext context) {
-    return new JcaDefaultTlsCredentialedSigner(
-        new TlsCryptoParameters(context), crypto, localCertificate.privateKey(), localChain, ECDSA_SHA256);
+    return new BcDefaultTlsCredentialedSigner(
+        new TlsCryptoParameters(context), crypto, localCertificate.signingKey(), localChain, ECDSA_SHA256);
   }
 
   /**
