@@ -16,7 +16,6 @@ import org.bouncycastle.tls.DTLSServerProtocol;
 import org.bouncycastle.tls.DTLSTransport;
 import org.bouncycastle.tls.TlsFatalAlertReceived;
 import org.bouncycastle.tls.TlsTimeoutException;
-import org.bouncycastle.tls.crypto.impl.bc.BcTlsCrypto;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -306,7 +305,7 @@ public final class DtlsEndpoint implements AutoCloseable {
     try {
       session =
           new DtlsSession(
-              new BcTlsCrypto(new SecureRandom()),
+              new HandshakeCrypto(new SecureRandom()),
               role,
               localCertificate,
               remoteFingerprint,

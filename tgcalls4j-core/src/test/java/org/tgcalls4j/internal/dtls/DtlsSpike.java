@@ -15,7 +15,6 @@ import java.util.function.Consumer;
 import org.bouncycastle.tls.DTLSClientProtocol;
 import org.bouncycastle.tls.DTLSServerProtocol;
 import org.bouncycastle.tls.DTLSTransport;
-import org.bouncycastle.tls.crypto.impl.bc.BcTlsCrypto;
 
 /**
  * Measurements behind docs/dtls-spike.md; a test-scope main, not a test. Run from the repository
@@ -230,7 +229,7 @@ public final class DtlsSpike {
 
   private static DtlsSession session(DtlsRole role, DtlsCertificate certificate, RemoteFingerprint fingerprint)
       throws java.io.IOException {
-    return new DtlsSession(new BcTlsCrypto(new SecureRandom()), role, certificate, fingerprint, 10_000);
+    return new DtlsSession(new HandshakeCrypto(new SecureRandom()), role, certificate, fingerprint, 10_000);
   }
 
   private static void report(String what, long nanos, int records, long delivered) {
