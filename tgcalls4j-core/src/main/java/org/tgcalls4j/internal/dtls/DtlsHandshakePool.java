@@ -13,10 +13,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * of threads shared by all calls of one client, and an unbounded FIFO queue.
  *
  * <p>Why this shape (figures in docs/dtls-spike.md): Bouncy Castle's handshake blocks its thread
- * while it waits for the peer's flights, so a thread is busy for about two round trips plus roughly
- * 10 ms of CPU (ECDHE and ECDSA on both flights); the thread count therefore bounds how many
- * handshakes are in flight, not CPU use. Handshakes beyond that wait in the queue; their wait counts
- * against each endpoint's own timeout, so a flood of calls ends in {@link
+ * while it waits for the peer's flights, so a thread is busy for about two round trips plus a few
+ * ms of CPU (ECDHE and ECDSA, about 3 ms per side on {@link HandshakeCrypto}); the thread count
+ * therefore bounds how many handshakes are in flight, not CPU use. Handshakes beyond that wait in
+ * the queue; their wait counts against each endpoint's own timeout, so a flood of calls ends in {@link
  * DtlsException.Reason#TIMEOUT} rather than unbounded memory or rejected tasks. Idle threads end
  * after 30 s, so a client with no handshake running holds no thread.
  */
