@@ -25,8 +25,9 @@ interface OpusFrameSource extends AutoCloseable {
   byte[] NOT_READY = new byte[0];
 
   /**
-   * @return the next Opus packet (the caller owns the array), {@link #NOTHING} (length 0) to skip
-   *     one 20 ms slot, or null when the source ended
+   * @return the next Opus packet, {@link #NOTHING} (length 0) to skip one 20 ms slot, or null
+   *     when the source ended; the caller may keep the array but never writes to it (a shared
+   *     source hands the same array to every call)
    * @throws IOException if the stream is malformed or broken; the source has ended then
    */
   byte[] nextFrame() throws IOException;

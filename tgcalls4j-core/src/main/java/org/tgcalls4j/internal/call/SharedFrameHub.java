@@ -338,7 +338,7 @@ public final class SharedFrameHub implements AutoCloseable {
           if (next < published) {
             byte[] frame = ring[(int) (next % ring.length)];
             next++;
-            return frame.length == 0 ? NOTHING : frame.clone();
+            return frame.length == 0 ? NOTHING : frame; // read-only for every view: not copied
           }
           if (ended) {
             return null;
