@@ -41,18 +41,21 @@ import org.tgcalls4j.internal.pacing.Sleeper;
  */
 public final class SharedFrameHub implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(SharedFrameHub.class);
-  /** Frames a view may lag behind the newest before it jumps to live: the lateness limit. */
-  private final int maxLagFrames;
   private static final int SKIPPED_SLOT_SAMPLES = 960;
   /** A frame's length for the lag limit: 20 ms, what ffmpeg and the encoders write. */
   private static final long FRAME_NANOS = 20_000_000L;
   /** Ring slots beyond the lag limit, so a view at the limit still finds its next frame. */
   private static final int RING_SPARE_FRAMES = 6;
-  /** The longest lag kept, 3,000 frames (60 s): the ring holds references, 8 bytes each. */
+  /**
+   * The longest lag kept, 3,000 frames (60 s): the ring then keeps that many frames alive, about
+   * 1 MB at 128 kbit/s.
+   */
   private static final int MAX_LAG_LIMIT_FRAMES = 3_000;
   private static final AtomicInteger NAMES = new AtomicInteger();
 
   private final OpusFrameSource source;
+  /** Frames a view may lag behind the newest before it jumps to live: the lateness limit. */
+  private final int maxLagFrames;
   private final NanoClock clock;
   private final Sleeper sleeper;
   private final java.util.function.Consumer<SharedFrameHub> onClosed;
