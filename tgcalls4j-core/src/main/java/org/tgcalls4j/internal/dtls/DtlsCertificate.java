@@ -34,14 +34,12 @@ public final class DtlsCertificate {
   private static final Duration VALID_BEFORE = Duration.ofDays(1);
   private static final Duration VALID_AFTER = Duration.ofDays(30);
 
-  private final PrivateKey privateKey;
-  /** The same key for Bouncy Castle's own (lightweight) ECDSA, which the handshakes sign with. */
+  /** The private key, as Bouncy Castle's own (lightweight) ECDSA signs with it in handshakes. */
   private final AsymmetricKeyParameter signingKey;
   private final byte[] der;
   private final String sha256Fingerprint;
 
   private DtlsCertificate(PrivateKey privateKey, byte[] der) throws java.io.IOException {
-    this.privateKey = privateKey;
     this.signingKey = PrivateKeyFactory.createKey(privateKey.getEncoded());
     this.der = der;
     this.sha256Fingerprint = fingerprint("SHA-256", der);
@@ -88,11 +86,6 @@ public final class DtlsCertificate {
    */
   public String sha256Fingerprint() {
     return sha256Fingerprint;
-  }
-
-  /** @return the private key matching the certificate */
-  PrivateKey privateKey() {
-    return privateKey;
   }
 
   /** @return the private key matching the certificate, as Bouncy Castle's lightweight key */

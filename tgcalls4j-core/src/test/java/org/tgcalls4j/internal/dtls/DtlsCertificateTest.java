@@ -33,7 +33,13 @@ class DtlsCertificateTest {
     Instant now = Instant.now();
     assertThat(Duration.between(x509.getNotBefore().toInstant(), now)).isBetween(Duration.ofHours(23), Duration.ofHours(25));
     assertThat(Duration.between(now, x509.getNotAfter().toInstant())).isBetween(Duration.ofDays(29), Duration.ofDays(31));
-    assertThat(certificate.privateKey().getAlgorithm()).isEqualTo("EC");
+    // the signing key is the certificate's: d x G is its public point
+    org.bouncycastle.crypto.params.ECPrivateKeyParameters key =
+        (org.bouncycastle.crypto.params.ECPrivateKeyParameters) certificate.signingKey();
+    org.bouncycastle.math.ec.ECPoint q = key.getParameters().getG().multiply(key.getD()).normalize();
+    java.security.spec.ECPoint w = ((ECPublicKey) x509.getPublicKey()).getW();
+    assertThat(q.getAffineXCoord().toBigInteger()).isEqualTo(w.getAffineX());
+    assertThat(q.getAffineYCoord().toBigInteger()).isEqualTo(w.getAffineY());
   }
 
   @Test
