@@ -239,7 +239,11 @@ class SharedSourceIT {
       Recording rec = recordings.get(i);
       GroupCall call = early.get(i);
       assertThat(rec.packetsBySsrc().getOrDefault(call.audioSsrc(), 0L))
-          .as("packets of call %d (sent %d)", call.chatId(), call.stats().packetsSent())
+          .as("packets of call %d (%s, sent %d; at its SFU: %d SRTP failures, %d lost in sequence,"
+              + " %d undeclared, by SSRC %s, first at %d ns, %d RTCP)", call.chatId(),
+              call.state(), call.stats().packetsSent(), rec.srtpFailures(), rec.lostPackets(),
+              rec.packetsDroppedUndeclaredSsrc(), rec.packetsBySsrc(), rec.firstPacketNanos(),
+              rec.rtcpPacketsReceived())
           .isGreaterThanOrEqualTo(MIN_PACKETS);
       assertThat(call.stats().packetsSent()).as("packets call %d sent", call.chatId())
           .isGreaterThanOrEqualTo(expectedPackets * 2 / 3); // a starved sender skips to live
