@@ -9,8 +9,8 @@ import org.bouncycastle.tls.crypto.impl.bc.BcTlsCrypto;
 
 /**
  * Bouncy Castle's lightweight crypto for one DTLS association: its own P-256 and RFC 7748 X25519
- * arithmetic make a client+server handshake pair cost about half the CPU of the JCA provider
- * (7.1-7.4 ms against 13.5-14.6 ms on JDK 17).
+ * arithmetic make a client+server handshake pair cost less than half the CPU of the JCA provider
+ * (6.0 ms against 13.5-14.6 ms on JDK 17, docs/dtls-spike.md (c)).
  *
  * <p>After the handshake the association only carries the odd application-data record (SRTP
  * keys are exported; media never passes through DTLS records), yet it keeps its record ciphers
