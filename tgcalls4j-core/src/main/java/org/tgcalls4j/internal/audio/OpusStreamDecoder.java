@@ -1,7 +1,5 @@
 package org.tgcalls4j.internal.audio;
 
-import io.github.jaredmdobson.concentus.OpusDecoder;
-import io.github.jaredmdobson.concentus.OpusException;
 import org.tgcalls4j.AudioFrame;
 import org.tgcalls4j.internal.ogg.OpusPacket;
 
@@ -28,7 +26,7 @@ public final class OpusStreamDecoder {
   private final int ssrc;
   private final int channels;
   private final JitterBuffer jitterBuffer;
-  private final OpusDecoder decoder;
+  private final OpusPacketDecoder decoder;
   /** Decoded, not yet delivered PCM, interleaved. */
   private final short[] pending;
   /** Per 2.5 ms unit of {@link #pending}: whether it was concealed. */
@@ -56,11 +54,7 @@ public final class OpusStreamDecoder {
     this.ssrc = ssrc;
     this.channels = channels;
     this.jitterBuffer = jitterBuffer;
-    try {
-      this.decoder = new OpusDecoder(48_000, channels);
-    } catch (OpusException e) {
-      throw new IllegalStateException("Concentus refused 48 kHz, " + channels + " channel(s)", e);
-    }
+    this.decoder = new OpusPacketDecoder(channels);
     this.pending = new short[(FRAME + MAX_PACKET) * channels];
     this.pendingConcealed = new boolean[(FRAME + MAX_PACKET) / UNIT];
   }
@@ -119,17 +113,15 @@ public final class OpusStreamDecoder {
 
   private void decode(JitterBuffer.Entry e) {
     if (!e.lost()) {
-      try {
-        int n = decoder.decode(e.payload(), 0, e.payload().length, pending,
-            pendingSamples * channels, MAX_PACKET, false);
+      int n = decoder.decode(e.payload(), 0, e.payload().length, pending,
+          pendingSamples * channels, MAX_PACKET, false);
+      if (n >= 0) {
         mark(pendingSamples, n, false);
         pendingSamples += n;
         active = true;
         underrunFrames = 0;
         return;
-      } catch (OpusException | RuntimeException ex) {
-        // corrupt beyond the TOC: conceal its duration instead
-      }
+      } // else corrupt beyond the TOC: conceal its duration instead
     }
     conceal(e.durationSamples(), e.lost() && fecEnabled ? e.next() : null);
   }
@@ -144,20 +136,14 @@ public final class OpusStreamDecoder {
     }
     int n = -1;
     if (fecSource != null) {
-      try {
-        n = decoder.decode(fecSource, 0, fecSource.length, pending, pendingSamples * channels,
-            size, true);
+      n = decoder.decode(fecSource, 0, fecSource.length, pending, pendingSamples * channels,
+          size, true);
+      if (n >= 0) {
         fecPackets++;
-      } catch (OpusException | RuntimeException ex) {
-        n = -1;
       }
     }
     if (n <= 0) {
-      try {
-        n = decoder.decode(null, 0, 0, pending, pendingSamples * channels, size, false);
-      } catch (OpusException | RuntimeException ex) {
-        n = -1;
-      }
+      n = decoder.decode(null, 0, 0, pending, pendingSamples * channels, size, false);
     }
     if (n <= 0) { // the decoder could not conceal: silence
       n = size;

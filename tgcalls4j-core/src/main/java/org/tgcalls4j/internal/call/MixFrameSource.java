@@ -1,7 +1,5 @@
 package org.tgcalls4j.internal.call;
 
-import io.github.jaredmdobson.concentus.OpusDecoder;
-import io.github.jaredmdobson.concentus.OpusException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.Arrays;
@@ -11,6 +9,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.tgcalls4j.InvalidParamsException;
 import org.tgcalls4j.TgCallsException;
+import org.tgcalls4j.internal.audio.OpusPacketDecoder;
 import org.tgcalls4j.internal.audio.PcmQueue;
 import org.tgcalls4j.internal.ffmpeg.FfmpegProcess;
 import org.tgcalls4j.internal.ogg.OggOpusReader;
@@ -196,7 +195,7 @@ final class MixFrameSource implements OpusFrameSource {
     /** 120 ms, the longest Opus packet (RFC 6716 §3.2.5), per channel. */
     private static final int MAX_PACKET_SAMPLES = 5760;
     private final OggOpusReader reader;
-    private final OpusDecoder decoder;
+    private final OpusPacketDecoder decoder;
     private final short[] decoded = new short[MAX_PACKET_SAMPLES * CHANNELS];
     private final short[] pending = new short[(MAX_PACKET_SAMPLES + PcmQueue.FRAME_SAMPLES) * CHANNELS];
     private int pendingValues;
@@ -205,14 +204,10 @@ final class MixFrameSource implements OpusFrameSource {
     private long badPackets;
     private TgCallsException error;
 
-    OggInput(OggOpusReader reader, OpusHead head) throws InvalidParamsException {
+    OggInput(OggOpusReader reader, OpusHead head) {
       this.reader = reader;
       this.skipSamples = head.preSkip();
-      try {
-        this.decoder = new OpusDecoder(PcmQueue.SAMPLE_RATE_HZ, CHANNELS);
-      } catch (OpusException e) {
-        throw new InvalidParamsException("source", "Opus decoder: " + e.getMessage(), e);
-      }
+      this.decoder = new OpusPacketDecoder(CHANNELS); // 48 kHz, PcmQueue's rate
     }
 
     @Override
@@ -229,10 +224,8 @@ final class MixFrameSource implements OpusFrameSource {
           eof = true;
           break;
         }
-        int n;
-        try {
-          n = decoder.decode(packet, 0, packet.length, decoded, 0, MAX_PACKET_SAMPLES, false);
-        } catch (OpusException | RuntimeException e) {
+        int n = decoder.decode(packet, 0, packet.length, decoded, 0, MAX_PACKET_SAMPLES, false);
+        if (n < 0) {
           badPackets++;
           continue;
         }

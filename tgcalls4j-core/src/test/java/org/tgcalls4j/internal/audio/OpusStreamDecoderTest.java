@@ -207,6 +207,45 @@ class OpusStreamDecoderTest {
     }
   }
 
+  @Test
+  void aPacketConcentusAssertsOnIsConcealedAndTheToneGoesOn() {
+    byte[] crasher = OpusPacketDecoderTest.CONCENTUS_ASSERTS; // 40 ms by its TOC: passes [R1]-[R7]
+    OpusStreamDecoder d = new OpusStreamDecoder(7, 2, new JitterBuffer());
+    List<AudioFrame> frames = new ArrayList<>();
+    int next = -1; // -1: the crasher at 0 ms, then 20 tone packets of 60 ms from 40 ms on
+    for (long now = 0; now <= 1_800; now += 20) {
+      while (next < 20 && (next < 0 ? 0 : 40 + next * 60L) <= now) {
+        if (next < 0) {
+          d.onPacket(100, 0, crasher, 0);
+        } else {
+          d.onPacket(101 + next, 1920 + next * 2880, packets.get(10 + next),
+              TimeUnit.MILLISECONDS.toNanos(40 + next * 60L));
+        }
+        next++;
+      }
+      AudioFrame f = d.pull(now); // threw AssertionError before OpusPacketDecoder caught it
+      if (f != null) {
+        frames.add(f);
+      }
+    }
+    StringBuilder pattern = new StringBuilder();
+    frames.forEach(f -> pattern.append(f.concealed() ? 'c' : '.'));
+    System.out.println("after a packet Concentus asserts on (c: concealed): " + pattern);
+    assertThat(frames.subList(0, 2)).as("the crasher's 40 ms, concealed: %s", pattern)
+        .allMatch(AudioFrame::concealed);
+    // the tone's 20 packets (60 frames) then decode; the last 30 of them are past any start-up
+    List<AudioFrame> decoded = frames.stream().filter(f -> !f.concealed()).toList();
+    assertThat(decoded).as("decoded frames: %s", pattern).hasSizeGreaterThanOrEqualTo(55);
+    short[] left = new short[30 * 960];
+    for (int i = 0; i < 30; i++) {
+      short[] samples = decoded.get(decoded.size() - 30 + i).samples();
+      for (int k = 0; k < 960; k++) {
+        left[i * 960 + k] = samples[2 * k];
+      }
+    }
+    assertThat(Tone.zeroCrossingHz(left, 48_000)).isCloseTo(440, within(2.0));
+  }
+
   /** Error energy of the concealed frames against the clean decode of the same stream. */
   private static double concealedError(Run run, short[] clean) {
     double sum = 0;

@@ -15,4 +15,16 @@ public interface FuzzTarget {
    * @throws Exception anything the parser does not declare for malformed input
    */
   void fuzz(byte[] data) throws Exception;
+
+  /**
+   * The most one input of {@code length} bytes may allocate under the strict oracles
+   * ({@link StrictOracle}): 64 bytes per input byte plus 1 MiB, unless a target feeds a library
+   * that allocates per call by design and says so here.
+   *
+   * @param length the input's length in bytes
+   * @return the limit in bytes
+   */
+  default long allocationLimitBytes(int length) {
+    return StrictOracle.allocationLimit(length);
+  }
 }

@@ -3,6 +3,7 @@ package org.tgcalls4j.internal.fuzz;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.Supplier;
+import org.tgcalls4j.internal.audio.OpusReceiveFuzz;
 import org.tgcalls4j.internal.flv.FlvFuzz;
 import org.tgcalls4j.internal.ivf.IvfFuzz;
 import org.tgcalls4j.internal.ogg.OggOpusFuzz;
@@ -41,6 +42,7 @@ public final class FuzzTargets {
     TARGETS.put("turn", TurnClientFuzz::new);
     TARGETS.put("reflector", ReflectorClientFuzz::new);
     TARGETS.put("ivf", IvfFuzz::new);
+    TARGETS.put("opus-receive", OpusReceiveFuzz::new);
   }
 
   private FuzzTargets() {}

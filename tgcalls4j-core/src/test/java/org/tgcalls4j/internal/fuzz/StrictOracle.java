@@ -5,8 +5,8 @@ import java.time.Duration;
 
 /**
  * The oracles of a real fuzzing run, on top of the target's own (only the declared exceptions): an
- * input may take at most {@link #MAX_TIME} and allocate at most {@code 64 × its length + 1 MiB} on
- * the calling thread (measured with {@link com.sun.management.ThreadMXBean#getCurrentThreadAllocatedBytes()}).
+ * input may take at most {@link #MAX_TIME} and allocate at most {@code 64 × its length + 1 MiB} (or
+ * the target's own {@link FuzzTarget#allocationLimitBytes}) on the calling thread (measured with {@link com.sun.management.ThreadMXBean#getCurrentThreadAllocatedBytes()}).
  * An input that breaks a limit is run twice more (class loading and the JIT cost once) and is a
  * finding, thrown as a {@link StrictOracleViolation}, only if it breaks one again. Not
  * thread-safe.
@@ -60,9 +60,10 @@ public final class StrictOracle {
     target.fuzz(data);
     long nanos = System.nanoTime() - start;
     long allocated = THREADS.getCurrentThreadAllocatedBytes() - allocatedBefore;
-    if (allocated > allocationLimit(data.length)) {
+    long limit = target.allocationLimitBytes(data.length);
+    if (allocated > limit) {
       lastViolation = "input of " + data.length + " bytes allocated " + allocated + " bytes, limit "
-          + allocationLimit(data.length);
+          + limit;
       return false;
     }
     if (nanos > MAX_TIME.toNanos()) {
