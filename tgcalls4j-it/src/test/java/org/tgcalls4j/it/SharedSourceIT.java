@@ -240,10 +240,10 @@ class SharedSourceIT {
       GroupCall call = early.get(i);
       assertThat(rec.packetsBySsrc().getOrDefault(call.audioSsrc(), 0L))
           .as("packets of call %d (%s, sent %d; at its SFU: %d SRTP failures, %d lost in sequence,"
-              + " %d undeclared, by SSRC %s, first at %d ns, %d RTCP)", call.chatId(),
+              + " %d undeclared, by SSRC %s, first at %d ns, %d RTCP; %s)", call.chatId(),
               call.state(), call.stats().packetsSent(), rec.srtpFailures(), rec.lostPackets(),
               rec.packetsDroppedUndeclaredSsrc(), rec.packetsBySsrc(), rec.firstPacketNanos(),
-              rec.rtcpPacketsReceived())
+              rec.rtcpPacketsReceived(), sfus.get(i).diagnostics())
           .isGreaterThanOrEqualTo(MIN_PACKETS);
       assertThat(call.stats().packetsSent()).as("packets call %d sent", call.chatId())
           .isGreaterThanOrEqualTo(expectedPackets * 2 / 3); // a starved sender skips to live
@@ -256,9 +256,10 @@ class SharedSourceIT {
         for (int w = 0; w < 10 && pcm.length / 2 - (w + 1) * WINDOW_FRAMES >= 0; w++) {
           back.append(loudestStepHz(pcm, pcm.length / 2 - (w + 1) * WINDOW_FRAMES)).append(' ');
         }
-        String line = String.format("call %d (sent %d, its SFU received %d, %d frames decoded)"
-            + " heard, newest window first: %s", call.chatId(), call.stats().packetsSent(),
-            rec.packetsBySsrc().getOrDefault(call.audioSsrc(), 0L), pcm.length / 2, back);
+        String line = String.format("call %d (sent %d, its SFU received %d, %d frames decoded;"
+            + " %s) heard, newest window first: %s", call.chatId(), call.stats().packetsSent(),
+            rec.packetsBySsrc().getOrDefault(call.audioSsrc(), 0L), pcm.length / 2,
+            sfus.get(i).diagnostics(), back);
         System.out.println("shared: " + line);
         offLive.append(line).append('\n');
       }

@@ -168,8 +168,8 @@ final class MediaReceiver {
     int samples;
     try {
       samples = opus.decode(rtp, offset, length, frame, 0, MAX_OPUS_FRAME_SAMPLES, false);
-    } catch (OpusException | RuntimeException e) {
-      countFailure();
+    } catch (OpusException | RuntimeException | AssertionError e) {
+      countFailure(); // Concentus throws AssertionError on some malformed packets
       return;
     }
     synchronized (this) {

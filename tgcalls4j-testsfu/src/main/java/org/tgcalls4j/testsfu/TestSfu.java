@@ -78,6 +78,12 @@ public final class TestSfu implements AutoCloseable {
   private QueuedDatagramTransport dtlsDatagrams;
 
   private volatile boolean connected;
+  // Written by the reader thread only; read by diagnostics().
+  private volatile long datagramsRead;
+  private volatile long dtlsDatagramsRead;
+  private volatile long lastDatagramNanos;
+  private volatile Throwable readerFailure;
+  private volatile long readerFailures;
   private volatile MediaReceiver media;
   private volatile VideoReceiver video;
   private volatile RtcpSender rtcp; // written under lock
@@ -391,8 +397,21 @@ public final class TestSfu implements AutoCloseable {
   /** A packet held by the reader, with its arrival time for the jitter estimate. */
   private record HeldPacket(byte[] data, long arrivalNanos) {}
 
-  /** Reads the ICE component socket and demultiplexes by first byte (RFC 7983 §7). */
+  /**
+   * Reads the ICE component socket and demultiplexes by first byte (RFC 7983 §7). A packet whose
+   * handling throws (an {@link Error} from a decoder included) is counted and the loop goes on: a
+   * reader that died would look, to a test, like a participant that stopped sending.
+   */
   private void readLoop() {
+    try {
+      readPackets();
+    } catch (Throwable t) { // anything left: keep it for diagnostics(), then end as before
+      readerFailure = t;
+      LOG.warn("test SFU reader ended", t);
+    }
+  }
+
+  private void readPackets() {
     byte[] buffer = new byte[2048];
     DatagramPacket packet = new DatagramPacket(buffer, buffer.length);
     java.util.ArrayDeque<HeldPacket> early = new java.util.ArrayDeque<>(); // reader thread only
@@ -408,7 +427,7 @@ public final class TestSfu implements AutoCloseable {
         LOG.debug("delivering {} packets that arrived before the media receiver ({} dropped)",
             early.size(), earlyDropped);
         for (HeldPacket held = early.poll(); held != null; held = early.poll()) {
-          ready.onPacket(held.data(), 0, held.data().length, held.arrivalNanos());
+          handle(ready, held.data(), held.data().length, held.arrivalNanos());
         }
       }
       try {
@@ -417,17 +436,24 @@ public final class TestSfu implements AutoCloseable {
       } catch (SocketTimeoutException e) {
         continue;
       } catch (IOException e) {
+        if (!isClosed()) {
+          readerFailure = e; // ice4j closed the component socket under us
+          LOG.warn("test SFU reader: the ICE socket failed", e);
+        }
         return;
       }
+      datagramsRead++;
+      lastDatagramNanos = System.nanoTime();
       int first = buffer[0] & 0xFF;
       if (first >= 20 && first <= 63) {
+        dtlsDatagramsRead++;
         byte[] record = new byte[packet.getLength()];
         System.arraycopy(buffer, 0, record, 0, record.length);
         dtlsDatagrams.offer(record);
       } else if (first >= 128 && first <= 191) {
         MediaReceiver receiver = media;
         if (receiver != null && early.isEmpty()) {
-          receiver.onPacket(buffer, 0, packet.getLength(), System.nanoTime());
+          handle(receiver, buffer, packet.getLength(), System.nanoTime());
         } else if (receiver == null && early.size() >= MAX_EARLY_PACKETS) {
           earlyDropped++;
         } else {
@@ -437,6 +463,39 @@ public final class TestSfu implements AutoCloseable {
         }
       }
     }
+  }
+
+  private void handle(MediaReceiver receiver, byte[] data, int length, long arrivalNanos) {
+    try {
+      receiver.onPacket(data, 0, length, arrivalNanos);
+    } catch (RuntimeException | Error e) {
+      readerFailures++;
+      if (readerFailure == null) {
+        readerFailure = e;
+        LOG.warn("test SFU: handling a {}-byte packet threw", length, e);
+      }
+    }
+  }
+
+  /**
+   * One line on the state below the {@link Recording}, for a test's failure message: whether the
+   * reader thread still runs, what it read from the ICE socket and when last, packets whose
+   * handling threw (and the first such throwable), and ICE's state and selected pair.
+   */
+  public String diagnostics() {
+    Thread reader;
+    synchronized (lock) {
+      reader = readerThread;
+    }
+    long last = lastDatagramNanos;
+    org.ice4j.ice.CandidatePair pair = component.getSelectedPair();
+    return String.format("reader %s, %d datagrams read (%d DTLS), last %s, %d packets threw%s,"
+        + " ICE %s, selected %s",
+        reader == null ? "not started" : reader.isAlive() ? "alive" : "ended",
+        datagramsRead, dtlsDatagramsRead,
+        last == 0 ? "never" : (System.nanoTime() - last) / 1_000_000 + " ms ago",
+        readerFailures, readerFailure == null ? "" : " (first: " + readerFailure + ")",
+        agent.getState(), pair == null ? "none" : pair.toShortString());
   }
 
   /** Waits for ICE, runs the DTLS handshake, installs SRTP, then serves DTLS until closed. */
