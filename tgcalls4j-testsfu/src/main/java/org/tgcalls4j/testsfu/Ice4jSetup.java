@@ -6,7 +6,16 @@ import java.util.logging.Logger;
 /**
  * Process-wide ice4j settings applied before the first ice4j class reads its HOCON config:
  * IPv4 loopback only, no AWS/STUN mapping harvesters (the AWS one probes 169.254.169.254),
- * and java.util.logging quiet (WARNING) for ice4j and jitsi-utils.
+ * one socket per single-port harvester, and java.util.logging quiet (WARNING) for ice4j and
+ * jitsi-utils.
+ *
+ * <p>One socket: by default ice4j binds a pool of one socket per core to the harvester's port
+ * ({@code SocketPool}, {@code socket-pool-size = 0}), all with SO_REUSEADDR, and binds the first
+ * to port 0. Linux may then pick a port that another SFU's pool already holds (bind(0) skips only
+ * ports whose sockets do not all allow reuse), and the pool bound last receives every datagram
+ * sent to it: the older SFU goes deaf to its participant, who seems to stop sending after a few
+ * packets, or never gets through ICE. Measured: 500 such pools on 127.0.0.1 got 3 ports twice.
+ * With one socket there is no SO_REUSEADDR and every SFU has a port of its own.
  */
 final class Ice4jSetup {
   /** Strong references: java.util.logging forgets levels of collected loggers. */
@@ -22,6 +31,7 @@ final class Ice4jSetup {
     setIfAbsent("ice4j.harvest.use-link-local-addresses", "false");
     setIfAbsent("ice4j.harvest.mapping.aws.enabled", "false");
     setIfAbsent("ice4j.harvest.allowed-addresses.0", "127.0.0.1");
+    setIfAbsent("ice4j.harvest.udp.socket-pool-size", "1");
     setIfAbsent("org.ice4j.ipv6.DISABLED", "true");
   }
 

@@ -85,6 +85,28 @@ class TestSfuTest {
   }
 
   @Test
+  void noOtherSocketCanShareTheSfusPort() throws Exception {
+    // ice4j's default socket pool sets SO_REUSEADDR on the port: Linux may then give that port to
+    // another SFU's bind(0) as well, and the SFU bound last takes every datagram sent to it
+    try (TestSfu sfu = TestSfu.start(TestSfu.Options.defaults());
+        ReferenceClient client = new ReferenceClient(SRTPProtectionProfile.SRTP_AEAD_AES_128_GCM)) {
+      JsonObject candidate = JsonParser.parseString(
+          sfu.answer(client.joinJson(AUDIO_SSRC, client.fingerprint()))).getAsJsonObject()
+          .getAsJsonObject("transport").getAsJsonArray("candidates").get(0).getAsJsonObject();
+      int port = candidate.get("port").getAsInt();
+      java.net.DatagramSocket other = new java.net.DatagramSocket(null);
+      try {
+        other.setReuseAddress(true);
+        assertThatThrownBy(() -> other.bind(new java.net.InetSocketAddress("127.0.0.1", port)))
+            .as("binding the SFU's port %d with SO_REUSEADDR", port)
+            .isInstanceOf(java.net.BindException.class);
+      } finally {
+        other.close();
+      }
+    }
+  }
+
+  @Test
   void refusesAParticipantWhoseCertificateDoesNotMatchItsJoinFingerprint() throws Exception {
     try (TestSfu sfu = TestSfu.start(TestSfu.Options.defaults());
         ReferenceClient client = new ReferenceClient(SRTPProtectionProfile.SRTP_AEAD_AES_128_GCM)) {
