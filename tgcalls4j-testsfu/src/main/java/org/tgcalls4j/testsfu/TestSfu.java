@@ -403,15 +403,6 @@ public final class TestSfu implements AutoCloseable {
    * reader that died would look, to a test, like a participant that stopped sending.
    */
   private void readLoop() {
-    try {
-      readPackets();
-    } catch (Throwable t) { // anything left: keep it for diagnostics(), then end as before
-      readerFailure = t;
-      LOG.warn("test SFU reader ended", t);
-    }
-  }
-
-  private void readPackets() {
     byte[] buffer = new byte[2048];
     DatagramPacket packet = new DatagramPacket(buffer, buffer.length);
     java.util.ArrayDeque<HeldPacket> early = new java.util.ArrayDeque<>(); // reader thread only
@@ -479,8 +470,9 @@ public final class TestSfu implements AutoCloseable {
 
   /**
    * One line on the state below the {@link Recording}, for a test's failure message: whether the
-   * reader thread still runs, what it read from the ICE socket and when last, packets whose
-   * handling threw (and the first such throwable), and ICE's state and selected pair.
+   * reader thread still runs, the datagrams it read from the ICE socket (DTLS among them) and how
+   * many ms ago the last one came, packets whose handling threw (and the first such throwable, or
+   * the socket's failure), and ICE's state and selected pair. Any thread; never throws.
    */
   public String diagnostics() {
     Thread reader;

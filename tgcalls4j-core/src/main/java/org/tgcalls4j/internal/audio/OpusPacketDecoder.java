@@ -23,6 +23,8 @@ public final class OpusPacketDecoder {
   /**
    * @param channels 1 or 2, the interleaved channels of the PCM written
    * @throws IllegalArgumentException if channels is not 1 or 2
+   * @throws IllegalStateException if Concentus refuses 48 kHz with that many channels (it
+   *     never has)
    */
   public OpusPacketDecoder(int channels) {
     if (channels != 1 && channels != 2) {

@@ -14,7 +14,9 @@ import org.tgcalls4j.internal.ogg.OpusPacket;
  * delivered until packets come again (the participant stopped sending, or muted).
  *
  * <p>Threads: {@link #onPacket} on the receiving (socket) thread; {@link #pull} and the counters
- * on one other thread at a time. A malformed packet is counted and concealed, never thrown.
+ * on one other thread at a time. Nothing is thrown for a malformed packet: one whose TOC is
+ * invalid is counted ({@link #malformed}) and played as a loss; one the decoder rejects past its
+ * TOC is concealed for the duration its TOC gives.
  */
 public final class OpusStreamDecoder {
   /** Frames concealed in a row on an underrun before the stream counts as paused. */

@@ -201,7 +201,6 @@ final class MixFrameSource implements OpusFrameSource {
     private int pendingValues;
     private int skipSamples;
     private boolean eof;
-    private long badPackets;
     private TgCallsException error;
 
     OggInput(OggOpusReader reader, OpusHead head) {
@@ -226,8 +225,7 @@ final class MixFrameSource implements OpusFrameSource {
         }
         int n = decoder.decode(packet, 0, packet.length, decoded, 0, MAX_PACKET_SAMPLES, false);
         if (n < 0) {
-          badPackets++;
-          continue;
+          continue; // counted by the decoder
         }
         int from = Math.min(n, skipSamples);
         skipSamples -= from;
@@ -236,8 +234,9 @@ final class MixFrameSource implements OpusFrameSource {
         pendingValues += values;
       }
       if (pendingValues == 0) {
-        if (badPackets > 0) {
-          log.debug("Ogg/Opus mix input: {} packets the decoder rejected were skipped", badPackets);
+        if (decoder.rejected() > 0) {
+          log.debug("Ogg/Opus mix input: {} packets the decoder rejected were skipped",
+              decoder.rejected());
         }
         return Read.END;
       }
